@@ -1,0 +1,29 @@
+// @orderly/kernel: building blocks with no domain knowledge, used by every module.
+// One outbox, one inbox, one relay, one unit of work - written once, here.
+
+export { type BusinessRule, BusinessRuleViolation, checkRule } from './domain/business-rule.js';
+export { AggregateRoot } from './domain/aggregate-root.js';
+export { ApplicationError, type ApplicationErrorKind, NotFoundError, InvalidInputError } from './errors/application-error.js';
+
+export type { EventEnvelope } from './events/event-envelope.js';
+export { type EventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from './events/event-schema.js';
+export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString } from './events/payload-checks.js';
+export type { EventHandler } from './events/event-handler.js';
+export { type Causation, currentCausation, runWithCausation } from './events/correlation.js';
+
+export { type PortToken, portToken, bindPort, bindPortToValue } from './ports/port-token.js';
+
+export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
+export { createModuleDataSource } from './persistence/create-data-source.js';
+export { UnitOfWork, type Transaction, type TransactionOptions } from './persistence/unit-of-work.js';
+export { isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
+export { provisionModuleDatabases, type ProvisioningOptions, rolePassword, urlForRole } from './persistence/provisioning.js';
+export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './persistence/embedded-postgres.js';
+
+export { createMessagingTables, dropMessagingTables, quoteIdentifier } from './messaging/messaging-tables.js';
+export type { Outbox, NewEvent } from './messaging/outbox.js';
+export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
+export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
+
+export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
+export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';

@@ -1,0 +1,74 @@
+import { Global, Module, type DynamicModule, type OnModuleInit, type Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { EventHandler } from '../events/event-handler.js';
+import type { EventSchema } from '../events/event-schema.js';
+import { EVENT_TRANSPORT, InProcessEventTransport } from '../messaging/event-transport.js';
+import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from '../messaging/outbox-relay.js';
+import { portToken } from '../ports/port-token.js';
+
+export const RELAY_OPTIONS = portToken<RelayOptions>('kernel.RelayOptions');
+
+/** "Deliver events of this schema to this handler": one line per subscription in apps/api. */
+export interface SubscriptionBinding<TPayload> {
+  readonly schema: EventSchema<TPayload>;
+  readonly handler: Type<EventHandler<TPayload>>;
+}
+
+/**
+ * Binds a publisher's event schema to a subscriber's handler. The handler declares the payload
+ * it needs (in its own module's terms); TypeScript checks that the publisher's payload fits it,
+ * so the subscriber never has to import the publisher.
+ */
+export function subscribe<TPayload>(
+  schema: EventSchema<TPayload>,
+  handler: Type<EventHandler<TPayload>>,
+): SubscriptionBinding<TPayload> {
+  return { schema, handler };
+}
+
+export interface MessagingOptions {
+  readonly subscriptions: readonly SubscriptionBinding<any>[];
+  readonly relay?: Partial<RelayOptions>;
+}
+
+const SUBSCRIPTIONS = Symbol('orderly:subscriptions');
+
+class SubscriptionRegistrar implements OnModuleInit {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly transport: InProcessEventTransport,
+    private readonly bindings: readonly SubscriptionBinding<unknown>[],
+  ) {}
+
+  onModuleInit(): void {
+    for (const binding of this.bindings) {
+      const handler = this.moduleRef.get(binding.handler, { strict: false });
+      this.transport.subscribe(binding.schema, handler);
+    }
+  }
+}
+
+/** The in-process event transport, its subscriptions and the relay settings, for every module. */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const transport = new InProcessEventTransport();
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: EVENT_TRANSPORT, useValue: transport },
+        { provide: InProcessEventTransport, useValue: transport },
+        { provide: RELAY_OPTIONS, useValue: { ...DEFAULT_RELAY_OPTIONS, ...options.relay } },
+        { provide: SUBSCRIPTIONS, useValue: options.subscriptions },
+        {
+          provide: SubscriptionRegistrar,
+          useFactory: (moduleRef: ModuleRef, bindings: readonly SubscriptionBinding<unknown>[]) =>
+            new SubscriptionRegistrar(moduleRef, transport, bindings),
+          inject: [ModuleRef, SUBSCRIPTIONS],
+        },
+      ],
+      exports: [EVENT_TRANSPORT, InProcessEventTransport, RELAY_OPTIONS],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import type { EntitySchema, MigrationInterface } from 'typeorm';
+
+/**
+ * What a module tells the world about its storage: the PostgreSQL schema it owns, the role its
+ * code connects as (rights on that schema only), its TypeORM mappings and its migrations.
+ * Provisioning creates the role and schema; the module's migrations then run as that role.
+ */
+export interface ModuleDatabaseDefinition {
+  readonly module: string;
+  readonly schema: string;
+  readonly role: string;
+  readonly entities: readonly EntitySchema<any>[];
+  readonly migrations: readonly (new () => MigrationInterface)[];
+}
+
+/** How one module reaches its database at run time. */
+export interface ModuleConnection {
+  /** postgres:// URL with the module's own role as the user. */
+  readonly url: string;
+  readonly poolSize?: number;
+}
+
+export const MIGRATIONS_TABLE = 'migrations';

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createMessagingTables, startEmbeddedPostgres, type ModuleDatabaseDefinition } from '../../src/index.js';
+
+class CreateLedger1700000000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE ledger.entries (id serial PRIMARY KEY, note text NOT NULL)`);
+    await createMessagingTables(queryRunner, 'ledger');
+  }
+  async down(): Promise<void> {}
+}
+
+class CreateAudit1700000000001 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE audit.seen (event_id uuid PRIMARY KEY, aggregate_id text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+    await createMessagingTables(queryRunner, 'audit');
+  }
+  async down(): Promise<void> {}
+}
+
+/** Two tiny modules for testing the kernel's mechanisms: "ledger" publishes, "audit" subscribes. */
+export const ledgerModule: ModuleDatabaseDefinition = {
+  module: 'ledger', schema: 'ledger', role: 'test_ledger', entities: [], migrations: [CreateLedger1700000000000],
+};
+export const auditModule: ModuleDatabaseDefinition = {
+  module: 'audit', schema: 'audit', role: 'test_audit', entities: [], migrations: [CreateAudit1700000000001],
+};
+
+export async function startKernelTestPostgres() {
+  const dir = mkdtempSync(join(tmpdir(), 'orderly-kernel-'));
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port, durable: false });
+  return {
+    adminUrl: server.adminUrl,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

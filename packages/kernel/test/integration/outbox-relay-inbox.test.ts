@@ -1,0 +1,208 @@
+import pg from 'pg';
+import {
+  createModuleDataSource,
+  DEFAULT_RELAY_OPTIONS,
+  InProcessEventTransport,
+  OutboxRelay,
+  provisionModuleDatabases,
+  UnitOfWork,
+  checkObject,
+  isString,
+  type EventSchema,
+  type EventHandler,
+  type EventEnvelope,
+  type ModuleConnection,
+} from '../../src/index.js';
+import { auditModule, ledgerModule, startKernelTestPostgres } from './messaging.fixture.js';
+
+interface EntryAdded { note: string }
+const EntryAddedV1: EventSchema<EntryAdded> = {
+  type: 'ledger.EntryAdded',
+  version: 1,
+  problems: (p) => checkObject(p, { note: isString }),
+};
+
+const silent = { warn: () => undefined, error: () => undefined };
+
+let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
+let connections: Map<string, ModuleConnection>;
+let admin: pg.Client;
+
+beforeAll(async () => {
+  postgres = await startKernelTestPostgres();
+  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule, auditModule] });
+  admin = new pg.Client(postgres.adminUrl);
+  await admin.connect();
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await postgres?.stop();
+});
+
+function open(definition: typeof ledgerModule) {
+  const connection = connections.get(definition.module)!;
+  const dataSource = createModuleDataSource(definition, connection);
+  return { dataSource, connection, uow: new UnitOfWork(dataSource, definition.schema) };
+}
+
+describe('provisioning', () => {
+  it('gives each module a role that owns its schema and cannot read the others', async () => {
+    const ledger = open(ledgerModule);
+    await ledger.dataSource.initialize();
+    try {
+      await expect(ledger.dataSource.query('SELECT count(*) FROM audit.seen')).rejects.toThrow(/permission denied for schema audit/);
+      await expect(ledger.dataSource.query('SELECT count(*) FROM ledger.entries')).resolves.toEqual([{ count: '0' }]);
+    } finally {
+      await ledger.dataSource.destroy();
+    }
+  });
+
+  it('keeps each module migrations table in its own schema and is idempotent', async () => {
+    await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule, auditModule] });
+    const { rows } = await admin.query(
+      `SELECT table_schema FROM information_schema.tables WHERE table_name = 'migrations' ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.table_schema)).toEqual(['audit', 'ledger']);
+    const { rows: applied } = await admin.query('SELECT name FROM ledger.migrations');
+    expect(applied).toEqual([{ name: 'CreateLedger1700000000000' }]);
+  });
+});
+
+describe('outbox, relay and inbox', () => {
+  const ledger = () => open(ledgerModule);
+  let publisher: ReturnType<typeof ledger>;
+  let subscriber: ReturnType<typeof ledger>;
+
+  beforeAll(async () => {
+    publisher = open(ledgerModule);
+    subscriber = open(auditModule);
+    await publisher.dataSource.initialize();
+    await subscriber.dataSource.initialize();
+  });
+  afterAll(async () => {
+    await publisher.dataSource.destroy();
+    await subscriber.dataSource.destroy();
+  });
+  beforeEach(async () => {
+    await admin.query('TRUNCATE ledger.outbox, ledger.entries, audit.inbox, audit.seen');
+  });
+
+  class Auditor implements EventHandler<EntryAdded> {
+    readonly name = 'audit.RecordEntry';
+    calls = 0;
+    failuresLeft = 0;
+    readonly handle = async (event: EventEnvelope<EntryAdded>) => {
+      this.calls++;
+      await subscriber.uow.transactionOnce(event, this.name, async (tx) => {
+        if (this.failuresLeft > 0) {
+          this.failuresLeft--;
+          throw new Error('audit store unavailable');
+        }
+        await tx.manager.query('INSERT INTO audit.seen (event_id, aggregate_id) VALUES ($1, $2)', [event.id, event.aggregateId]);
+      });
+    };
+  }
+
+  function relayFor(transport: InProcessEventTransport, options: Partial<typeof DEFAULT_RELAY_OPTIONS> = {}) {
+    return new OutboxRelay(publisher.dataSource, 'ledger', publisher.connection.url, transport, { ...DEFAULT_RELAY_OPTIONS, backoffBaseMs: 1, ...options }, silent);
+  }
+
+  async function addEntry(note: string, aggregateId = 'book-1') {
+    await publisher.uow.transaction(async (tx) => {
+      await tx.manager.query('INSERT INTO ledger.entries (note) VALUES ($1)', [note]);
+      tx.outbox.add(EntryAddedV1, { aggregateId, payload: { note } });
+    });
+  }
+
+  it('writes the event in the same transaction as the state change, or not at all', async () => {
+    await expect(
+      publisher.uow.transaction(async (tx) => {
+        await tx.manager.query('INSERT INTO ledger.entries (note) VALUES ($1)', ['doomed']);
+        tx.outbox.add(EntryAddedV1, { aggregateId: 'book-1', payload: { note: 'doomed' } });
+        throw new Error('business said no');
+      }),
+    ).rejects.toThrow('business said no');
+    const { rows } = await admin.query('SELECT (SELECT count(*) FROM ledger.entries) AS entries, (SELECT count(*) FROM ledger.outbox) AS events');
+    expect(rows[0]).toEqual({ entries: '0', events: '0' });
+  });
+
+  it('refuses to publish a payload that breaks its schema', async () => {
+    await expect(
+      publisher.uow.transaction(async (tx) => {
+        tx.outbox.add(EntryAddedV1, { aggregateId: 'book-1', payload: { note: '' } });
+      }),
+    ).rejects.toThrow('ledger.EntryAdded v1 payload is invalid: note must be a non-empty string');
+  });
+
+  it('delivers each event to the handler exactly once, even when redelivered', async () => {
+    const transport = new InProcessEventTransport();
+    const auditor = new Auditor();
+    transport.subscribe(EntryAddedV1, auditor);
+    await addEntry('one');
+    await addEntry('two');
+    const relay = relayFor(transport);
+    expect(await relay.drain()).toBe(2);
+    const [event] = (await admin.query('SELECT id, type, version, aggregate_id AS "aggregateId", payload FROM ledger.outbox ORDER BY seq LIMIT 1')).rows;
+    await auditor.handle({ ...event, occurredAt: new Date().toISOString(), correlationId: 'c', causationId: null });
+    const { rows } = await admin.query(`SELECT count(*)::int AS seen FROM audit.seen`);
+    expect(rows[0].seen).toBe(2);
+    const { rows: statuses } = await admin.query(`SELECT status, attempts FROM ledger.outbox ORDER BY seq`);
+    expect(statuses).toEqual([{ status: 'delivered', attempts: 1 }, { status: 'delivered', attempts: 1 }]);
+  });
+
+  it('retries a failing handler with backoff and dead-letters after maxAttempts', async () => {
+    const transport = new InProcessEventTransport();
+    const auditor = new Auditor();
+    auditor.failuresLeft = 2;
+    transport.subscribe(EntryAddedV1, auditor);
+    await addEntry('flaky');
+    const relay = relayFor(transport, { maxAttempts: 3, backoffBaseMs: 1 });
+    for (let i = 0; i < 3; i++) {
+      await relay.deliverDueBatch();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const { rows } = await admin.query(`SELECT status, attempts, last_error FROM ledger.outbox`);
+    expect(rows).toEqual([{ status: 'delivered', attempts: 3, last_error: null }]);
+
+    auditor.failuresLeft = 100;
+    await addEntry('broken');
+    for (let i = 0; i < 5; i++) {
+      await relay.deliverDueBatch();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const { rows: dead } = await admin.query(`SELECT status, attempts, last_error FROM ledger.outbox WHERE payload->>'note' = 'broken'`);
+    expect(dead).toEqual([{ status: 'dead', attempts: 3, last_error: 'audit.RecordEntry: audit store unavailable' }]);
+  });
+
+  it('dead-letters at once an event whose version no subscriber understands', async () => {
+    const transport = new InProcessEventTransport();
+    transport.subscribe(EntryAddedV1, new Auditor());
+    const EntryAddedV2: EventSchema<EntryAdded> = { ...EntryAddedV1, version: 2 };
+    await publisher.uow.transaction(async (tx) => {
+      tx.outbox.add(EntryAddedV2, { aggregateId: 'book-1', payload: { note: 'from the future' } });
+    });
+    await relayFor(transport).deliverDueBatch();
+    const { rows } = await admin.query(`SELECT status, attempts, last_error FROM ledger.outbox`);
+    expect(rows).toEqual([
+      { status: 'dead', attempts: 1, last_error: 'audit.RecordEntry understands ledger.EntryAdded v1, not v2' },
+    ]);
+    expect((await admin.query('SELECT count(*)::int AS n FROM audit.seen')).rows[0].n).toBe(0);
+  });
+
+  it('delivers within milliseconds when woken by NOTIFY', async () => {
+    const transport = new InProcessEventTransport();
+    const auditor = new Auditor();
+    transport.subscribe(EntryAddedV1, auditor);
+    const relay = relayFor(transport, { idlePollMs: 60_000 });
+    await relay.start();
+    try {
+      await addEntry('fast');
+      const deadline = Date.now() + 5_000;
+      while (auditor.calls === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(auditor.calls).toBe(1);
+    } finally {
+      await relay.stop();
+    }
+  });
+});
