@@ -16,7 +16,7 @@ export { type PortToken, portToken, bindPort, bindPortToValue } from './ports/po
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
 export { UnitOfWork, type Transaction, type TransactionOptions } from './persistence/unit-of-work.js';
-export { isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
+export { ConcurrencyConflict, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
 export { provisionModuleDatabases, type ProvisioningOptions, rolePassword, urlForRole } from './persistence/provisioning.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './persistence/embedded-postgres.js';
 

@@ -4,7 +4,19 @@
  */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
+/**
+ * An optimistic version check failed: someone changed the aggregate between our read and our
+ * write. The unit of work retries the whole transaction, which then reads the new version.
+ */
+export class ConcurrencyConflict extends Error {
+  constructor(what: string) {
+    super(`${what} was changed concurrently`);
+    this.name = 'ConcurrencyConflict';
+  }
+}
+
 export function isRetryableTransactionError(error: unknown): boolean {
+  if (error instanceof ConcurrencyConflict) return true;
   const code = sqlState(error);
   return code !== undefined && RETRYABLE_SQLSTATES.has(code);
 }

@@ -1,0 +1,58 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { bindPort, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
+import { NotificationsModule, SendOrderConfirmation } from '@orderly/notifications';
+import { INVENTORY_PORT, OrderPlacedV1, OrdersModule } from '@orderly/orders';
+import { ConfirmStockReservation, ProductsModule, StockReservations } from '@orderly/products';
+import type { OrderlyConfig } from './config.js';
+import { HttpModule } from './http/http.module.js';
+
+export interface AppModuleOptions {
+  readonly config: OrderlyConfig;
+  readonly connections: ReadonlyMap<string, ModuleConnection>;
+}
+
+/**
+ * The composition root: the one place that knows every module. Read it to see
+ * - which adapter each port is bound to (orders' INVENTORY_PORT -> products' StockReservations),
+ * - which handler each event is delivered to (orders' OrderPlaced -> products, notifications).
+ * TypeScript checks each binding structurally; no module imports another.
+ */
+@Module({})
+export class AppModule {
+  static forRoot({ config, connections }: AppModuleOptions): DynamicModule {
+    const connection = (module: string): ModuleConnection => {
+      const found = connections.get(module);
+      if (!found) throw new Error(`No database connection was provisioned for module ${module}`);
+      return found;
+    };
+
+    const products = ProductsModule.forRoot({
+      connection: connection('products'),
+      reservationTtlMs: config.reservationTtlMs,
+      demoCatalog: config.demoData,
+    });
+    const notifications = NotificationsModule.forRoot({ connection: connection('notifications') });
+    const orders = OrdersModule.forRoot({
+      connection: connection('orders'),
+      imports: [products],
+      ports: [bindPort(INVENTORY_PORT, StockReservations)],
+    });
+
+    return {
+      module: AppModule,
+      imports: [
+        MessagingModule.forRoot({
+          relay: { maxAttempts: config.relayMaxAttempts },
+          subscriptions: [
+            subscribe(OrderPlacedV1, ConfirmStockReservation),
+            subscribe(OrderPlacedV1, SendOrderConfirmation),
+          ],
+        }),
+        HttpModule,
+        products,
+        orders,
+        notifications,
+      ],
+    };
+  }
+}

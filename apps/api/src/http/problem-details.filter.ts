@@ -1,0 +1,29 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
+import { toProblem } from './to-problem.js';
+
+interface ResponseLike {
+  headersSent: boolean;
+  status(code: number): ResponseLike;
+  setHeader(name: string, value: string): unknown;
+  end(body: string): unknown;
+}
+
+/** Renders every error as application/problem+json and logs the ones the server caused. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    sendProblem(host.switchToHttp().getResponse<ResponseLike>(), exception, this.logger);
+  }
+}
+
+export function sendProblem(response: ResponseLike, exception: unknown, logger: Logger): void {
+  const problem = toProblem(exception);
+  if (problem.status >= 500) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  if (response.headersSent) return;
+  response.status(problem.status);
+  response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  response.end(JSON.stringify(problem));
+}

@@ -1,0 +1,52 @@
+import { startTestPostgres, type TestPostgres } from '@orderly/testing';
+import { loadConfig, startOrderly, type RunningOrderly } from '../../src/index.js';
+
+export interface OrderlyUnderTest {
+  readonly orderly: RunningOrderly;
+  readonly postgres: TestPostgres;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The real app on a free port against its own throwaway PostgreSQL. */
+export async function startOrderlyForTest(env: Record<string, string> = {}): Promise<OrderlyUnderTest> {
+  const postgres = await startTestPostgres();
+  try {
+    const config = loadConfig({ DATABASE_URL: postgres.adminUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', ...env });
+    const orderly = await startOrderly(config);
+    return {
+      orderly,
+      postgres,
+      url: orderly.url,
+      async stop() {
+        await orderly.stop();
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+}
+
+export interface HttpAnswer<T = any> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+export async function http<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
+  const response = await fetch(base + path, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}

@@ -1,0 +1,11 @@
+/**
+ * Events notifications reacts to, in notifications' own terms (consumer-driven): it never
+ * imports the orders module. apps/api subscribes the handler to orders' OrderPlaced, and
+ * TypeScript checks there that orders' payload carries at least these fields.
+ */
+export interface OrderConfirmationNeeded {
+  readonly orderId: string;
+  readonly customerEmail: string;
+  readonly total: number;
+  readonly lines: readonly { readonly productId: string; readonly quantity: number; readonly lineTotal: number }[];
+}

@@ -1,0 +1,14 @@
+// @orderly/notifications - public API. Everything else in this package is internal.
+//
+// Provides: SendOrderConfirmation (subscribed by apps/api to orders' OrderPlaced), the
+// notifications HTTP endpoint. Needs: an EmailTransport (log transport by default).
+
+export type { NotificationChannel, NotificationDto, NotificationListDto, NotificationStatus, NotificationTemplate } from './contracts/dto.js';
+export type { OrderConfirmationNeeded } from './contracts/events.js';
+export { EMAIL_TRANSPORT, type EmailMessage, type EmailTransport } from './contracts/ports.js';
+
+export { NotificationsModule, type NotificationsModuleOptions } from './internal/notifications.module.js';
+export { notificationsDatabase } from './internal/infrastructure/notifications-database.js';
+export { SendOrderConfirmation } from './internal/application/send-order-confirmation.js';
+export { NotificationQueries } from './internal/application/notification-queries.js';
+export type { NotificationsUnitOfWork, NotificationsScope, NotificationRepository } from './internal/application/ports.js';

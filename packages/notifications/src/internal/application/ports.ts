@@ -1,0 +1,19 @@
+import type { EventEnvelope } from '@orderly/kernel';
+import type { Notification } from '../domain/notification.js';
+
+export interface NotificationRepository {
+  add(notification: Notification): Promise<void>;
+}
+
+export interface NotificationsScope {
+  readonly notifications: NotificationRepository;
+}
+
+export interface NotificationsUnitOfWork {
+  /** Runs `work` at most once per (event, handler): the inbox row commits with the effect. */
+  handleOnce(event: EventEnvelope, handler: string, work: (scope: NotificationsScope) => Promise<void>): Promise<boolean>;
+}
+
+export interface NotificationReader {
+  forOrder(orderId: string): Promise<Notification[]>;
+}

@@ -1,0 +1,12 @@
+import type { NotificationChannel, NotificationStatus, NotificationTemplate } from '../../contracts/dto.js';
+
+/** A record that a message was sent to someone about an order. */
+export interface Notification {
+  readonly id: string;
+  readonly orderId: string;
+  readonly channel: NotificationChannel;
+  readonly recipient: string;
+  readonly template: NotificationTemplate;
+  readonly status: NotificationStatus;
+  readonly createdAt: Date;
+}

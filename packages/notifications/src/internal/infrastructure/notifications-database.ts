@@ -1,0 +1,11 @@
+import type { ModuleDatabaseDefinition } from '@orderly/kernel';
+import { CreateNotificationsSchema1732100000200 } from './migrations/1732100000200-CreateNotificationsSchema.js';
+import { NotificationEntity } from './notification.entity-schema.js';
+
+export const notificationsDatabase: ModuleDatabaseDefinition = {
+  module: 'notifications',
+  schema: 'notifications',
+  role: 'orderly_notifications',
+  entities: [NotificationEntity],
+  migrations: [CreateNotificationsSchema1732100000200],
+};

@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
+import { DataSource } from 'typeorm';
+import { EMAIL_TRANSPORT, type EmailTransport } from '../contracts/ports.js';
+import { NotificationQueries } from './application/notification-queries.js';
+import type { NotificationsUnitOfWork } from './application/ports.js';
+import { SendOrderConfirmation } from './application/send-order-confirmation.js';
+import { LogEmailTransport } from './infrastructure/log-email-transport.js';
+import { notificationsDatabase } from './infrastructure/notifications-database.js';
+import { TypeOrmNotificationReader, TypeOrmNotificationsUnitOfWork } from './infrastructure/typeorm-notifications.js';
+import { NotificationsController } from './http/notifications.controller.js';
+
+export interface NotificationsModuleOptions {
+  readonly connection: ModuleConnection;
+  /** Where emails go; the log transport when not given. */
+  readonly emailTransport?: EmailTransport;
+}
+
+const NOTIFICATIONS_UOW = Symbol('notifications.UnitOfWork');
+
+/** Notifications: tells customers about their orders, and remembers what it told them. */
+@Module({})
+export class NotificationsModule {
+  static forRoot(options: NotificationsModuleOptions): DynamicModule {
+    return {
+      module: NotificationsModule,
+      controllers: [NotificationsController],
+      providers: [
+        ...moduleDatabaseProviders(notificationsDatabase, options.connection),
+        { provide: EMAIL_TRANSPORT, useValue: options.emailTransport ?? new LogEmailTransport() },
+        { provide: NOTIFICATIONS_UOW, useFactory: (uow: UnitOfWork) => new TypeOrmNotificationsUnitOfWork(uow), inject: [UnitOfWork] },
+        {
+          provide: SendOrderConfirmation,
+          useFactory: (uow: NotificationsUnitOfWork, transport: EmailTransport) => new SendOrderConfirmation(uow, transport),
+          inject: [NOTIFICATIONS_UOW, EMAIL_TRANSPORT],
+        },
+        {
+          provide: NotificationQueries,
+          useFactory: (dataSource: DataSource) => new NotificationQueries(new TypeOrmNotificationReader(dataSource)),
+          inject: [DataSource],
+        },
+      ],
+      exports: [SendOrderConfirmation, NotificationQueries],
+    };
+  }
+}

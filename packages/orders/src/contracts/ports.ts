@@ -1,0 +1,28 @@
+import { portToken } from '@orderly/kernel';
+
+/**
+ * Ports orders needs from the rest of the system. Orders owns them (the consumer owns the port);
+ * apps/api binds each token to a provider from another module, which orders never imports.
+ */
+
+export interface InventoryLine {
+  readonly productId: string;
+  readonly quantity: number;
+}
+
+export type InventoryReservation =
+  | { readonly status: 'reserved'; readonly lines: readonly { readonly productId: string; readonly quantity: number; readonly unitPrice: number }[] }
+  | { readonly status: 'unknown-products'; readonly productIds: readonly string[] }
+  | {
+      readonly status: 'insufficient-stock';
+      readonly lines: readonly { readonly productId: string; readonly requested: number; readonly available: number }[];
+    };
+
+/** Reserves stock for an order, all lines or none; idempotent by order id. */
+export interface InventoryPort {
+  reserve(orderId: string, lines: readonly InventoryLine[]): Promise<InventoryReservation>;
+  /** Gives back what was reserved for an order that will not be placed. Safe to repeat. */
+  release(orderId: string): Promise<void>;
+}
+
+export const INVENTORY_PORT = portToken<InventoryPort>('orders.InventoryPort');

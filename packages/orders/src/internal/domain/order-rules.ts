@@ -1,0 +1,55 @@
+import type { BusinessRule } from '@orderly/kernel';
+
+export const MAX_LINES = 50;
+export const MAX_LINE_QUANTITY = 1000;
+
+export class OrderMustHaveOneTo50Lines implements BusinessRule {
+  readonly name = 'OrderMustHaveOneTo50Lines';
+  readonly message: string;
+  constructor(private readonly count: number) {
+    this.message = `an order needs 1 to ${MAX_LINES} lines, got ${count}`;
+  }
+  isBroken() {
+    return this.count < 1 || this.count > MAX_LINES;
+  }
+}
+
+export class OrderLinesMustHaveDistinctProducts implements BusinessRule {
+  readonly name = 'OrderLinesMustHaveDistinctProducts';
+  readonly message = 'each product may appear on only one line of an order';
+  constructor(private readonly productIds: readonly string[]) {}
+  isBroken() {
+    return new Set(this.productIds).size !== this.productIds.length;
+  }
+}
+
+export class QuantityMustBeBetween1And1000 implements BusinessRule {
+  readonly name = 'QuantityMustBeBetween1And1000';
+  readonly message: string;
+  constructor(private readonly quantity: number) {
+    this.message = `quantity must be an integer from 1 to ${MAX_LINE_QUANTITY}, got ${quantity}`;
+  }
+  isBroken() {
+    return !Number.isInteger(this.quantity) || this.quantity < 1 || this.quantity > MAX_LINE_QUANTITY;
+  }
+}
+
+export class UnitPriceCannotBeNegative implements BusinessRule {
+  readonly name = 'UnitPriceCannotBeNegative';
+  readonly message = 'unit price must be a whole, non-negative number of minor units';
+  constructor(private readonly unitPrice: number) {}
+  isBroken() {
+    return !Number.isSafeInteger(this.unitPrice) || this.unitPrice < 0;
+  }
+}
+
+export class CustomerEmailMustBeValid implements BusinessRule {
+  readonly name = 'CustomerEmailMustBeValid';
+  readonly message: string;
+  constructor(private readonly email: string) {
+    this.message = `"${email}" is not a valid email address`;
+  }
+  isBroken() {
+    return this.email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(this.email);
+  }
+}

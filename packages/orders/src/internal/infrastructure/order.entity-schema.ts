@@ -1,0 +1,58 @@
+import { EntitySchema, type ValueTransformer } from 'typeorm';
+
+/** Rows of orders' tables. The domain model never sees them; repositories translate. */
+export interface OrderRow {
+  id: string;
+  customerEmail: string;
+  status: 'confirmed';
+  total: number;
+  createdAt: Date;
+  lines?: OrderLineRow[];
+}
+
+export interface OrderLineRow {
+  orderId: string;
+  position: number;
+  productId: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+}
+
+const bigintAsNumber: ValueTransformer = {
+  to: (value: number | undefined) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
+export const OrderEntity = new EntitySchema<OrderRow>({
+  name: 'Order',
+  tableName: 'orders',
+  schema: 'orders',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    customerEmail: { name: 'customer_email', type: 'text' },
+    status: { type: 'text' },
+    total: { type: 'bigint', transformer: bigintAsNumber },
+    createdAt: { name: 'created_at', type: 'timestamptz' },
+  },
+  relations: {
+    lines: { type: 'one-to-many', target: 'OrderLine', inverseSide: 'order' },
+  },
+});
+
+export const OrderLineEntity = new EntitySchema<OrderLineRow & { order?: OrderRow }>({
+  name: 'OrderLine',
+  tableName: 'order_lines',
+  schema: 'orders',
+  columns: {
+    orderId: { name: 'order_id', type: 'uuid', primary: true },
+    position: { type: 'integer', primary: true },
+    productId: { name: 'product_id', type: 'uuid' },
+    quantity: { type: 'integer' },
+    unitPrice: { name: 'unit_price', type: 'bigint', transformer: bigintAsNumber },
+    lineTotal: { name: 'line_total', type: 'bigint', transformer: bigintAsNumber },
+  },
+  relations: {
+    order: { type: 'many-to-one', target: 'Order', joinColumn: { name: 'order_id' }, inverseSide: 'lines' },
+  },
+});

@@ -1,0 +1,11 @@
+import type { ModuleDatabaseDefinition } from '@orderly/kernel';
+import { CreateOrdersSchema1732100000100 } from './migrations/1732100000100-CreateOrdersSchema.js';
+import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
+
+export const ordersDatabase: ModuleDatabaseDefinition = {
+  module: 'orders',
+  schema: 'orders',
+  role: 'orderly_orders',
+  entities: [OrderEntity, OrderLineEntity],
+  migrations: [CreateOrdersSchema1732100000100],
+};

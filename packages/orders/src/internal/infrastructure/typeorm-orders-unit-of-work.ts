@@ -1,0 +1,41 @@
+import type { UnitOfWork } from '@orderly/kernel';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Order } from '../domain/order.js';
+import type { OrderReader, OrderRepository, OrdersScope, OrdersUnitOfWork } from '../application/ports.js';
+import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
+import { fromOrderRow, toOrderRows } from './order-mapping.js';
+
+export class TypeOrmOrdersUnitOfWork implements OrdersUnitOfWork {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  transaction<T>(work: (scope: OrdersScope) => Promise<T>): Promise<T> {
+    return this.uow.transaction((tx) => work({ orders: new TypeOrmOrderRepository(tx.manager), outbox: tx.outbox }));
+  }
+}
+
+class TypeOrmOrderRepository implements OrderRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async add(order: Order): Promise<void> {
+    const rows = toOrderRows(order);
+    await this.manager.getRepository(OrderEntity).insert(rows.order);
+    await this.manager.getRepository(OrderLineEntity).insert(rows.lines);
+  }
+
+  get(id: string): Promise<Order | null> {
+    return loadOrder(this.manager, id);
+  }
+}
+
+export class TypeOrmOrderReader implements OrderReader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  get(id: string): Promise<Order | null> {
+    return loadOrder(this.dataSource.manager, id);
+  }
+}
+
+async function loadOrder(manager: EntityManager, id: string): Promise<Order | null> {
+  const row = await manager.getRepository(OrderEntity).findOne({ where: { id }, relations: { lines: true } });
+  return row ? fromOrderRow(row) : null;
+}

@@ -1,0 +1,51 @@
+import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
+import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
+import { DataSource } from 'typeorm';
+import { INVENTORY_PORT, type InventoryPort } from '../contracts/ports.js';
+import { OrderQueries } from './application/order-queries.js';
+import { PlaceOrder } from './application/place-order.js';
+import type { OrdersClock, OrdersUnitOfWork } from './application/ports.js';
+import { ordersDatabase } from './infrastructure/orders-database.js';
+import { TypeOrmOrderReader, TypeOrmOrdersUnitOfWork } from './infrastructure/typeorm-orders-unit-of-work.js';
+import { OrdersController } from './http/orders.controller.js';
+
+export interface OrdersModuleOptions {
+  readonly connection: ModuleConnection;
+  /** Modules whose exported providers the port bindings below refer to. */
+  readonly imports: NonNullable<ModuleMetadata['imports']>;
+  /** Bindings for every port orders declares (INVENTORY_PORT), made with bindPort in apps/api. */
+  readonly ports: readonly Provider[];
+}
+
+const ORDERS_UOW = Symbol('orders.UnitOfWork');
+const CLOCK = Symbol('orders.Clock');
+const systemClock: OrdersClock = { now: () => new Date() };
+
+/** Orders: placing and reading orders. Needs an InventoryPort bound by the composition root. */
+@Module({})
+export class OrdersModule {
+  static forRoot(options: OrdersModuleOptions): DynamicModule {
+    return {
+      module: OrdersModule,
+      imports: [...options.imports],
+      controllers: [OrdersController],
+      providers: [
+        ...options.ports,
+        ...moduleDatabaseProviders(ordersDatabase, options.connection),
+        { provide: CLOCK, useValue: systemClock },
+        { provide: ORDERS_UOW, useFactory: (uow: UnitOfWork) => new TypeOrmOrdersUnitOfWork(uow), inject: [UnitOfWork] },
+        {
+          provide: PlaceOrder,
+          useFactory: (uow: OrdersUnitOfWork, inventory: InventoryPort, clock: OrdersClock) => new PlaceOrder(uow, inventory, clock),
+          inject: [ORDERS_UOW, INVENTORY_PORT, CLOCK],
+        },
+        {
+          provide: OrderQueries,
+          useFactory: (dataSource: DataSource) => new OrderQueries(new TypeOrmOrderReader(dataSource)),
+          inject: [DataSource],
+        },
+      ],
+      exports: [OrderQueries],
+    };
+  }
+}

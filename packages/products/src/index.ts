@@ -1,0 +1,20 @@
+// @orderly/products - public API. Everything else in this package is internal.
+//
+// Provides: the products HTTP endpoints, StockReservations (bound by apps/api to orders'
+// InventoryPort), ConfirmStockReservation (subscribed to orders' OrderPlaced), ProductCatalog.
+
+export type {
+  ProductDto,
+  ProductPageDto,
+  ReservedLine,
+  ShortLine,
+  StockRequestLine,
+  StockReservationOutcome,
+} from './contracts/dto.js';
+export type { OrderCommittedNotice } from './contracts/events.js';
+
+export { ProductsModule, type ProductsModuleOptions } from './internal/products.module.js';
+export { productsDatabase } from './internal/infrastructure/products-database.js';
+export { StockReservations } from './internal/application/stock-reservations.js';
+export { ConfirmStockReservation } from './internal/application/confirm-stock-reservation.js';
+export { ProductCatalog } from './internal/application/product-catalog.js';

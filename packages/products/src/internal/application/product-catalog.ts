@@ -1,0 +1,38 @@
+import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
+import { InvalidCursor, ProductNotFound } from './errors.js';
+import { toProductDto } from './product-presenter.js';
+import type { ProductPosition, ProductReader } from './ports.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Queries: one product, or a stable keyset-paginated list (createdAt, then id). */
+export class ProductCatalog {
+  constructor(private readonly reader: ProductReader) {}
+
+  async get(id: string): Promise<ProductDto> {
+    const product = await this.reader.get(id);
+    if (!product) throw new ProductNotFound(id);
+    return toProductDto(product);
+  }
+
+  async list(limit: number = DEFAULT_PAGE_SIZE, cursor?: string): Promise<ProductPageDto> {
+    const after = cursor ? decodeCursor(cursor) : null;
+    const rows = await this.reader.page(limit + 1, after);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+    return { items: items.map(toProductDto), nextCursor };
+  }
+}
+
+export function encodeCursor(position: ProductPosition): string {
+  return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): ProductPosition {
+  const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (rest.length > 0 || !id || !uuid.test(id) || Number.isNaN(createdAt.getTime())) throw new InvalidCursor();
+  return { createdAt, id };
+}

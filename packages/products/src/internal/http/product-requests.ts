@@ -1,0 +1,45 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+
+/** Request shapes, validated at the edge; the domain checks the same rules again as the truth. */
+
+export class CreateProductRequest {
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'sku must be 1-64 characters of letters, digits, "-" or "_"' })
+  sku!: string;
+
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  unitPrice!: number;
+
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  stock!: number;
+}
+
+export class RestockRequest {
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  quantity!: number;
+}
+
+export class ListProductsQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}

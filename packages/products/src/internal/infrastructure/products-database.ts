@@ -1,0 +1,11 @@
+import type { ModuleDatabaseDefinition } from '@orderly/kernel';
+import { CreateProductsSchema1732100000000 } from './migrations/1732100000000-CreateProductsSchema.js';
+import { ProductEntity, StockReservationEntity } from './product.entity-schema.js';
+
+export const productsDatabase: ModuleDatabaseDefinition = {
+  module: 'products',
+  schema: 'products',
+  role: 'orderly_products',
+  entities: [ProductEntity, StockReservationEntity],
+  migrations: [CreateProductsSchema1732100000000],
+};

@@ -1,0 +1,92 @@
+import { ConcurrencyConflict, sqlState, UNIQUE_VIOLATION, type EventEnvelope, type UnitOfWork } from '@orderly/kernel';
+import type { EntityManager } from 'typeorm';
+import { Product } from '../domain/product.js';
+import type { ReservationStatus, StockReservation } from '../domain/stock-reservation.js';
+import { SkuAlreadyExists } from '../application/errors.js';
+import type { ProductRepository, ProductsScope, ProductsUnitOfWork, ReservationRepository } from '../application/ports.js';
+import { ProductEntity, StockReservationEntity } from './product.entity-schema.js';
+
+export class TypeOrmProductsUnitOfWork implements ProductsUnitOfWork {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  transaction<T>(work: (scope: ProductsScope) => Promise<T>): Promise<T> {
+    return this.uow.transaction((tx) => work(scopeFor(tx.manager)));
+  }
+
+  handleOnce(event: EventEnvelope, handler: string, work: (scope: ProductsScope) => Promise<void>): Promise<boolean> {
+    return this.uow.transactionOnce(event, handler, (tx) => work(scopeFor(tx.manager)));
+  }
+}
+
+function scopeFor(manager: EntityManager): ProductsScope {
+  return { products: new TypeOrmProductRepository(manager), reservations: new TypeOrmReservationRepository(manager) };
+}
+
+class TypeOrmProductRepository implements ProductRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async get(id: string): Promise<Product | null> {
+    const row = await this.manager.getRepository(ProductEntity).findOneBy({ id });
+    return row ? Product.restore(row) : null;
+  }
+
+  async getManyForUpdate(ids: readonly string[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.manager
+      .getRepository(ProductEntity)
+      .createQueryBuilder('p')
+      .where('p.id IN (:...ids)', { ids: [...ids] })
+      .orderBy('p.id')
+      .setLock('pessimistic_write')
+      .getMany();
+    return rows.map((row) => Product.restore(row));
+  }
+
+  async add(product: Product): Promise<void> {
+    try {
+      await this.manager.getRepository(ProductEntity).insert(product.snapshot());
+    } catch (error) {
+      if (sqlState(error) === UNIQUE_VIOLATION) throw new SkuAlreadyExists(product.snapshot().sku);
+      throw error;
+    }
+  }
+
+  async save(product: Product, expectedVersion: number): Promise<void> {
+    const { id, stock, version } = product.snapshot();
+    const result = await this.manager
+      .getRepository(ProductEntity)
+      .update({ id, version: expectedVersion }, { stock, version });
+    if (result.affected !== 1) throw new ConcurrencyConflict(`Product ${id}`);
+  }
+}
+
+class TypeOrmReservationRepository implements ReservationRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  forOrder(orderId: string): Promise<StockReservation[]> {
+    return this.manager.getRepository(StockReservationEntity).find({ where: { orderId }, order: { productId: 'ASC' } });
+  }
+
+  async add(reservations: readonly StockReservation[]): Promise<void> {
+    if (reservations.length > 0) await this.manager.getRepository(StockReservationEntity).insert([...reservations]);
+  }
+
+  async transition(orderId: string, from: ReservationStatus, to: ReservationStatus): Promise<StockReservation[]> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(StockReservationEntity)
+      .set({ status: to })
+      .where('order_id = :orderId AND status = :from', { orderId, from })
+      .returning(['order_id', 'product_id', 'quantity', 'unit_price', 'status', 'expires_at'])
+      .execute();
+    const rows = result.raw as { order_id: string; product_id: string; quantity: number; unit_price: string; status: ReservationStatus; expires_at: Date }[];
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      productId: r.product_id,
+      quantity: r.quantity,
+      unitPrice: Number(r.unit_price),
+      status: r.status,
+      expiresAt: r.expires_at,
+    }));
+  }
+}

@@ -1,0 +1,73 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
+import { DataSource } from 'typeorm';
+import { ConfirmStockReservation } from './application/confirm-stock-reservation.js';
+import { CreateProduct } from './application/create-product.js';
+import { ProductCatalog } from './application/product-catalog.js';
+import type { ProductsClock, ProductsUnitOfWork } from './application/ports.js';
+import { RestockProduct } from './application/restock-product.js';
+import { StockReservations } from './application/stock-reservations.js';
+import { DemoCatalog } from './infrastructure/demo-catalog.js';
+import { productsDatabase } from './infrastructure/products-database.js';
+import { TypeOrmProductReader } from './infrastructure/typeorm-product-reader.js';
+import { TypeOrmProductsUnitOfWork } from './infrastructure/typeorm-products-unit-of-work.js';
+import { ProductsController } from './http/products.controller.js';
+
+export interface ProductsModuleOptions {
+  readonly connection: ModuleConnection;
+  /** How long reserved stock waits for its order to commit. Default 5 minutes. */
+  readonly reservationTtlMs?: number;
+  /** Seed a demo catalog when the products table is empty. */
+  readonly demoCatalog?: boolean;
+}
+
+const PRODUCTS_UOW = Symbol('products.UnitOfWork');
+const CLOCK = Symbol('products.Clock');
+const systemClock: ProductsClock = { now: () => new Date() };
+
+/** Products: catalog, stock, and stock reservations for orders. */
+@Module({})
+export class ProductsModule {
+  static forRoot(options: ProductsModuleOptions): DynamicModule {
+    const providers: Provider[] = [
+      ...moduleDatabaseProviders(productsDatabase, options.connection),
+      { provide: CLOCK, useValue: systemClock },
+      { provide: PRODUCTS_UOW, useFactory: (uow: UnitOfWork) => new TypeOrmProductsUnitOfWork(uow), inject: [UnitOfWork] },
+      {
+        provide: CreateProduct,
+        useFactory: (uow: ProductsUnitOfWork, clock: ProductsClock) => new CreateProduct(uow, clock),
+        inject: [PRODUCTS_UOW, CLOCK],
+      },
+      { provide: RestockProduct, useFactory: (uow: ProductsUnitOfWork) => new RestockProduct(uow), inject: [PRODUCTS_UOW] },
+      {
+        provide: ProductCatalog,
+        useFactory: (dataSource: DataSource) => new ProductCatalog(new TypeOrmProductReader(dataSource)),
+        inject: [DataSource],
+      },
+      {
+        provide: StockReservations,
+        useFactory: (uow: ProductsUnitOfWork, clock: ProductsClock) =>
+          new StockReservations(uow, clock, { reservationTtlMs: options.reservationTtlMs ?? 5 * 60_000 }),
+        inject: [PRODUCTS_UOW, CLOCK],
+      },
+      {
+        provide: ConfirmStockReservation,
+        useFactory: (uow: ProductsUnitOfWork) => new ConfirmStockReservation(uow),
+        inject: [PRODUCTS_UOW],
+      },
+    ];
+    if (options.demoCatalog) {
+      providers.push({
+        provide: DemoCatalog,
+        useFactory: (dataSource: DataSource, create: CreateProduct) => new DemoCatalog(dataSource, create),
+        inject: [DataSource, CreateProduct],
+      });
+    }
+    return {
+      module: ProductsModule,
+      controllers: [ProductsController],
+      providers,
+      exports: [StockReservations, ConfirmStockReservation, ProductCatalog],
+    };
+  }
+}
