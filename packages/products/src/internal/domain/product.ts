@@ -32,7 +32,8 @@ export class Product {
     checkRule(new NameMustBeOneTo200Characters(input.name));
     checkRule(new UnitPriceMustBeWholeMinorUnits(input.unitPrice));
     checkRule(new StockMustBeWithinRange(input.stock));
-    return new Product({ ...input, version: 1, createdAt: input.now });
+    const { id, sku, name, unitPrice, stock, now } = input;
+    return new Product({ id, sku, name, unitPrice, stock, version: 1, createdAt: now });
   }
 
   /** Rebuilds a product from storage; no rules run, the stored state was valid when saved. */

@@ -77,7 +77,7 @@ class TypeOrmReservationRepository implements ReservationRepository {
       .update(StockReservationEntity)
       .set({ status: to })
       .where('order_id = :orderId AND status = :from', { orderId, from })
-      .returning(['order_id', 'product_id', 'quantity', 'unit_price', 'status', 'expires_at'])
+      .returning('*')
       .execute();
     const rows = result.raw as { order_id: string; product_id: string; quantity: number; unit_price: string; status: ReservationStatus; expires_at: Date }[];
     return rows.map((r) => ({

@@ -1,0 +1,58 @@
+// Integration: orders' TypeORM adapters and its outbox against real PostgreSQL, as its own role.
+import { createModuleDataSource, provisionModuleDatabases, UnitOfWork } from '@orderly/kernel';
+import { startTestPostgres, type TestPostgres } from '@orderly/testing';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { Order } from '../../src/internal/domain/order.js';
+import { OrderPlacedV1 } from '../../src/contracts/events.js';
+import { toOrderPlaced } from '../../src/internal/application/order-presenter.js';
+import { ordersDatabase } from '../../src/internal/infrastructure/orders-database.js';
+import { TypeOrmOrderReader, TypeOrmOrdersUnitOfWork } from '../../src/internal/infrastructure/typeorm-orders-unit-of-work.js';
+
+let postgres: TestPostgres;
+let dataSource: DataSource;
+let admin: pg.Client;
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ordersDatabase] });
+  dataSource = createModuleDataSource(ordersDatabase, connections.get('orders')!);
+  await dataSource.initialize();
+  admin = new pg.Client(postgres.adminUrl);
+  await admin.connect();
+});
+afterAll(async () => {
+  await admin?.end();
+  await dataSource?.destroy();
+  await postgres?.stop();
+});
+
+describe('orders storage', () => {
+  it('saves an order with its lines and its OrderPlaced event in one transaction, and reads it back', async () => {
+    const uow = new TypeOrmOrdersUnitOfWork(new UnitOfWork(dataSource, 'orders'));
+    const order = Order.place({
+      id: crypto.randomUUID(),
+      customerEmail: 'ada@example.com',
+      lines: [
+        { productId: crypto.randomUUID(), quantity: 1000, unitPrice: 1_000_000_000 },
+        { productId: crypto.randomUUID(), quantity: 1, unitPrice: 0 },
+      ],
+      now: new Date('2026-03-04T05:06:07.089Z'),
+    });
+    await uow.transaction(async ({ orders, outbox }) => {
+      await orders.add(order);
+      outbox.add(OrderPlacedV1, { aggregateId: order.id, payload: toOrderPlaced(order) });
+    });
+    const loaded = await new TypeOrmOrderReader(dataSource).get(order.id);
+    expect(loaded?.total).toBe(1_000_000_000_000);
+    expect(loaded?.lines.map((l) => [l.productId, l.quantity, l.unitPrice])).toEqual(order.lines.map((l) => [l.productId, l.quantity, l.unitPrice]));
+    expect(loaded?.createdAt.toISOString()).toBe('2026-03-04T05:06:07.089Z');
+    const { rows } = await admin.query(`SELECT type, version, aggregate_id, status FROM orders.outbox`);
+    expect(rows).toEqual([{ type: 'orders.OrderPlaced', version: 1, aggregate_id: order.id, status: 'pending' }]);
+  });
+
+  it('cannot read another module’s schema with its own role', async () => {
+    await admin.query('CREATE SCHEMA IF NOT EXISTS products');
+    await expect(dataSource.query('SELECT 1 FROM products.products')).rejects.toThrow(/permission denied for schema products/);
+  });
+});

@@ -1,0 +1,67 @@
+import { BusinessRuleViolation } from '@orderly/kernel';
+import { Product } from '../../src/internal/domain/product.js';
+
+const now = new Date('2026-01-01T00:00:00Z');
+const mug = (stock = 10) => Product.create({ id: 'p1', sku: 'MUG-1', name: 'Mug', unitPrice: 1299, stock, now });
+
+function ruleBrokenBy(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof BusinessRuleViolation) return error.rule;
+    throw error;
+  }
+  throw new Error('no rule was broken');
+}
+
+describe('Product', () => {
+  it('is created with version 1 and the given stock', () => {
+    expect(mug().snapshot()).toEqual({ id: 'p1', sku: 'MUG-1', name: 'Mug', unitPrice: 1299, stock: 10, version: 1, createdAt: now });
+  });
+
+  it.each([
+    ['a sku with spaces', { sku: 'MUG 1' }, 'SkuMustBeWellFormed'],
+    ['an empty sku', { sku: '' }, 'SkuMustBeWellFormed'],
+    ['a 65-character sku', { sku: 'x'.repeat(65) }, 'SkuMustBeWellFormed'],
+    ['an empty name', { name: '' }, 'NameMustBeOneTo200Characters'],
+    ['a fractional price', { unitPrice: 12.5 }, 'UnitPriceMustBeWholeMinorUnits'],
+    ['a negative price', { unitPrice: -1 }, 'UnitPriceMustBeWholeMinorUnits'],
+    ['negative stock', { stock: -1 }, 'StockMustBeWithinRange'],
+    ['stock above 1e9', { stock: 1_000_000_001 }, 'StockMustBeWithinRange'],
+  ])('refuses %s', (_what, override, rule) => {
+    expect(ruleBrokenBy(() => Product.create({ id: 'p', sku: 'OK', name: 'n', unitPrice: 1, stock: 1, now, ...override }))).toBe(rule);
+  });
+
+  it('reserves stock and bumps its version', () => {
+    const product = mug(10);
+    product.reserve(4);
+    expect(product.stock).toBe(6);
+    expect(product.version).toBe(2);
+  });
+
+  it('cannot reserve more than is available, and stays unchanged', () => {
+    const product = mug(3);
+    expect(ruleBrokenBy(() => product.reserve(4))).toBe('CannotReserveMoreThanAvailable');
+    expect(product.stock).toBe(3);
+    expect(product.version).toBe(1);
+  });
+
+  it('restocks by a positive quantity only', () => {
+    const product = mug(1);
+    product.restock(5);
+    expect(product.stock).toBe(6);
+    expect(ruleBrokenBy(() => product.restock(0))).toBe('QuantityMustBePositive');
+  });
+
+  it('cannot be restocked above the maximum stock', () => {
+    const product = mug(999_999_999);
+    expect(ruleBrokenBy(() => product.restock(2))).toBe('RestockCannotExceedMaximumStock');
+  });
+
+  it('gives released stock back', () => {
+    const product = mug(5);
+    product.reserve(5);
+    product.release(2);
+    expect(product.stock).toBe(2);
+  });
+});

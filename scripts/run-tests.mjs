@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm test`: every check of every workspace through turbo (cached where nothing changed),
+// then one closing line with the totals over all packages: `tests: N passed, M failed`.
+// Cached test tasks restore their .test-results/jest.json, so their tests are still counted.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const workspaces = ['packages', 'apps'].flatMap((dir) =>
+  readdirSync(join(root, dir), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join(root, dir, d.name)),
+);
+for (const ws of workspaces) rmSync(join(ws, '.test-results'), { recursive: true, force: true });
+
+const tasks = process.env.ORDERLY_TEST_TASKS?.split(',') ?? ['typecheck', 'test'];
+const turbo = spawnSync(
+  'npx',
+  ['turbo', 'run', ...tasks, '--continue', '--concurrency=2', '--output-logs=new-only', ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } },
+);
+
+let passed = 0;
+let failed = 0;
+const missing = [];
+for (const ws of workspaces) {
+  const file = join(ws, '.test-results', 'jest.json');
+  if (!existsSync(file)) {
+    if (existsSync(join(ws, 'test'))) missing.push(ws.slice(root.length));
+    continue;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8'));
+  passed += result.numPassedTests;
+  failed += result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
+}
+if (missing.length > 0) console.log(`no test results from: ${missing.join(', ')} (their tests did not run)`);
+const ok = turbo.status === 0 && failed === 0 && missing.length === 0;
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(ok ? 0 : 1);
