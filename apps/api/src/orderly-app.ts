@@ -36,7 +36,6 @@ export async function startOrderly(config: OrderlyConfig): Promise<RunningOrderl
       { bodyParser: false, logger: NEST_LEVELS[config.logLevel] },
     );
     configureHttp(app);
-    app.enableShutdownHooks();
     await app.listen(config.port, config.host);
     const address = app.getHttpServer().address() as { port: number };
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
