@@ -3,7 +3,7 @@
 // then one closing line with the totals over all packages: `tests: N passed, M failed`.
 // Cached test tasks restore their .test-results/jest.json, so their tests are still counted.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,7 @@ for (const ws of workspaces) rmSync(join(ws, '.test-results'), { recursive: true
 const tasks = process.env.ORDERLY_TEST_TASKS?.split(',') ?? ['typecheck', 'test'];
 const turbo = spawnSync(
   'npx',
-  ['turbo', 'run', ...tasks, '--continue', '--concurrency=2', '--output-logs=new-only', ...process.argv.slice(2)],
+  ['turbo', 'run', ...tasks, '--continue', '--concurrency=2', '--output-logs=new-only', '--summarize', ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } },
 );
 
@@ -35,7 +35,26 @@ for (const ws of workspaces) {
   passed += result.numPassedTests;
   failed += result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
 }
+// A failed check that is not a jest run (typecheck, lint, ...) counts as one failure, so a red
+// run never closes with "0 failed".
+const failedChecks = failedNonTestTasks();
+failed += failedChecks.length;
+if (failedChecks.length > 0) console.log(`failed checks: ${failedChecks.join(', ')}`);
 if (missing.length > 0) console.log(`no test results from: ${missing.join(', ')} (their tests did not run)`);
 const ok = turbo.status === 0 && failed === 0 && missing.length === 0;
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(ok ? 0 : 1);
+
+function failedNonTestTasks() {
+  const runsDir = join(root, '.turbo', 'runs');
+  if (!existsSync(runsDir)) return [];
+  const latest = readdirSync(runsDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(runsDir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (!latest) return [];
+  const summary = JSON.parse(readFileSync(latest, 'utf8'));
+  return (summary.tasks ?? [])
+    .filter((t) => t.task !== 'test' && t.execution && t.execution.exitCode !== 0 && t.execution.exitCode !== undefined)
+    .map((t) => t.taskId);
+}

@@ -20,6 +20,7 @@ it('serves the API from dist/main.js and exits 0 on SIGTERM', async () => {
   });
   const res = await fetch(`${app.url}/products?limit=100`);
   expect(res.status).toBe(200);
-  expect((await res.json()).items.length).toBeGreaterThan(0);
+  const page = (await res.json()) as { items: unknown[] };
+  expect(page.items.length).toBeGreaterThan(0);
   expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
 });
