@@ -78,7 +78,10 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   const restocks = Array.from({ length: 12 }, (_, i) =>
     http(survivor.url, 'POST', `/products/${pick(productIds, i)}/restock`, { quantity: 1 + (i % 3) }),
   );
-  await eventually(async () => (answered >= 30 ? true : undefined), { timeoutMs: 60_000, intervalMs: 5 });
+  await eventually(async () => {
+    if (answered < 30) throw new Error(`only ${answered} of 120 orders answered`);
+    return true;
+  }, { timeoutMs: 60_000, intervalMs: 5 });
   expect(await doomed.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
   const orderOutcomes = await Promise.allSettled(orders);
@@ -98,10 +101,13 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   await eventually(
     async () => {
       const { rows } = await db.query(`SELECT
-        (SELECT count(*) FROM orders.outbox WHERE status = 'pending')::int
-        + (SELECT count(*) FROM products.outbox WHERE status = 'pending')::int
-        + (SELECT count(*) FROM products.stock_reservations WHERE status = 'reserved')::int AS unsettled`);
-      return rows[0].unsettled === 0 ? true : undefined;
+        (SELECT count(*) FROM orders.outbox WHERE status = 'pending')::int AS orders_pending,
+        (SELECT count(*) FROM products.outbox WHERE status = 'pending')::int AS products_pending,
+        (SELECT count(*) FROM products.stock_reservations WHERE status = 'reserved')::int AS reserved,
+        (SELECT string_agg(DISTINCT last_error, ' | ') FROM (SELECT last_error FROM orders.outbox UNION ALL SELECT last_error FROM products.outbox) e) AS errors`);
+      const state = rows[0];
+      if (state.orders_pending + state.products_pending + state.reserved > 0) throw new Error(`not settled yet: ${JSON.stringify(state)}`);
+      return true;
     },
     { timeoutMs: 60_000, intervalMs: 100 },
   );

@@ -10,7 +10,11 @@ interface KeyRow {
   response: OrderDto | null;
 }
 
-/** Idempotency keys in orders.idempotency_keys; times come from the database clock, shared by every instance. */
+/**
+ * Idempotency keys in orders.idempotency_keys; times come from the database clock, shared by every
+ * instance. UPDATE/DELETE ... RETURNING are wrapped in a SELECT because TypeORM answers a bare one
+ * with [rows, count] instead of rows.
+ */
 export class TypeOrmIdempotencyKeys implements IdempotencyKeyStore {
   constructor(private readonly manager: EntityManager) {}
 
@@ -45,8 +49,10 @@ export class TypeOrmIdempotencyKeys implements IdempotencyKeyStore {
 
   async complete(key: string, orderId: string, order: OrderDto): Promise<void> {
     const updated: unknown[] = await this.manager.query(
-      `UPDATE orders.idempotency_keys SET state = 'completed', response = $3
-        WHERE key = $1 AND order_id = $2 AND state = 'in-progress' RETURNING key`,
+      `WITH done AS (
+         UPDATE orders.idempotency_keys SET state = 'completed', response = $3
+          WHERE key = $1 AND order_id = $2 AND state = 'in-progress' RETURNING key)
+       SELECT key FROM done`,
       [key, orderId, JSON.stringify(order)],
     );
     // Someone took the key over (our lease ran out): roll the order back rather than answer twice.
@@ -58,7 +64,9 @@ export class TypeOrmIdempotencyKeys implements IdempotencyKeyStore {
   }
 
   async purgeExpired(): Promise<number> {
-    const deleted: unknown[] = await this.manager.query(`DELETE FROM orders.idempotency_keys WHERE expires_at <= now() RETURNING key`);
+    const deleted: unknown[] = await this.manager.query(
+      `WITH gone AS (DELETE FROM orders.idempotency_keys WHERE expires_at <= now() RETURNING key) SELECT key FROM gone`,
+    );
     return deleted.length;
   }
 }

@@ -95,15 +95,18 @@ class TypeOrmReservationRepository implements ReservationRepository {
   }
 
   async claimExpired(now: Date, nextExpiry: Date, limit: number): Promise<string[]> {
+    // Wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
     const rows: { order_id: string }[] = await this.manager.query(
-      `UPDATE products.stock_reservations r SET expires_at = $2
-         FROM (SELECT order_id, product_id FROM products.stock_reservations
-                WHERE status = 'reserved' AND expires_at <= $1
-                ORDER BY expires_at
-                LIMIT $3
-                FOR UPDATE SKIP LOCKED) due
-        WHERE r.order_id = due.order_id AND r.product_id = due.product_id AND r.status = 'reserved'
-        RETURNING r.order_id`,
+      `WITH claimed AS (
+         UPDATE products.stock_reservations r SET expires_at = $2
+           FROM (SELECT order_id, product_id FROM products.stock_reservations
+                  WHERE status = 'reserved' AND expires_at <= $1
+                  ORDER BY expires_at
+                  LIMIT $3
+                  FOR UPDATE SKIP LOCKED) due
+          WHERE r.order_id = due.order_id AND r.product_id = due.product_id AND r.status = 'reserved'
+          RETURNING r.order_id)
+       SELECT order_id FROM claimed`,
       [now, nextExpiry, limit],
     );
     return [...new Set(rows.map((r) => r.order_id))];
