@@ -107,7 +107,7 @@ function fakeKeys(keys: Map<string, FakeKey>, now: () => number): IdempotencyKey
     },
     async complete(key, orderId, order) {
       const row = keys.get(key);
-      if (!row || row.orderId !== orderId || row.state !== 'in-progress') throw new Error('key taken over');
+      if (!row || row.orderId !== orderId || row.state !== 'in-progress') throw new Error('superseded: the key belongs to another order id now');
       Object.assign(row, { state: 'completed', response: order });
     },
     async forget(key, orderId) {

@@ -57,6 +57,27 @@ describe('PlaceOrderIdempotently', () => {
     expect((await idempotent.execute('k', order)).order).toEqual(answer.order);
   });
 
+  it('a slow owner overtaken by a repeat after its lease places nothing; the repeat places the one order', async () => {
+    const { uow, inventory, idempotent } = setUp();
+    const reserve = inventory.reserve.bind(inventory);
+    let repeat: ReturnType<typeof idempotent.execute> | undefined;
+    inventory.reserve = async (orderId, lines) => {
+      const outcome = await reserve(orderId, lines);
+      if (!repeat) {
+        uow.nowMs += 30_000; // the owner stalls past its lease; a repeat arrives and finishes first
+        repeat = idempotent.execute('k', order);
+        await repeat;
+      }
+      return outcome;
+    };
+    await expect(idempotent.execute('k', order)).rejects.toThrow();
+    const winner = await repeat!;
+    expect([...uow.orders.keys()]).toEqual([winner.order.id]);
+    expect(uow.fates.get('order-1')).toBe('abandoned');
+    expect([...inventory.reserved.keys()]).toEqual([winner.order.id]);
+    expect((await idempotent.execute('k', order)).order).toEqual(winner.order);
+  });
+
   it('lets go of the key when the order is refused, so a retry starts afresh', async () => {
     const { uow, idempotent } = setUp();
     const tooMany = { ...order, items: [{ productId: 'tee', quantity: 2 }] };

@@ -51,3 +51,11 @@ export class IdempotentRequestInProgress extends ApplicationError {
     super('A request with this Idempotency-Key is still being processed. Retry the same request shortly to get its answer.');
   }
 }
+
+export class IdempotentRequestSuperseded extends ApplicationError {
+  readonly kind = 'conflict' as const;
+  readonly title = 'Request superseded';
+  constructor() {
+    super('This request took so long that a repeat with the same Idempotency-Key took over; nothing was placed by this one. Retry to get the answer.');
+  }
+}

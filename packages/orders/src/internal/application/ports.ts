@@ -32,7 +32,10 @@ export interface IdempotencyKeyStore {
    * the crashed owner used, which the new owner must abandon before placing under a fresh id.
    */
   claim(input: { key: string; requestHash: string; orderId: string; leaseMs: number; ttlMs: number }): Promise<IdempotencyClaim>;
-  /** Stores the answer; commits with the order (same transaction), so a key never outlives a lost order. */
+  /**
+   * Stores the answer; commits with the order (same transaction). Throws IdempotentRequestSuperseded
+   * when the key now belongs to another order id (a repeat took over), which rolls the order back.
+   */
   complete(key: string, orderId: string, order: OrderDto): Promise<void>;
   /** Lets go of a key whose request failed, so a retry starts afresh. */
   forget(key: string, orderId: string): Promise<void>;

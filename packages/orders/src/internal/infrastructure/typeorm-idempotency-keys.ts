@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { OrderDto } from '../../contracts/dto.js';
+import { IdempotentRequestSuperseded } from '../application/errors.js';
 import type { IdempotencyClaim, IdempotencyKeyStore } from '../application/ports.js';
 
 interface KeyRow {
@@ -56,7 +57,7 @@ export class TypeOrmIdempotencyKeys implements IdempotencyKeyStore {
       [key, orderId, JSON.stringify(order)],
     );
     // Someone took the key over (our lease ran out): roll the order back rather than answer twice.
-    if (updated.length === 0) throw new Error(`Idempotency key was taken over while order ${orderId} was being placed`);
+    if (updated.length === 0) throw new IdempotentRequestSuperseded();
   }
 
   async forget(key: string, orderId: string): Promise<void> {
