@@ -38,6 +38,7 @@ export class TypeOrmIdempotencyKeys implements IdempotencyKeyStore {
       [key],
     );
     if (!row) return this.claim(input); // deleted between our insert and select: try again
+    // A different body under this key: report the stored hash; the caller refuses it (422) whatever the state.
     if (row.request_hash !== requestHash) return { kind: 'in-progress', requestHash: row.request_hash };
     if (row.state === 'completed') return { kind: 'completed', requestHash, order: row.response! };
     if (!row.lease_over) return { kind: 'in-progress', requestHash };
