@@ -47,8 +47,8 @@ module.exports = {
       name: 'rule-4-orders-products-independent',
       severity: 'error',
       comment:
-        'orders and products never import each other. The consumer owns the port: declare a port in ' +
-        "{from-package}'s contracts (src/contracts/ports.ts, exported from src/index.ts) and bind it to what {to-package} provides in apps/api/src/app.module.ts (bindPort).",
+        'orders and products never import each other. The consumer owns the port: declare a port in the contracts of ' +
+        '{from-package} (src/contracts/ports.ts, exported from src/index.ts) and bind it to what {to-package} provides in apps/api/src/app.module.ts with bindPort(...).',
       from: { path: '^packages/(orders|products)/' },
       to: { path: '^packages/(orders|products)/', pathNot: '^packages/$1/' },
     },

@@ -45,7 +45,24 @@ const violations = [
       .replaceAll('{to-package}', v.to.startsWith('@') ? v.to.split('/').slice(0, 2).join('/') : packageNameAt(v.to)),
   })),
   ...undeclaredDependencies(result, workspaces, root),
-].sort((a, b) => a.from.localeCompare(b.from) || a.rule.localeCompare(b.rule) || a.specifier.localeCompare(b.specifier));
+]
+  .sort((a, b) => a.from.localeCompare(b.from) || a.rule.localeCompare(b.rule) || a.specifier.localeCompare(b.specifier))
+  .filter(firstPerPackageCycle());
+
+// dependency-cruiser flags every import on a cycle; one report per pair of packages is enough.
+function firstPerPackageCycle() {
+  const seen = new Set();
+  return (v) => {
+    if (!v.cycle) return true;
+    const key = [packageNameAt(v.from), packageNameAt(v.to)].sort().join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+}
+
+// Paths outside the tree (a symlinked node_modules) are shown from node_modules/ on.
+const shown = (path) => path.replace(/^.*?(?=node_modules\/)/, '');
 
 if (violations.length === 0) {
   console.log(`boundaries: rules 1-5 hold (${result.summary.totalCruised} files, ${result.summary.totalDependenciesCruised} imports checked)`);
@@ -55,7 +72,7 @@ if (violations.length === 0) {
 const lines = [`boundaries: ${violations.length} violation${violations.length === 1 ? '' : 's'} of the dependency rules (docs/architecture.md)`];
 for (const v of violations) {
   lines.push('', v.from);
-  lines.push(`  imports '${v.specifier}'${v.specifier === v.to ? '' : ` (${v.to})`}`);
+  lines.push(`  imports '${v.specifier}'${v.specifier === v.to ? '' : ` (${shown(v.to)})`}`);
   if (v.cycle) lines.push(`  cycle: ${[v.from, ...v.cycle].join(' -> ')}`);
   lines.push(`  breaks ${v.rule}`);
   lines.push(`  ${v.comment}`);
