@@ -18,6 +18,8 @@ export interface RepositoryCopy {
   write(path: string, content: string): void;
   /** Appends to an existing file. */
   append(path: string, content: string): void;
+  /** Replaces the first occurrence of `from` in a file; fails if it is not there. */
+  replace(path: string, from: string, to: string): void;
   /** Adds entries to a workspace package.json's "dependencies". */
   declareDependency(workspaceDir: string, name: string, version: string): void;
   remove(): void;
@@ -46,6 +48,11 @@ export function copyRepository(): RepositoryCopy {
     },
     append(path, content) {
       writeFileSync(join(root, path), readFileSync(join(root, path), 'utf8') + content);
+    },
+    replace(path, from, to) {
+      const content = readFileSync(join(root, path), 'utf8');
+      if (!content.includes(from)) throw new Error(`${path} does not contain ${from}`);
+      writeFileSync(join(root, path), content.replace(from, to));
     },
     declareDependency(workspaceDir, name, version) {
       const file = join(root, workspaceDir, 'package.json');
