@@ -43,3 +43,43 @@ function installedVersion(root, name) {
   const manifest = join(root, 'node_modules', name, 'package.json');
   return existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).version : '<version>';
 }
+
+/**
+ * Rule 3 on the package graph npm and turbo see: cycles through the workspace dependencies that
+ * package.json files declare (dependencies and devDependencies alike). Reported once per cycle,
+ * at the package.json whose declaration closes it (the first in directory order).
+ */
+export function declaredPackageCycles(workspaces, comment) {
+  const byName = new Map(workspaces.map((ws) => [ws.name, ws]));
+  const edges = (ws) => [...ws.declared].filter((name) => byName.has(name) && name !== ws.name).sort();
+  const found = [];
+  const reported = new Set();
+  for (const start of workspaces) {
+    // Depth-first from each package, looking for a path back to it.
+    const stack = [[start.name]];
+    while (stack.length > 0) {
+      const path = stack.pop();
+      for (const next of edges(byName.get(path.at(-1)))) {
+        if (next === start.name) {
+          const key = [...path].sort().join(' ');
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const to = path[1];
+          found.push({
+            from: `${start.dir}/package.json`,
+            specifier: to,
+            to,
+            rule: 'rule-3-no-package-cycle',
+            declared: true,
+            cycle: [...path.slice(1), start.name],
+            pair: [start.name, to],
+            comment: comment.replaceAll('{from-package}', start.name).replaceAll('{to-package}', to),
+          });
+        } else if (!path.includes(next)) {
+          stack.push([...path, next]);
+        }
+      }
+    }
+  }
+  return found;
+}

@@ -3,6 +3,9 @@
 // check-boundaries.mjs) must fail with exactly the message a violator would see (golden output,
 // as import-linter tests its contracts). The same check must pass on the real tree and on an
 // unmodified copy, so each failure below comes from its planted violation and nothing else.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { copyRepository, repositoryRoot, runScript, type RepositoryCopy } from './repository-copy.js';
 
 const check = 'scripts/architecture/check-boundaries.mjs';
@@ -27,6 +30,13 @@ const planted: Record<string, (copy: RepositoryCopy) => void> = {
     copy.append('packages/kernel/src/index.ts', "export { planted } from './planted.js';\n");
     copy.declareDependency('packages/kernel', '@orderly/notifications', '0.1.0');
   },
+  'package cycle through package.json only': (copy) => {
+    // No chain of imports closes this cycle (one edge starts in a test file), but npm and turbo see it.
+    copy.write('packages/notifications/src/internal/application/planted.ts', "import { OrderPlacedV1 } from '@orderly/orders';\nexport const planted = OrderPlacedV1;\n");
+    copy.declareDependency('packages/notifications', '@orderly/orders', '0.1.0');
+    copy.write('packages/orders/test/unit/planted.ts', "import { NotificationQueries } from '@orderly/notifications';\nexport const planted = NotificationQueries;\n");
+    copy.declareDependency('packages/orders', '@orderly/notifications', '0.1.0');
+  },
   'import of apps/': (copy) =>
     copy.write(
       'packages/notifications/src/internal/application/planted.ts',
@@ -46,25 +56,43 @@ const planted: Record<string, (copy: RepositoryCopy) => void> = {
 };
 
 const outcomes = new Map<string, Outcome>();
+let cliOnPlanted: Outcome;
 
-async function checkWith(plant: (copy: RepositoryCopy) => void): Promise<Outcome> {
-  const copy = copyRepository();
-  try {
-    plant(copy);
-    return await runScript(check, ['--root', copy.root]);
-  } finally {
-    copy.remove();
-  }
+/** checkBoundaries (what `npm run boundaries` prints) for several trees in one node process. */
+function checkTrees(roots: readonly string[]): Promise<{ ok: boolean; report: string }[]> {
+  const module = pathToFileURL(join(repositoryRoot, 'scripts/architecture/boundary-check.mjs')).href;
+  const program = `import { checkBoundaries } from ${JSON.stringify(module)};
+const results = [];
+for (const root of process.argv.slice(1)) results.push(await checkBoundaries(root));
+console.log(JSON.stringify(results));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', program, ...roots], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`checkBoundaries exited with ${status}`))));
+  });
 }
 
 beforeAll(async () => {
-  // Three checks at a time: each is a short node process, and the machine is shared.
-  const queue = Object.entries(planted);
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) outcomes.set(next[0], await checkWith(next[1]));
-  };
-  await Promise.all([worker(), worker(), worker()]);
-}, 120_000);
+  const copies = Object.entries(planted).map(([name, plant]) => {
+    const copy = copyRepository();
+    plant(copy);
+    return { name, copy };
+  });
+  try {
+    // One process for every planted tree (loading dependency-cruiser is half the cost of a check),
+    // and the command line itself once on a planted tree, for its exit code.
+    const [results, cli] = await Promise.all([
+      checkTrees(copies.map(({ copy }) => copy.root)),
+      runScript(check, ['--root', copies.find(({ name }) => name === 'undeclared workspace import')!.copy.root]),
+    ]);
+    results.forEach(({ ok, report }, i) => outcomes.set(copies[i]!.name, { status: ok ? 0 : 1, output: report }));
+    cliOnPlanted = cli;
+  } finally {
+    for (const { copy } of copies) copy.remove();
+  }
+}, 300_000);
 
 const outcome = (name: string): Outcome => outcomes.get(name) ?? { status: null, output: `no outcome for ${name}` };
 
@@ -110,6 +138,11 @@ packages/notifications/src/internal/application/planted.ts
     expect(outcome('undeclared workspace import').status).toBe(1);
   });
 
+  it('npm run boundaries prints the same report and exits 1 on a violation', () => {
+    expect(cliOnPlanted.output).toBe(outcome('undeclared workspace import').output);
+    expect(cliOnPlanted.status).toBe(1);
+  });
+
   it('rule 3: fails on a cycle between packages, even when both edges are declared', () => {
     expect(outcome('package cycle').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
 
@@ -119,6 +152,17 @@ packages/kernel/src/planted.ts
   breaks rule-3-no-package-cycle
   @orderly/kernel and @orderly/notifications would depend on each other. Break the cycle: the consumer declares a port in its contracts and apps/api binds it, or the event flows one way through the outbox.`);
     expect(outcome('package cycle').status).toBe(1);
+  });
+
+  it('rule 3: fails on a cycle that only package.json files close', () => {
+    expect(outcome('package cycle through package.json only').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/notifications/package.json
+  declares '@orderly/orders'
+  cycle: @orderly/notifications -> @orderly/orders -> @orderly/notifications
+  breaks rule-3-no-package-cycle
+  @orderly/notifications and @orderly/orders would depend on each other. Break the cycle: the consumer declares a port in its contracts and apps/api binds it, or the event flows one way through the outbox.`);
+    expect(outcome('package cycle through package.json only').status).toBe(1);
   });
 
   it('rule 3: fails on an import of apps/', () => {
