@@ -33,16 +33,15 @@ function describe(checker, name, kind, symbol) {
       const instanceType = checker.getDeclaredTypeOfSymbol(symbol);
       const body = [
         ...checker.getSignaturesOfType(staticType, ts.SignatureKind.Construct).map((sig) => `  constructor${parameters(signature(sig))};`),
-        ...members(checker, staticType, declaration, 'static ').filter((line) => !line.includes(' prototype')),
-        ...members(checker, instanceType, declaration, ''),
+        ...members(checker, staticType, symbol, 'static ').filter((line) => !line.includes(' prototype')),
+        ...members(checker, instanceType, symbol, ''),
       ];
-      const bases = instanceType.getBaseTypes?.() ?? [];
-      return [`export class ${name}${bases.length ? ` extends ${bases.map(typeString).join(', ')}` : ''} {`, ...body, '}'];
+      return [`export class ${name}${typeParameters(checker, instanceType, declaration)}${heritage(checker, instanceType, declaration, 'extends')} {`, ...body, '}'];
     }
     case 'interface': {
       const type = checker.getDeclaredTypeOfSymbol(symbol);
       const params = typeParameters(checker, type, declaration);
-      return [`export interface ${name}${params} {`, ...members(checker, type, declaration, ''), '}'];
+      return [`export interface ${name}${params}${heritage(checker, type, declaration, 'extends')} {`, ...members(checker, type, symbol, ''), '}'];
     }
     case 'type': {
       const type = checker.getDeclaredTypeOfSymbol(symbol);
@@ -64,25 +63,37 @@ function typeParameters(checker, type, declaration) {
   return params.length ? `<${params.map((p) => checker.typeToString(p, declaration, FORMAT)).join(', ')}>` : '';
 }
 
-function parameters(signatureText) {
-  // "(a: A) => void" or "(a: A): void" -> "(a: A)"
-  const close = matchingParen(signatureText);
-  return signatureText.slice(0, close + 1);
+function heritage(checker, type, declaration, keyword) {
+  const bases = type.getBaseTypes?.() ?? [];
+  return bases.length ? ` ${keyword} ${bases.map((base) => checker.typeToString(base, declaration, FORMAT)).join(', ')}` : '';
 }
 
-function matchingParen(text) {
+function parameters(signatureText) {
+  // "<T>(a: A) => void" or "(a: A): void" -> "(a: A)": a class's type parameters belong to the
+  // class line, not to its constructor.
+  const open = signatureText.startsWith('<') ? closing(signatureText, 0, '<', '>') + 1 : 0;
+  return signatureText.slice(open, closing(signatureText, open, '(', ')') + 1);
+}
+
+function closing(text, from, open, close) {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    if (text[i] === ')' && --depth === 0) return i;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === open) depth++;
+    if (text[i] === close && --depth === 0) return i;
   }
   return text.length - 1;
 }
 
-function members(checker, type, declaration, prefix) {
+// Own members only: inherited ones (Error's, from @types/node) are the base type's API, shown by
+// the `extends` clause, and would make the report change with a dependency upgrade.
+function members(checker, type, owner, prefix) {
+  const ownDeclarations = new Set(owner.declarations ?? []);
+  const declaration = owner.declarations?.[0];
   const lines = [];
   for (const property of checker.getPropertiesOfType(type)) {
     const decl = property.valueDeclaration ?? property.declarations?.[0];
+    const declaredHere = property.declarations?.some((d) => ownDeclarations.has(d.parent) || (ts.isParameter(d) && ownDeclarations.has(d.parent?.parent)));
+    if (!declaredHere) continue;
     const modifiers = decl ? ts.getCombinedModifierFlags(decl) : 0;
     if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || property.name.startsWith('#') || property.name.startsWith('__')) continue;
     const readonly = modifiers & ts.ModifierFlags.Readonly ? 'readonly ' : '';
