@@ -28,7 +28,10 @@ if (checkOnly) {
     console.log(`generated docs are up to date (${expected.size} files)`);
     process.exit(0);
   }
-  for (const path of stale) console.log(`${path} is stale: it differs from what the code says.`);
+  for (const path of stale) {
+    console.log(`${path} is stale: it differs from what the code says.`);
+    if (existsSync(join(root, path))) console.log(firstDifference(readFileSync(join(root, path), 'utf8'), expected.get(path)));
+  }
   for (const path of orphaned) console.log(`${path} belongs to no package.`);
   console.log('Run `npm run docs:modules` and review the diff: an API report change is a change to what other packages may use.');
   process.exit(1);
@@ -37,3 +40,12 @@ if (checkOnly) {
 mkdirSync(join(root, 'docs/api'), { recursive: true });
 for (const [path, content] of expected) writeFileSync(join(root, path), content);
 console.log(`wrote ${[...expected.keys()].join(', ')}${stale.length ? '' : ' (unchanged)'}`);
+
+function firstDifference(committed, generated) {
+  const a = committed.split('\n');
+  const b = generated.split('\n');
+  let line = 0;
+  while (line < a.length && line < b.length && a[line] === b[line]) line++;
+  const show = (text) => (text === undefined ? '(end of file)' : JSON.stringify(text.length > 140 ? `${text.slice(0, 140)}...` : text));
+  return `  first difference at line ${line + 1}:\n    committed: ${show(a[line])}\n    from code: ${show(b[line])}`;
+}

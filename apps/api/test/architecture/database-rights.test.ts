@@ -1,19 +1,20 @@
-// Rule 6, against a real PostgreSQL provisioned exactly as the app provisions it (embedded
-// default and `npm run db:migrate` share provisionModuleDatabases): each module connects as its
+// Rule 6, against a real PostgreSQL provisioned exactly as the app provisions it: prepareDatabase
+// is what `npm start` and `npm run db:migrate` run (with DATABASE_URL here; the embedded default
+// takes the same path after starting its server). Each module connects as its
 // own role, whose rights cover its own schema only. Raw SQL from orders' connection into
 // products' tables is refused by the database itself, and a module's migrations run as that
 // same role, so a migration cannot reach outside its schema either. The controls show that
 // each role can use its own schema, so the refusals below are the rule, not a broken setup.
 import { provisionModuleDatabases, type ModuleConnection } from '@orderly/kernel';
-import { notificationsDatabase } from '@orderly/notifications';
 import { ordersDatabase } from '@orderly/orders';
-import { productsDatabase } from '@orderly/products';
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { loadConfig } from '../../src/config.js';
+import { prepareDatabase } from '../../src/database/prepare-database.js';
 
 let postgres: TestPostgres;
-let connections: Map<string, ModuleConnection>;
+let connections: ReadonlyMap<string, ModuleConnection>;
 const clients: pg.Client[] = [];
 
 async function connectAs(module: string): Promise<pg.Client> {
@@ -34,10 +35,7 @@ async function refusal(sql: string, client: pg.Client): Promise<string> {
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  connections = await provisionModuleDatabases({
-    adminUrl: postgres.adminUrl,
-    modules: [productsDatabase, ordersDatabase, notificationsDatabase],
-  });
+  ({ connections } = await prepareDatabase(loadConfig({ DATABASE_URL: postgres.adminUrl })));
 });
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.end()));
@@ -46,6 +44,11 @@ afterAll(async () => {
 
 describe("rule 6: a module's role has rights on its own schema only", () => {
   it('each module connects as its own role and can use its own tables (control)', async () => {
+    expect([...connections].map(([module, connection]) => [module, new URL(connection.url).username])).toEqual([
+      ['products', 'orderly_products'],
+      ['orders', 'orderly_orders'],
+      ['notifications', 'orderly_notifications'],
+    ]);
     const orders = await connectAs('orders');
     const products = await connectAs('products');
     expect((await orders.query('SELECT current_user AS role, count(*)::int AS n FROM orders.orders')).rows).toEqual([{ role: 'orderly_orders', n: 0 }]);

@@ -21,10 +21,11 @@ type Outcome = { status: number | null; output: string };
 let real: Outcome;
 let newExport: Outcome;
 let changedSignature: Outcome;
+let removedSubscription: Outcome;
 
-// The three checks run side by side: each spends most of its time in the TypeScript compiler.
+// The checks run side by side: each spends most of its time in the TypeScript compiler.
 beforeAll(async () => {
-  [real, newExport, changedSignature] = await Promise.all([
+  [real, newExport, changedSignature, removedSubscription] = await Promise.all([
     runScript(generator, ['--check', '--root', repositoryRoot]),
     checkWith((copy) => copy.append('packages/orders/src/index.ts', "export const PLANTED_EXPORT = 'planted';\n")),
     checkWith((copy) =>
@@ -34,8 +35,9 @@ beforeAll(async () => {
         'async reserve(orderId: string | number, lines:',
       ),
     ),
+    checkWith((copy) => copy.replace('apps/api/src/app.module.ts', 'subscribe(OrderPlacedV1, SendOrderConfirmation),', '')),
   ]);
-}, 180_000);
+}, 300_000);
 
 describe('generated module docs and public-API reports', () => {
   it('are up to date in the real tree (regenerating changes no byte)', () => {
@@ -47,7 +49,13 @@ describe('generated module docs and public-API reports', () => {
   it('fail when a package exports something new, until docs/modules.md and its report are regenerated', () => {
     const result = newExport;
     expect(result.output).toBe(`docs/modules.md is stale: it differs from what the code says.
+  first difference at line 84:
+    committed: "- const: \`INVENTORY_PORT\`, \`OrderPlacedV1\`, \`ordersDatabase\`"
+    from code: "- const: \`INVENTORY_PORT\`, \`OrderPlacedV1\`, \`ordersDatabase\`, \`PLANTED_EXPORT\`"
 docs/api/orders.api.md is stale: it differs from what the code says.
+  first difference at line 99:
+    committed: "\`\`\`"
+    from code: ""
 Run \`npm run docs:modules\` and review the diff: an API report change is a change to what other packages may use.`);
     expect(result.status).toBe(1);
   });
@@ -55,7 +63,19 @@ Run \`npm run docs:modules\` and review the diff: an API report change is a chan
   it("fail when an exported class's public signature changes, even though no name changes", () => {
     const result = changedSignature;
     expect(result.output).toBe(`docs/api/products.api.md is stale: it differs from what the code says.
+  first difference at line 71:
+    committed: "  reserve(orderId: string, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;"
+    from code: "  reserve(orderId: string | number, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;"
 Run \`npm run docs:modules\` and review the diff: an API report change is a change to what other packages may use.`);
     expect(result.status).toBe(1);
+  });
+
+  it('fail when a subscription in apps/api changes: the event flows are read from app.module.ts', () => {
+    expect(removedSubscription.output).toBe(`docs/modules.md is stale: it differs from what the code says.
+  first difference at line 31:
+    committed: "  orders -. \\"orders.OrderPlaced v1 → SendOrderConfirmation\\" .-> notifications"
+    from code: "\`\`\`"
+Run \`npm run docs:modules\` and review the diff: an API report change is a change to what other packages may use.`);
+    expect(removedSubscription.status).toBe(1);
   });
 });
