@@ -1,4 +1,4 @@
-import { ApplicationError, NotFoundError } from '@orderly/kernel';
+import { ApplicationError, InvalidInputError, NotFoundError } from '@orderly/kernel';
 
 export class OrderNotFound extends NotFoundError {
   constructor(id: string) {
@@ -22,5 +22,13 @@ export class InsufficientStock extends ApplicationError {
       `Not enough stock for: ${lines.map((l) => `${l.productId} (requested ${l.requested}, available ${l.available})`).join(', ')}. Nothing was reserved.`,
       { shortLines: lines },
     );
+  }
+}
+
+export class InvalidOrderCursor extends InvalidInputError {
+  constructor() {
+    super('cursor is not one this API returned; start again without a cursor.', {
+      errors: [{ field: 'cursor', message: 'cursor is malformed' }],
+    });
   }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import type { OrderDto } from '../../contracts/dto.js';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
+import { OrderHistory } from '../application/order-history.js';
 import { OrderQueries } from '../application/order-queries.js';
 import { PlaceOrder } from '../application/place-order.js';
-import { PlaceOrderRequest } from './order-requests.js';
+import { ListOrdersQuery, PlaceOrderRequest } from './order-requests.js';
 
 interface HeaderSink {
   setHeader(name: string, value: string): unknown;
@@ -13,6 +14,7 @@ export class OrdersController {
   constructor(
     private readonly placeOrder: PlaceOrder,
     private readonly queries: OrderQueries,
+    private readonly history: OrderHistory,
   ) {}
 
   @Post()
@@ -20,6 +22,12 @@ export class OrdersController {
     const order = await this.placeOrder.execute(body);
     response.setHeader('Location', `/orders/${order.id}`);
     return order;
+  }
+
+  /** Order history from the read model: may trail a just-placed order by a moment (README). */
+  @Get()
+  list(@Query() query: ListOrdersQuery): Promise<OrderSummaryPageDto> {
+    return this.history.list(query);
   }
 
   @Get(':id')
