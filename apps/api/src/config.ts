@@ -81,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     demoData: bool('DEMO_DATA', databaseUrl === null),
     logLevel,
     reservationTtlMs: int('RESERVATION_TTL_MS', 300_000, 1_000, 86_400_000),
-    relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 10, 1, 1_000),
+    relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 100),
     smtpUrl,
   };

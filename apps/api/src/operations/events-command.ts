@@ -6,6 +6,7 @@ export const EVENTS_USAGE = `Usage: npm run events -- <command>
         events waiting for delivery or dead-lettered (default: pending and dead), with their last error
   stats [--json]                      per module: pending, dead, age of the oldest pending event
   replay <module> <event-id>          put a dead (or discarded) event back in line, with fresh attempts
+  replay <module> --all-dead          the same for every dead-lettered event of the module
   discard <module> <event-id>         give up on a pending or dead event for good (it stays listed as discarded)
 
 Modules: the publishing module whose outbox holds the event (see "list").`;
@@ -17,11 +18,14 @@ export interface EventsCommandIo {
   err(line: string): void;
 }
 
+/** What the command needs of each module's outbox (the kernel's OutboxAdmin). */
+export type OutboxOperations = Pick<OutboxAdmin, 'list' | 'stats' | 'replay' | 'replayAllDead' | 'discard'>;
+
 /**
  * The operator's view of every module's outbox (`npm run events`). Returns the exit code: 0 done,
  * 1 the operation was refused (unknown event, wrong state), 2 the command line was wrong.
  */
-export async function runEventsCommand(args: readonly string[], outboxes: ReadonlyMap<string, OutboxAdmin>, io: EventsCommandIo): Promise<number> {
+export async function runEventsCommand(args: readonly string[], outboxes: ReadonlyMap<string, OutboxOperations>, io: EventsCommandIo): Promise<number> {
   const { positional, flags, problems } = parseArgs(args);
   const [command, ...rest] = positional;
   const json = flags.has('json');
@@ -30,7 +34,7 @@ export async function runEventsCommand(args: readonly string[], outboxes: Readon
     return 2;
   };
   if (problems.length > 0) return usage(problems.join('\n'));
-  const outboxOf = (module: string | undefined): OutboxAdmin | string => {
+  const outboxOf = (module: string | undefined): OutboxOperations | string => {
     const found = module ? outboxes.get(module) : undefined;
     return found ?? `Unknown module "${module ?? ''}"; one of: ${[...outboxes.keys()].join(', ')}`;
   };
@@ -68,6 +72,14 @@ export async function runEventsCommand(args: readonly string[], outboxes: Readon
       case 'replay':
       case 'discard': {
         const [module, id] = rest;
+        if (command === 'replay' && flags.has('all-dead')) {
+          if (!module || id !== undefined) return usage('replay --all-dead needs <module> and no event id');
+          const outbox = outboxOf(module);
+          if (typeof outbox === 'string') return usage(outbox);
+          const replayed = await outbox.replayAllDead();
+          io.out(json ? JSON.stringify({ module, replayed }) : `Replaying ${replayed} dead-lettered event(s) of ${module}.`);
+          return 0;
+        }
         if (!module || !id || rest.length > 2) return usage(`${command} needs <module> <event-id>`);
         const outbox = outboxOf(module);
         if (typeof outbox === 'string') return usage(outbox);
@@ -106,7 +118,7 @@ function parseArgs(args: readonly string[]) {
       continue;
     }
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    if (name === 'json') flags.set('json', 'true');
+    if (name === 'json' || name === 'all-dead') flags.set(name, 'true');
     else if (valued.has(name)) {
       const value = inline ?? args[++i];
       if (value === undefined) problems.push(`--${name} needs a value`);

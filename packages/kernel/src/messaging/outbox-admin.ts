@@ -84,6 +84,18 @@ export class OutboxAdmin {
       `status = 'pending', attempts = 0, next_attempt_at = now()`);
   }
 
+  /** Replays every dead-lettered event of this outbox (after an outage longer than the retries). */
+  async replayAllDead(): Promise<number> {
+    const rows = await this.sql.query(
+      `WITH changed AS (
+         UPDATE ${this.table} SET status = 'pending', attempts = 0, next_attempt_at = now() WHERE status = 'dead' RETURNING seq
+       )
+       SELECT count(*)::int AS replayed, pg_notify($1, '') FROM changed`,
+      [outboxChannel(this.schema)],
+    );
+    return rows[0]?.replayed ?? 0;
+  }
+
   /** Gives up on a pending or dead event for good; it stays in the table, visible, as discarded. */
   async discard(id: string): Promise<OutboxEntry> {
     return this.transition(id, 'discard', ['pending', 'dead'], `status = 'discarded'`);

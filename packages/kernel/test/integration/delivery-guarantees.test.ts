@@ -135,6 +135,24 @@ it('dead-letters a handler that always fails, shows the error, and replays it on
   expect(await seenCount()).toBe(1);
 });
 
+it('replays every dead-lettered event of an outbox at once, after an outage longer than the retries', async () => {
+  const transport = new InProcessEventTransport();
+  const auditor = new Auditor();
+  auditor.failuresLeft = 1_000;
+  transport.subscribe(EntryAddedV1, auditor);
+  await addEntry('first', 'a');
+  await addEntry('second', 'b');
+  const relay = relayFor(transport, { maxAttempts: 2 });
+  await settle(relay);
+  expect((await outbox.stats()).dead).toBe(2);
+
+  auditor.failuresLeft = 0;
+  expect(await outbox.replayAllDead()).toBe(2);
+  await settle(relay);
+  expect(await outbox.stats()).toEqual({ pending: 0, dead: 0, oldestPendingAgeMs: 0 });
+  expect(await seenCount()).toBe(2);
+});
+
 it('lets an operator discard an event, which is then never delivered, and refuses to replay a delivered one', async () => {
   const transport = new InProcessEventTransport();
   transport.subscribe(EntryAddedV1, new Auditor());
