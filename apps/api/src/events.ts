@@ -1,4 +1,4 @@
-import { embeddedAdminUrl, OutboxAdmin, startEmbeddedPostgres } from '@orderly/kernel';
+import { embeddedAdminUrl, OutboxAdmin, sqlState, startEmbeddedPostgres } from '@orderly/kernel';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { ConfigError, loadConfig } from './config.js';
@@ -38,7 +38,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    const unprovisioned = ['42P01', '3F000'].includes(sqlState(error) ?? '');
+    if (unprovisioned) console.error('This database has no module outboxes yet: start the app or run `npm run db:migrate` first.');
+    else console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);
   },
 );
