@@ -80,7 +80,11 @@ it('dead-letters the confirmation when SMTP keeps refusing, and an operator repl
     smtp.recover();
     const replay = await events('replay', 'orders', dead[0]!.id);
     expect(replay).toEqual({ code: 0, out: expect.stringContaining(`Replaying: orders ${dead[0]!.id} orders.OrderPlaced v1`) });
-    await eventually(async () => ((await http(sut.url, 'GET', `/notifications?orderId=${orderId}`)).body.items.length === 1 ? true : undefined));
+    await eventually(async () => {
+      const delivered = JSON.parse((await events('list', '--status', 'delivered', '--json')).out) as { id: string }[];
+      return delivered.some((e) => e.id === dead[0]!.id) ? true : undefined;
+    });
+    expect((await http(sut.url, 'GET', `/notifications?orderId=${orderId}`)).body.items).toHaveLength(1);
     expect(emailsTo('refused@example.com')).toHaveLength(1);
 
     expect(await events('replay', 'orders', dead[0]!.id)).toEqual({ code: 1, out: expect.stringMatching(/it is delivered; only dead or discarded/) });
