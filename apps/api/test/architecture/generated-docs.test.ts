@@ -3,6 +3,8 @@
 // writes for the current tree (so regeneration on an unchanged tree is byte-for-byte identical),
 // and a planted change to a module's exported surface must fail the check until they are
 // regenerated - golden output of what the author of the change sees.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { copyRepository, repositoryRoot, runScript, type RepositoryCopy } from './repository-copy.js';
 
 const generator = 'scripts/architecture/generate-docs.mjs';
@@ -15,6 +17,38 @@ async function checkWith(plant: (copy: RepositoryCopy) => void) {
   } finally {
     copy.remove();
   }
+}
+
+const ADVICE = 'Run `npm run docs:modules` and review the diff: an API report change is a change to what other packages may use.';
+
+interface StaleReport {
+  readonly file: string;
+  readonly line: number;
+  readonly committed: string;
+  readonly fromCode: string;
+}
+
+/**
+ * Parses the check's output, holding it to its exact format (golden shape: one block per stale
+ * file, then the advice) and each block to the committed file itself: the quoted committed line
+ * must be that line of the file. Line numbers come from the tree, so the test does not go stale
+ * every time a module's public API legitimately changes.
+ */
+function staleReports(output: string): StaleReport[] {
+  const lines = output.split('\n');
+  expect(lines.at(-1)).toBe(ADVICE);
+  const block = /^(\S+) is stale: it differs from what the code says\.\n  first difference at line (\d+):\n    committed: (".*")\n    from code: (".*")$/;
+  const reports: StaleReport[] = [];
+  for (let i = 0; i < lines.length - 1; i += 4) {
+    const match = block.exec(lines.slice(i, i + 4).join('\n'));
+    expect(match).not.toBeNull();
+    const [, file, line, committed, fromCode] = match!;
+    const report = { file: file!, line: Number(line), committed: JSON.parse(committed!), fromCode: JSON.parse(fromCode!) };
+    const committedLines = readFileSync(join(repositoryRoot, report.file), 'utf8').split('\n');
+    expect(committedLines[report.line - 1] ?? '').toBe(report.committed);
+    reports.push(report);
+  }
+  return reports;
 }
 
 type Outcome = { status: number | null; output: string };
@@ -47,35 +81,25 @@ describe('generated module docs and public-API reports', () => {
   });
 
   it('fail when a package exports something new, until docs/modules.md and its report are regenerated', () => {
-    const result = newExport;
-    expect(result.output).toBe(`docs/modules.md is stale: it differs from what the code says.
-  first difference at line 84:
-    committed: "- const: \`INVENTORY_PORT\`, \`OrderPlacedV1\`, \`ordersDatabase\`"
-    from code: "- const: \`INVENTORY_PORT\`, \`OrderPlacedV1\`, \`ordersDatabase\`, \`PLANTED_EXPORT\`"
-docs/api/orders.api.md is stale: it differs from what the code says.
-  first difference at line 99:
-    committed: "\`\`\`"
-    from code: ""
-Run \`npm run docs:modules\` and review the diff: an API report change is a change to what other packages may use.`);
-    expect(result.status).toBe(1);
+    const reports = staleReports(newExport.output);
+    expect(reports.map((r) => r.file)).toEqual(['docs/modules.md', 'docs/api/orders.api.md']);
+    expect(reports[0]!.fromCode).toContain('`PLANTED_EXPORT`');
+    expect(reports[0]!.committed).not.toContain('PLANTED_EXPORT');
+    expect(newExport.status).toBe(1);
   });
 
   it("fail when an exported class's public signature changes, even though no name changes", () => {
-    const result = changedSignature;
-    expect(result.output).toBe(`docs/api/products.api.md is stale: it differs from what the code says.
-  first difference at line 71:
-    committed: "  reserve(orderId: string, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;"
-    from code: "  reserve(orderId: string | number, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;"
-Run \`npm run docs:modules\` and review the diff: an API report change is a change to what other packages may use.`);
-    expect(result.status).toBe(1);
+    const reports = staleReports(changedSignature.output);
+    expect(reports.map((r) => r.file)).toEqual(['docs/api/products.api.md']);
+    expect(reports[0]!.committed).toBe('  reserve(orderId: string, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;');
+    expect(reports[0]!.fromCode).toBe('  reserve(orderId: string | number, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;');
+    expect(changedSignature.status).toBe(1);
   });
 
   it('fail when a subscription in apps/api changes: the event flows are read from app.module.ts', () => {
-    expect(removedSubscription.output).toBe(`docs/modules.md is stale: it differs from what the code says.
-  first difference at line 31:
-    committed: "  orders -. \\"orders.OrderPlaced v1 → SendOrderConfirmation\\" .-> notifications"
-    from code: "\`\`\`"
-Run \`npm run docs:modules\` and review the diff: an API report change is a change to what other packages may use.`);
+    const reports = staleReports(removedSubscription.output);
+    expect(reports.map((r) => r.file)).toEqual(['docs/modules.md']);
+    expect(reports[0]!.committed).toBe('  orders -. "orders.OrderPlaced v1 → SendOrderConfirmation" .-> notifications');
     expect(removedSubscription.status).toBe(1);
   });
 });
