@@ -190,6 +190,25 @@ describe('outbox, relay and inbox', () => {
     expect((await admin.query('SELECT count(*)::int AS n FROM audit.seen')).rows[0].n).toBe(0);
   });
 
+  it('sleeps while the outbox is empty instead of polling it in a loop', async () => {
+    class CountingRelay extends OutboxRelay {
+      batches = 0;
+      override async deliverDueBatch(): Promise<number> {
+        this.batches++;
+        return super.deliverDueBatch();
+      }
+    }
+    const relay = new CountingRelay(publisher.dataSource, 'ledger', publisher.connection.url, new InProcessEventTransport(), { ...DEFAULT_RELAY_OPTIONS, idlePollMs: 60_000 }, silent);
+    await relay.start();
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      // One look at the empty outbox, then asleep until NOTIFY or the 60 s poll.
+      expect(relay.batches).toBe(1);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('delivers within milliseconds when woken by NOTIFY', async () => {
     const transport = new InProcessEventTransport();
     const auditor = new Auditor();
