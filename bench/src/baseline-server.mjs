@@ -34,9 +34,7 @@ const INSERT_OUTBOX = `INSERT INTO "orders".outbox
          (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 const NOTIFY = `SELECT pg_notify($1, '')`;
-const ORDER_COLUMNS = `"Order"."id" AS "Order_id", "Order"."customer_email" AS "Order_customer_email", "Order"."status" AS "Order_status", "Order"."total" AS "Order_total", "Order"."created_at" AS "Order_created_at", "Order__Order_lines"."order_id" AS "Order__Order_lines_order_id", "Order__Order_lines"."position" AS "Order__Order_lines_position", "Order__Order_lines"."product_id" AS "Order__Order_lines_product_id", "Order__Order_lines"."quantity" AS "Order__Order_lines_quantity", "Order__Order_lines"."unit_price" AS "Order__Order_lines_unit_price", "Order__Order_lines"."line_total" AS "Order__Order_lines_line_total" FROM "orders"."orders" "Order" LEFT JOIN "orders"."order_lines" "Order__Order_lines" ON "Order__Order_lines"."order_id"="Order"."id"`;
-const SELECT_ORDER_IDS = `SELECT DISTINCT "distinctAlias"."Order_id" AS "ids_Order_id" FROM (SELECT ${ORDER_COLUMNS} WHERE (("Order"."id" = $1))) "distinctAlias" ORDER BY "Order_id" ASC LIMIT 1`;
-const SELECT_ORDER = `SELECT ${ORDER_COLUMNS} WHERE ( (("Order"."id" = $1)) ) AND ( "Order"."id" IN ($2) )`;
+const SELECT_ORDER = `SELECT "order"."id" AS "order_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1`;
 
 function placeholders(n, from) {
   return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
@@ -119,25 +117,14 @@ function checkOrder(body) {
 
 async function getOrder(id) {
   if (!UUID.test(id)) return [400, { title: 'Bad Request', status: 400, detail: 'Validation failed (uuid is expected)' }];
-  const client = await orders.connect();
-  try {
-    const ids = await client.query(SELECT_ORDER_IDS, [id]);
-    if (ids.rows.length === 0) return [404, { title: 'Not Found', status: 404 }];
-    const { rows } = await client.query(SELECT_ORDER, [id, ids.rows[0].ids_Order_id]);
-    const first = rows[0];
-    const items = rows
-      .filter((r) => r.Order__Order_lines_order_id !== null)
-      .sort((a, b) => a.Order__Order_lines_position - b.Order__Order_lines_position)
-      .map((r) => ({
-        productId: r.Order__Order_lines_product_id,
-        quantity: r.Order__Order_lines_quantity,
-        unitPrice: Number(r.Order__Order_lines_unit_price),
-        lineTotal: Number(r.Order__Order_lines_line_total),
-      }));
-    return [200, { id: first.Order_id, status: first.Order_status, customerEmail: first.Order_customer_email, items, total: Number(first.Order_total), createdAt: first.Order_created_at.toISOString() }];
-  } finally {
-    client.release();
-  }
+  const { rows } = await orders.query(SELECT_ORDER, [id]);
+  if (rows.length === 0) return [404, { title: 'Not Found', status: 404 }];
+  const first = rows[0];
+  const items = rows
+    .filter((r) => r.line_order_id !== null)
+    .sort((a, b) => a.line_position - b.line_position)
+    .map((r) => ({ productId: r.line_product_id, quantity: r.line_quantity, unitPrice: Number(r.line_unit_price), lineTotal: Number(r.line_line_total) }));
+  return [200, { id: first.order_id, status: first.order_status, customerEmail: first.order_customer_email, items, total: Number(first.order_total), createdAt: first.order_created_at.toISOString() }];
 }
 
 function send(res, [status, body, headers = {}]) {

@@ -1,12 +1,17 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time by package and the top functions.
-// Usage: node bench/src/profile-summary.mjs <file.cpuprofile> [top]
+// Usage: node bench/src/profile-summary.mjs <file.cpuprofile> [top] [skipSeconds]
+// skipSeconds leaves out the first seconds of the profile (start-up, seeding), so only load counts.
 import { readFileSync } from 'node:fs';
 
-export function summariseProfile(file, top = 25) {
+export function summariseProfile(file, top = 25, skipSeconds = 0) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const from = profile.startTime + skipSeconds * 1e6;
+  let at = profile.startTime;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from) continue;
     const dt = profile.timeDeltas[i + 1] ?? 0;
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + dt);
   }
@@ -49,5 +54,5 @@ function shortUrl(url) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(summariseProfile(process.argv[2], Number(process.argv[3] ?? 25)));
+  console.log(summariseProfile(process.argv[2], Number(process.argv[3] ?? 25), Number(process.argv[4] ?? 0)));
 }
