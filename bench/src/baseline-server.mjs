@@ -14,8 +14,9 @@ import pg from 'pg';
 const poolSize = Number(process.env.POOL_SIZE ?? 10);
 const reservationTtlMs = Number(process.env.RESERVATION_TTL_MS ?? 300_000);
 // Same pool settings as the kernel's createModuleDataSource (one pool per module role).
-const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: '-c search_path=products', application_name: 'bench-baseline-products' });
-const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: '-c search_path=orders', application_name: 'bench-baseline-orders' });
+const ISOLATION = '-c default_transaction_isolation=read\\ committed';
+const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: 'bench-baseline-products' });
+const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: 'bench-baseline-orders' });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -47,7 +48,6 @@ async function inTransaction(pool, work) {
   const client = await pool.connect();
   try {
     await client.query('START TRANSACTION');
-    await client.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
