@@ -26,6 +26,7 @@ export async function startBenchDatabase({ dataDir, port, poolSize, onLogLine })
   try {
     const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: moduleDatabases, poolSize });
     const admin = new pg.Pool({ connectionString: postgres.adminUrl, max: 2, application_name: 'bench-admin' });
+    admin.on('error', () => undefined); // an idle admin connection closed by PostgreSQL's shutdown
     return {
       adminUrl: postgres.adminUrl,
       connections,
