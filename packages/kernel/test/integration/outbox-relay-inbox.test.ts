@@ -69,6 +69,25 @@ describe('provisioning', () => {
   });
 });
 
+describe('unit of work', () => {
+  it('runs at READ COMMITTED without asking for it each time, whatever the server default', async () => {
+    // The unit of work sends no SET TRANSACTION for READ COMMITTED (a round trip saved per
+    // transaction); the module connection pins the level, so a stricter server default cannot leak in.
+    await admin.query(`ALTER ROLE test_ledger SET default_transaction_isolation = 'serializable'`);
+    const ledger = open(ledgerModule);
+    await ledger.dataSource.initialize();
+    try {
+      const level = (isolation?: 'SERIALIZABLE') =>
+        ledger.uow.transaction(async (tx) => (await tx.manager.query('SHOW transaction_isolation'))[0].transaction_isolation, { isolation });
+      expect(await level()).toBe('read committed');
+      expect(await level('SERIALIZABLE')).toBe('serializable');
+    } finally {
+      await ledger.dataSource.destroy();
+      await admin.query('ALTER ROLE test_ledger RESET default_transaction_isolation');
+    }
+  });
+});
+
 describe('outbox, relay and inbox', () => {
   const ledger = () => open(ledgerModule);
   let publisher: ReturnType<typeof ledger>;
