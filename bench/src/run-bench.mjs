@@ -18,7 +18,7 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const profile = args.has('--profile');
 const settings = quick
-  ? { rounds: 1, warmupSeconds: 0.5, seconds: 1.5, products: 40, seedOrders: 40, concurrencies: [16, 64] }
+  ? { rounds: 1, warmupSeconds: 0.3, seconds: 1, products: 40, seedOrders: 40, concurrencies: [16, 64] }
   : { rounds: 3, warmupSeconds: 2, seconds: 5, products: 500, seedOrders: 500, concurrencies: [16, 64] };
 const POOL_SIZE = 10; // Orderly's default DATABASE_POOL_SIZE, per module
 const resultsDir = join(root, 'bench', 'results');
