@@ -13,6 +13,7 @@ const workspaces = ['packages', 'apps'].flatMap((dir) =>
     .filter((d) => d.isDirectory())
     .map((d) => join(root, dir, d.name)),
 );
+workspaces.push(join(root, 'bench')); // the benchmark's smoke test (npm run bench -- --quick)
 for (const ws of workspaces) rmSync(join(ws, '.test-results'), { recursive: true, force: true });
 
 const tasks = process.env.ORDERLY_TEST_TASKS?.split(',') ?? ['typecheck', 'test'];

@@ -179,12 +179,14 @@ export class OutboxRelay {
 
   private async msUntilNextDue(): Promise<number> {
     try {
+      // Not GREATEST(0, ...) in SQL: GREATEST ignores NULL, so an empty outbox (min() is NULL)
+      // would answer 0 and the relay would poll in a busy loop instead of sleeping.
       const [row]: { ms: number | null }[] = await this.dataSource.query(
-        `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
+        `SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
            FROM ${this.table} WHERE status = 'pending'`,
       );
       const ms = row?.ms;
-      return ms === null || ms === undefined ? this.options.idlePollMs : Math.min(ms, this.options.idlePollMs);
+      return ms === null || ms === undefined ? this.options.idlePollMs : Math.max(0, Math.min(ms, this.options.idlePollMs));
     } catch {
       return this.options.idlePollMs;
     }

@@ -17,7 +17,9 @@ export function createModuleDataSource(definition: ModuleDatabaseDefinition, con
     applicationName: `orderly-${definition.module}`,
     extra: {
       max: connection.poolSize ?? 10,
-      options: `-c search_path=${definition.schema}`,
+      // default_transaction_isolation pinned here, so a server-wide default cannot change what
+      // UnitOfWork's READ COMMITTED transactions get, and they need no SET TRANSACTION.
+      options: `-c search_path=${definition.schema} -c default_transaction_isolation=read\\ committed`,
       connectionTimeoutMillis: 10_000,
     },
   });

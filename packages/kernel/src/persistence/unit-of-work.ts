@@ -33,12 +33,16 @@ export class UnitOfWork {
   async transaction<T>(work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(options.isolation ?? 'READ COMMITTED', async (manager) => {
+        const run = async (manager: EntityManager) => {
           const outbox = new TransactionOutbox(this.schema);
           const result = await work({ manager, outbox });
           await outbox.flush(manager);
           return result;
-        });
+        };
+        // READ COMMITTED is every module connection's default (createModuleDataSource pins it),
+        // so only another level costs TypeORM's extra SET TRANSACTION round trip.
+        const isolation = options.isolation ?? 'READ COMMITTED';
+        return await (isolation === 'READ COMMITTED' ? this.dataSource.transaction(run) : this.dataSource.transaction(isolation, run));
       } catch (error) {
         if (!isRetryableTransactionError(error) || attempt >= MAX_ATTEMPTS) throw error;
         await sleep(Math.random() * 10 * 2 ** attempt);

@@ -69,6 +69,25 @@ describe('provisioning', () => {
   });
 });
 
+describe('unit of work', () => {
+  it('runs at READ COMMITTED without asking for it each time, whatever the server default', async () => {
+    // The unit of work sends no SET TRANSACTION for READ COMMITTED (a round trip saved per
+    // transaction); the module connection pins the level, so a stricter server default cannot leak in.
+    await admin.query(`ALTER ROLE test_ledger SET default_transaction_isolation = 'serializable'`);
+    const ledger = open(ledgerModule);
+    await ledger.dataSource.initialize();
+    try {
+      const level = (isolation?: 'SERIALIZABLE') =>
+        ledger.uow.transaction(async (tx) => (await tx.manager.query('SHOW transaction_isolation'))[0].transaction_isolation, { isolation });
+      expect(await level()).toBe('read committed');
+      expect(await level('SERIALIZABLE')).toBe('serializable');
+    } finally {
+      await ledger.dataSource.destroy();
+      await admin.query('ALTER ROLE test_ledger RESET default_transaction_isolation');
+    }
+  });
+});
+
 describe('outbox, relay and inbox', () => {
   const ledger = () => open(ledgerModule);
   let publisher: ReturnType<typeof ledger>;
@@ -188,6 +207,25 @@ describe('outbox, relay and inbox', () => {
       { status: 'dead', attempts: 1, last_error: 'audit.RecordEntry understands ledger.EntryAdded v1, not v2' },
     ]);
     expect((await admin.query('SELECT count(*)::int AS n FROM audit.seen')).rows[0].n).toBe(0);
+  });
+
+  it('sleeps while the outbox is empty instead of polling it in a loop', async () => {
+    class CountingRelay extends OutboxRelay {
+      batches = 0;
+      override async deliverDueBatch(): Promise<number> {
+        this.batches++;
+        return super.deliverDueBatch();
+      }
+    }
+    const relay = new CountingRelay(publisher.dataSource, 'ledger', publisher.connection.url, new InProcessEventTransport(), { ...DEFAULT_RELAY_OPTIONS, idlePollMs: 60_000 }, silent);
+    await relay.start();
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      // One look at the empty outbox, then asleep until NOTIFY or the 60 s poll.
+      expect(relay.batches).toBe(1);
+    } finally {
+      await relay.stop();
+    }
   });
 
   it('delivers within milliseconds when woken by NOTIFY', async () => {

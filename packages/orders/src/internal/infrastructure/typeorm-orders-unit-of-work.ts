@@ -51,6 +51,13 @@ export class TypeOrmOrderReader implements OrderReader {
 }
 
 async function loadOrder(manager: EntityManager, id: string): Promise<Order | null> {
-  const row = await manager.getRepository(OrderEntity).findOne({ where: { id }, relations: { lines: true } });
+  // One query. findOne({relations}) adds `take: 1`, which makes TypeORM first run a
+  // SELECT DISTINCT over the join to find the id it was given, then the join again.
+  const row = await manager
+    .getRepository(OrderEntity)
+    .createQueryBuilder('order')
+    .leftJoinAndSelect('order.lines', 'line')
+    .where('order.id = :id', { id })
+    .getOne();
   return row ? fromOrderRow(row) : null;
 }

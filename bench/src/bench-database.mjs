@@ -1,0 +1,43 @@
+// The one PostgreSQL both servers use: an embedded cluster started and provisioned by the
+// kernel's own code with the modules' own database definitions, so schemas, roles, grants and
+// migrations are exactly what `npm start` gets.
+import { provisionModuleDatabases, startEmbeddedPostgres } from '@orderly/kernel';
+import { notificationsDatabase } from '@orderly/notifications';
+import { ordersDatabase } from '@orderly/orders';
+import { productsDatabase } from '@orderly/products';
+import pg from 'pg';
+
+// Same list, same order as apps/api/src/database/module-databases.ts.
+export const moduleDatabases = [productsDatabase, ordersDatabase, notificationsDatabase];
+
+/**
+ * Starts PostgreSQL in dataDir and provisions every module. `onLogLine` receives the server's
+ * log one line at a time (the SQL trace reads it).
+ */
+export async function startBenchDatabase({ dataDir, port, poolSize, onLogLine }) {
+  let pending = '';
+  const onLog = (chunk) => {
+    pending += String(chunk).replace(/^\[STDERR\] /, '');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLogLine?.(line);
+  };
+  const postgres = await startEmbeddedPostgres({ dataDir, port, onLog });
+  try {
+    const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: moduleDatabases, poolSize });
+    const admin = new pg.Pool({ connectionString: postgres.adminUrl, max: 2, application_name: 'bench-admin' });
+    admin.on('error', () => undefined); // an idle admin connection closed by PostgreSQL's shutdown
+    return {
+      adminUrl: postgres.adminUrl,
+      connections,
+      admin,
+      async stop() {
+        await admin.end().catch(() => undefined);
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+// Smoke check: `npm run bench -- --quick` still runs end to end and writes its table and JSON.
+// It asserts nothing about speed - speed claims live in the benchmark's output, never in tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+it('runs the quick benchmark and writes its table and JSON results', () => {
+  // apps/api is built by turbo before this task (@orderly/api is a devDependency of the bench).
+  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quick'], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  const output = run.stdout + run.stderr;
+  expect({ status: run.status, output: run.status === 0 ? '' : output }).toEqual({ status: 0, output: '' });
+
+  expect(output).toContain('| endpoint ');
+  for (const row of ['| POST /orders     |    16 |', '| POST /orders     |    64 |', '| GET /orders/:id  |    16 |', '| GET /orders/:id  |    64 |']) {
+    expect(output).toContain(row);
+  }
+  const written = /results: (bench\/results\/bench-[^ ]+\.json)/.exec(output)?.[1];
+  expect(written).toBeDefined();
+  expect(existsSync(`${root}/${written}`)).toBe(true);
+  const result = JSON.parse(readFileSync(`${root}/${written}`, 'utf8'));
+  expect(result.mode).toBe('quick');
+  expect(result.summary).toHaveLength(4);
+  expect(result.runs.every((r: { non2xx: number; errors: number }) => r.non2xx === 0 && r.errors === 0)).toBe(true);
+  expect(result.sqlMirror.post.statements).toBeGreaterThan(0);
+  expect(result.rss.orderlyPeakMiB).toBeGreaterThan(0);
+  expect(result.startup.exitCodes).toEqual([0, 0]);
+}, 300_000);
