@@ -27,3 +27,20 @@ export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
 export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
+
+export {
+  ApiHeader,
+  type ApiHeaderDescription,
+  ApiOperation,
+  type ApiOperationDescription,
+  ApiProblem,
+  type ApiProblemDescription,
+  ApiResponse,
+  type ApiResponseDescription,
+  type ApiDescription,
+  type JsonSchema,
+  NamedSchema,
+  namedSchema,
+  readApiDescription,
+  type SchemaOrNamed,
+} from './http/api-description.js';
