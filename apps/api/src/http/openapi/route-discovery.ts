@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { HttpStatus, ParseIntPipe, ParseUUIDPipe, RequestMethod, type INestApplication } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
