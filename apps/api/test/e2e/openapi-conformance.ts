@@ -66,7 +66,9 @@ export class OpenApiConformance {
   /** What is wrong with the answer, as sentences; empty when it matches the document. */
   check(answer: AnswerToCheck): string[] {
     const method = answer.method.toLowerCase();
-    const path = decodeURI(answer.path.split('?')[0] ?? '/');
+    // The path as fetch sent it (dot segments resolved), decoded, with the trailing slash that
+    // Express's non-strict routing ignores removed.
+    const path = decodeURI(new URL(answer.path, 'http://localhost').pathname).replace(/(.)\/$/, '$1');
     const where = `${answer.method.toUpperCase()} ${answer.path} -> ${answer.status}`;
     const route = this.routes.find((r) => r.pattern.test(path));
     const operation = route ? this.document.paths[route.template]?.[method] : undefined;

@@ -59,3 +59,13 @@ it('documents exactly the constraints the ValidationPipe enforces', () => {
 it('refuses to build a document that would not describe a constraint', () => {
   expect(() => objectSchema(Colour, registry)).toThrow('Colour.colour: class-validator constraint "isHexColor" has no OpenAPI mapping');
 });
+
+class TwoPatterns {
+  @Matches(/^[a-z]+$/)
+  @Matches(/^.{2,3}$/)
+  word!: string;
+}
+
+it('keeps both of two patterns on one property', () => {
+  expect(objectSchema(TwoPatterns, registry).properties).toEqual({ word: { pattern: '^.{2,3}$', allOf: [{ pattern: '^[a-z]+$' }] } });
+});

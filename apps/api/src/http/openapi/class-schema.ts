@@ -128,11 +128,16 @@ function propertySchema(target: Function, property: string, metas: readonly Vali
   return own;
 }
 
-/** isInt + min must give {type: integer, minimum}; a later bare numeric keyword never widens the type. */
+/**
+ * isInt + min gives {type: integer, minimum}. A keyword that is already there with another value
+ * (two @Matches on one property) goes into allOf, so both constraints stay documented.
+ */
 function merge(into: Record<string, unknown>, add: JsonSchema): Record<string, unknown> {
-  const merged = { ...into, ...add };
-  if (into.type !== undefined && add.type !== undefined && into.type !== add.type) {
-    throw new Error(`conflicting types ${String(into.type)} and ${String(add.type)}`);
+  const merged: Record<string, unknown> = { ...into };
+  for (const [keyword, value] of Object.entries(add)) {
+    if (!(keyword in merged) || merged[keyword] === value) merged[keyword] = value;
+    else if (keyword === 'type') throw new Error(`conflicting types ${String(merged.type)} and ${String(value)}`);
+    else merged.allOf = [...((merged.allOf as unknown[] | undefined) ?? []), { [keyword]: value }];
   }
   return merged;
 }
