@@ -35,6 +35,8 @@ export interface AnswerToCheck {
   readonly headers: Headers;
   /** Parsed JSON, the text when not JSON, or null when empty. */
   readonly body: unknown;
+  /** Whether the request carried a body (it is parsed before routing, so may be refused first). */
+  readonly sentBody?: boolean;
 }
 
 const PROBLEM_TYPE = 'application/problem+json';
@@ -107,10 +109,11 @@ export class OpenApiConformance {
 
   /**
    * A request no operation serves: 404 (unknown path), or 404/405 when the path exists with
-   * other methods, always as a problem document.
+   * other methods, always as a problem document. A body is parsed before routing, so a request
+   * with one may also be refused for it (400 malformed, 413 too large, 415 unsupported).
    */
   private checkUnrouted(where: string, answer: AnswerToCheck, pathExists: boolean): string[] {
-    const allowed = pathExists ? [404, 405] : [404];
+    const allowed = [404, ...(pathExists ? [405] : []), ...(answer.sentBody ? [400, 413, 415] : [])];
     if (!allowed.includes(answer.status)) {
       return [`${where}: no operation in the document serves this request, so only ${allowed.join(' or ')} may answer it`];
     }

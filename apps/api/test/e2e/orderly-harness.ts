@@ -54,7 +54,7 @@ export function conformanceOf(base: string): Promise<OpenApiConformance> {
  */
 export async function http<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
   const answer = await send<T>(base, method, path, body, headers);
-  (await conformanceOf(base)).assert({ method, path, ...answer });
+  (await conformanceOf(base)).assert({ method, path, sentBody: body !== undefined, ...answer });
   return answer;
 }
 

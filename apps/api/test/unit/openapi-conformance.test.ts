@@ -44,6 +44,10 @@ it('accepts an answer the document describes', () => {
   expect(checker.check({ method: 'POST', path: '/things', status: 201, headers: new Headers({ location: '/things/1' }), body: null })).toEqual([]);
 });
 
+it('accepts a body refused before routing on a request that has none of its own', () => {
+  expect(checker.check({ method: 'POST', path: '/nowhere', status: 400, headers: problemJson, body: problem(400), sentBody: true })).toEqual([]);
+});
+
 it.each([
   ['an undocumented status', { method: 'GET', path: `/things/${id}`, status: 500, headers: problemJson, body: problem(500) }, /status 500 is not documented/],
   ['a body member the schema does not allow', { method: 'GET', path: `/things/${id}`, status: 200, headers: json, body: { id, extra: 1 } }, /must NOT have additional properties/],
@@ -53,6 +57,7 @@ it.each([
   ['a body where none is documented', { method: 'POST', path: '/things', status: 201, headers: new Headers({ location: '/x' }), body: { a: 1 } }, /says no body/],
   ['an unknown route answered with 200', { method: 'GET', path: '/nowhere', status: 200, headers: json, body: {} }, /only 404 may answer/],
   ['an unknown route answered without problem+json', { method: 'GET', path: '/nowhere', status: 404, headers: json, body: problem(404) }, /is not application\/problem\+json/],
+  ['an unknown route without a body answered with 400', { method: 'GET', path: '/nowhere', status: 400, headers: problemJson, body: problem(400) }, /only 404 may answer/],
   ['a wrong method answered with 200', { method: 'DELETE', path: `/things/${id}`, status: 200, headers: json, body: {} }, /only 404 or 405 may answer/],
 ])('rejects %s', (_what, answer, message) => {
   const problems = checker.check(answer);

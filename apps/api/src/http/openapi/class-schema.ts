@@ -36,6 +36,7 @@ const MAPPINGS: Record<string, Mapping> = {
   isNumber: () => ({ type: 'number' }),
   isBoolean: () => ({ type: 'boolean' }),
   isArray: () => ({ type: 'array' }),
+  isObject: () => ({ type: 'object' }),
   isUuid: () => ({ type: 'string', format: 'uuid' }),
   isEmail: () => ({ type: 'string', format: 'email' }),
   isIso8601: () => ({ type: 'string', format: 'date-time' }),
