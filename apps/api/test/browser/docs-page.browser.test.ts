@@ -60,7 +60,7 @@ if (hasBrowser) {
     mkdirSync(results, { recursive: true });
     appendFileSync(
       join(results, 'warnings.txt'),
-      `apps/api: the /docs real-browser test did NOT run: no Chromium at ${executablePath || '(ORDERLY_CHROMIUM is empty)'} - install it with: apt-get install -y chromium\n`,
+      `apps/api: the /docs real-browser test did NOT run: no Chromium found (at ORDERLY_CHROMIUM, default /usr/bin/chromium) - install it: apt-get install -y chromium\n`,
     );
     const page = await fetch(`${sut.url}/docs`);
     expect(page.status).toBe(200);
