@@ -16,7 +16,7 @@ const workspaces = ['packages', 'apps'].flatMap((dir) =>
 for (const ws of workspaces) rmSync(join(ws, '.test-results'), { recursive: true, force: true });
 
 // The browser test drives Debian's Chromium. Whether there is one is part of the test task's
-// cache key (turbo.json declares ORDERLY_CHROMIUM), so installing it later re-runs that test.
+// cache key (apps/api/turbo.json declares ORDERLY_CHROMIUM), so installing it later re-runs that test.
 const chromium = process.env.ORDERLY_CHROMIUM ?? '/usr/bin/chromium';
 const ORDERLY_CHROMIUM = chromium !== '' && existsSync(chromium) ? chromium : '';
 
