@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppModule } from './app.module.js';
 import type { LogLevel, OrderlyConfig } from './config.js';
 import { prepareDatabase, type PreparedDatabase } from './database/prepare-database.js';
+import { serveApiDocs } from './http/openapi/api-docs.js';
 import { sendProblem } from './http/problem-details.filter.js';
 
 export interface RunningOrderly {
@@ -36,6 +37,7 @@ export async function startOrderly(config: OrderlyConfig): Promise<RunningOrderl
       { bodyParser: false, logger: NEST_LEVELS[config.logLevel] },
     );
     configureHttp(app);
+    serveApiDocs(app);
     await app.listen(config.port, config.host);
     const address = app.getHttpServer().address() as { port: number };
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

@@ -30,3 +30,19 @@ export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.
 export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
 
 export { PeriodicJob } from './scheduling/periodic-job.js';
+export {
+  ApiHeader,
+  type ApiHeaderDescription,
+  ApiOperation,
+  type ApiOperationDescription,
+  ApiProblem,
+  type ApiProblemDescription,
+  ApiResponse,
+  type ApiResponseDescription,
+  type ApiDescription,
+  type JsonSchema,
+  NamedSchema,
+  namedSchema,
+  readApiDescription,
+  type SchemaOrNamed,
+} from './http/api-description.js';

@@ -1,5 +1,6 @@
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import { loadConfig, startOrderly, type RunningOrderly } from '../../src/index.js';
+import { OpenApiConformance } from './openapi-conformance.js';
 
 export interface OrderlyUnderTest {
   readonly orderly: RunningOrderly;
@@ -35,7 +36,29 @@ export interface HttpAnswer<T = any> {
   readonly body: T;
 }
 
+const conformanceByBase = new Map<string, Promise<OpenApiConformance>>();
+
+/** The app's /openapi.json as a checker, fetched once per running app. */
+export function conformanceOf(base: string): Promise<OpenApiConformance> {
+  let conformance = conformanceByBase.get(base);
+  if (!conformance) {
+    conformance = OpenApiConformance.load(base);
+    conformanceByBase.set(base, conformance);
+  }
+  return conformance;
+}
+
+/**
+ * One request to the app. Every answer is checked against the app's own OpenAPI document
+ * (status, content type, body): an answer the document does not describe fails the test.
+ */
 export async function http<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
+  const answer = await send<T>(base, method, path, body, headers);
+  (await conformanceOf(base)).assert({ method, path, sentBody: body !== undefined, ...answer });
+  return answer;
+}
+
+async function send<T>(base: string, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer<T>> {
   const response = await fetch(base + path, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class OrderItemRequest {
   @IsUUID()
@@ -20,6 +20,8 @@ export class PlaceOrderRequest {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ArrayUnique((item: OrderItemRequest) => item?.productId, { message: 'items must not repeat a productId' })
+  // ValidateNested alone lets an array inside the array through ([[]] validates nothing).
+  @IsObject({ each: true, message: 'each item must be an object {productId, quantity}' })
   @ValidateNested({ each: true })
   @Type(() => OrderItemRequest)
   items!: OrderItemRequest[];

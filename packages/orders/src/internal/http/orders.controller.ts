@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
 import type { OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
 import { OrderHistory } from '../application/order-history.js';
 import { OrderQueries } from '../application/order-queries.js';
@@ -6,6 +7,7 @@ import { PlaceOrder } from '../application/place-order.js';
 import { PlaceOrderIdempotently } from '../application/place-order-idempotently.js';
 import { checkIdempotencyKey, IDEMPOTENCY_KEY_HEADER } from './idempotency-key.js';
 import { ListOrdersQuery, PlaceOrderRequest } from './order-requests.js';
+import { IdempotencyKeyHeader, OrderSchema, OrderSummaryPageSchema, ShortLineSchema } from './order-schemas.js';
 
 interface HeaderSink {
   setHeader(name: string, value: string): unknown;
@@ -27,6 +29,37 @@ export class OrdersController {
    * is still running waits for it, or gets 409 if it takes too long.
    */
   @Post()
+  @ApiOperation({
+    summary: 'Place an order',
+    description: 'Reserves the stock of every line, all or none, then records the order; its confirmation is sent asynchronously.',
+  })
+  @ApiHeader(IdempotencyKeyHeader)
+  @ApiResponse(201, {
+    description: 'The placed order',
+    schema: OrderSchema,
+    headers: [{ name: 'Location', description: 'Where to read the order: /orders/{id}', required: true, schema: { type: 'string' } }],
+  })
+  @ApiProblem(409, {
+    description: 'Not enough stock for some lines; nothing was reserved',
+    title: 'Insufficient stock',
+    extensions: { shortLines: { type: 'array', minItems: 1, items: ShortLineSchema } },
+  })
+  @ApiProblem(409, { description: 'A request with the same Idempotency-Key is still being processed', title: 'Request in progress' })
+  @ApiProblem(409, {
+    description: 'A repeat with the same Idempotency-Key took over this slow request; nothing was placed by this one',
+    title: 'Request superseded',
+  })
+  @ApiProblem(409, {
+    description: 'Placing took longer than the stock reservation lasts, so the order was abandoned; nothing was placed',
+    title: 'Order abandoned',
+    extensions: { orderId: { type: 'string', format: 'uuid' } },
+  })
+  @ApiProblem(422, {
+    description: 'Some products do not exist; nothing was reserved',
+    title: 'Unknown products',
+    extensions: { unknownProductIds: { type: 'array', minItems: 1, items: { type: 'string', format: 'uuid' } } },
+  })
+  @ApiProblem(422, { description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
   async place(
     @Body() body: PlaceOrderRequest,
     @Headers(IDEMPOTENCY_KEY_HEADER) rawIdempotencyKey: string | undefined,
@@ -47,11 +80,20 @@ export class OrdersController {
 
   /** Order history from the read model: may trail a just-placed order by a moment (README). */
   @Get()
+  @ApiOperation({
+    summary: 'List orders, newest first',
+    description:
+      'Served from the order history read model, kept up to date by OrderPlaced events: normally milliseconds behind a placed order, at most about a second when a wake-up is missed.',
+  })
+  @ApiResponse(200, { description: 'A page of order summaries', schema: OrderSummaryPageSchema })
   list(@Query() query: ListOrdersQuery): Promise<OrderSummaryPageDto> {
     return this.history.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get one order' })
+  @ApiResponse(200, { description: 'The order', schema: OrderSchema })
+  @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
     return this.queries.get(id);
   }

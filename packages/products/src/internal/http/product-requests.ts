@@ -10,6 +10,8 @@ export class CreateProductRequest {
 
   @IsString()
   @Length(1, 200)
+  // PostgreSQL text cannot hold U+0000, and a lone surrogate would not read back as sent.
+  @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'name must not contain control characters' })
   name!: string;
 
   @IsInt()

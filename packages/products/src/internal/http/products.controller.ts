@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
 import { CreateProduct } from '../application/create-product.js';
 import { ProductCatalog } from '../application/product-catalog.js';
 import { RestockProduct } from '../application/restock-product.js';
 import { CreateProductRequest, ListProductsQuery, RestockRequest } from './product-requests.js';
+import { ProductPageSchema, ProductSchema } from './product-schemas.js';
 
 @Controller('products')
 export class ProductsController {
@@ -14,22 +16,38 @@ export class ProductsController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Add a product to the catalog' })
+  @ApiResponse(201, { description: 'The new product', schema: ProductSchema })
+  @ApiProblem(409, { description: 'A product with this sku already exists', title: 'SKU already exists', extensions: { sku: { type: 'string' } } })
   create(@Body() body: CreateProductRequest): Promise<ProductDto> {
     return this.createProduct.execute(body);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List products', description: 'Stable order (createdAt, id); follow `nextCursor` to page through.' })
+  @ApiResponse(200, { description: 'One page of products', schema: ProductPageSchema })
   list(@Query() query: ListProductsQuery): Promise<ProductPageDto> {
     return this.catalog.list(query.limit, query.cursor);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get one product' })
+  @ApiResponse(200, { description: 'The product', schema: ProductSchema })
+  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProductDto> {
     return this.catalog.get(id);
   }
 
   @Post(':id/restock')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Add stock to a product' })
+  @ApiResponse(200, { description: 'The product with its new stock', schema: ProductSchema })
+  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
+  @ApiProblem(409, {
+    description: 'The new stock would exceed the maximum of 1000000000',
+    title: 'Business rule violated',
+    extensions: { rule: { const: 'RestockCannotExceedMaximumStock' } },
+  })
   restock(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RestockRequest): Promise<ProductDto> {
     return this.restockProduct.execute(id, body.quantity);
   }

@@ -1,0 +1,205 @@
+import { NamedSchema, type ApiProblemDescription, type JsonSchema, type SchemaOrNamed } from '@orderly/kernel';
+import { PROBLEM_CONTENT_TYPE } from '../problem-details.js';
+import { objectSchema, propertiesOf, type ClassSchemaRegistry } from './class-schema.js';
+import type { DiscoveredRoute } from './route-discovery.js';
+
+export interface OpenApiDocument {
+  readonly openapi: '3.1.1';
+  readonly jsonSchemaDialect: string;
+  readonly info: { readonly title: string; readonly version: string; readonly description: string };
+  readonly servers: readonly { readonly url: string }[];
+  readonly tags: readonly { readonly name: string }[];
+  readonly paths: Record<string, Record<string, unknown>>;
+  readonly components: { readonly schemas: Record<string, JsonSchema> };
+}
+
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+
+/** RFC 9457 members every problem has; each response narrows it with `unevaluatedProperties: false`. */
+const PROBLEM_SCHEMA: JsonSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details, served as application/problem+json.',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', format: 'uri', description: 'Identifies the problem type; about:blank when the status says it all.' },
+    title: { type: 'string', description: 'Short, stable summary of the problem type.' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string', description: 'What was wrong with this request, for a person to read.' },
+    instance: { type: 'string', format: 'uri-reference' },
+  },
+};
+
+const FIELD_ERRORS_SCHEMA: JsonSchema = {
+  type: 'array',
+  description: 'One entry per failed constraint, with the path of the offending field (items[0].quantity).',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['field', 'message'],
+    properties: { field: { type: 'string' }, message: { type: 'string' } },
+  },
+};
+
+/** Problems apps/api itself answers, whatever the module: they follow from a route's inputs. */
+const INVALID_INPUT: ApiProblemDescription = {
+  description: 'The request is invalid: malformed JSON, a field that breaks its constraints, an unknown field or a malformed path or query parameter',
+  extensions: { errors: FIELD_ERRORS_SCHEMA },
+};
+const TOO_LARGE: ApiProblemDescription = { description: 'The body exceeds the size limit (64 KiB by default)' };
+const UNSUPPORTED_MEDIA: ApiProblemDescription = { description: 'The body is not JSON in UTF-8 (content type, charset or encoding not supported)' };
+
+const DESCRIPTION = [
+  'Orders, products and order confirmations. Money is in integer minor units (cents).',
+  '',
+  'Every error is `application/problem+json` (RFC 9457). A request that matches no route is answered with 404 (or 405 when',
+  'the path exists with other methods), also as problem+json. A refused request changes nothing.',
+].join('\n');
+
+/** The OpenAPI 3.1 document of the given routes; see route-discovery.ts for where routes come from. */
+export function buildOpenApiDocument(routes: readonly DiscoveredRoute[], version: string): OpenApiDocument {
+  const schemas: Record<string, JsonSchema> = { Problem: PROBLEM_SCHEMA };
+  const named = new Map<string, unknown>();
+
+  const resolve = (value: unknown): unknown => {
+    if (value instanceof NamedSchema) {
+      const seen = named.get(value.name);
+      if (seen !== undefined && seen !== value.schema) throw new Error(`Two different schemas are both named ${value.name}`);
+      if (seen === undefined) {
+        named.set(value.name, value.schema);
+        schemas[value.name] = resolve(value.schema) as JsonSchema;
+      }
+      return { $ref: `#/components/schemas/${value.name}` };
+    }
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    return value;
+  };
+  const classes: ClassSchemaRegistry = {
+    reference(target) {
+      const existing = named.get(target.name);
+      if (existing !== undefined && existing !== target) throw new Error(`Two different request classes are both named ${target.name}`);
+      if (existing === undefined) {
+        named.set(target.name, target);
+        schemas[target.name] = objectSchema(target, classes);
+      }
+      return { $ref: `#/components/schemas/${target.name}` };
+    },
+  };
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  const tags = new Set<string>();
+  for (const route of routes) {
+    const tag = route.path.split('/')[1] || 'root';
+    tags.add(tag);
+    (paths[route.path] ??= {})[route.method] = operation(route, tag, classes, resolve);
+  }
+  return {
+    openapi: '3.1.1',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: { title: 'Orderly API', version, description: DESCRIPTION },
+    servers: [{ url: '/' }],
+    tags: [...tags].sort().map((name) => ({ name })),
+    paths,
+    components: { schemas },
+  };
+}
+
+function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegistry, resolve: (v: unknown) => unknown) {
+  const described = route.description;
+  const parameters = [
+    ...route.pathParams.map((p) => ({ name: p.name, in: 'path', required: true, schema: p.schema })),
+    ...(route.query
+      ? propertiesOf(route.query, classes).map((p) => ({ name: p.name, in: 'query', required: p.required, schema: p.schema }))
+      : []),
+    ...headerParameters(route),
+  ];
+
+  const problems = new Map<number, ApiProblemDescription[]>();
+  const addProblem = (status: number, problem: ApiProblemDescription) => problems.set(status, [...(problems.get(status) ?? []), problem]);
+  if (route.body || route.query || route.pathParams.length > 0) addProblem(400, INVALID_INPUT);
+  if (route.body) {
+    addProblem(413, TOO_LARGE);
+    addProblem(415, UNSUPPORTED_MEDIA);
+  }
+  for (const [status, list] of described.problems) for (const problem of list) addProblem(status, problem);
+
+  const responses: Record<string, unknown> = {};
+  const successes = new Map(described.responses);
+  if (!successes.has(route.status)) successes.set(route.status, { description: 'UNDOCUMENTED: declare it with @ApiResponse' });
+  for (const [status, response] of [...successes].sort(([a], [b]) => a - b)) {
+    responses[status] = {
+      description: response.description,
+      ...(response.headers
+        ? {
+            headers: Object.fromEntries(
+              response.headers.map((h) => [h.name, { description: h.description, required: h.required ?? false, schema: h.schema }]),
+            ),
+          }
+        : {}),
+      ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: resolve(response.schema) } } } : {}),
+    };
+  }
+  for (const [status, list] of [...problems].sort(([a], [b]) => a - b)) {
+    const variants = list.map((problem) => problemSchema(status, problem, resolve));
+    responses[status] = {
+      description: list.map((p) => p.description).join('; or: '),
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: variants.length === 1 ? variants[0] : { anyOf: variants } } },
+    };
+  }
+
+  return {
+    operationId: `${tag}_${route.handlerName}`,
+    tags: [tag],
+    summary: described.operation?.summary ?? 'UNDOCUMENTED: declare it with @ApiOperation',
+    ...(described.operation?.description ? { description: described.operation.description } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: classes.reference(route.body) } } } }
+      : {}),
+    responses,
+  };
+}
+
+function problemSchema(status: number, problem: ApiProblemDescription, resolve: (v: unknown) => unknown): JsonSchema {
+  const extensions = Object.entries(problem.extensions ?? {});
+  // A problem's extension members are always present, except the per-field errors of a 400
+  // (malformed JSON and malformed path parameters have none).
+  const required = problem === INVALID_INPUT ? [] : extensions.map(([name]) => name);
+  return {
+    allOf: [PROBLEM_REF],
+    properties: {
+      status: { const: status },
+      ...(problem.title ? { title: { const: problem.title } } : {}),
+      ...Object.fromEntries(extensions.map(([name, schema]) => [name, resolve(schema as SchemaOrNamed)])),
+    },
+    ...(required.length > 0 ? { required } : {}),
+    unevaluatedProperties: false,
+  };
+}
+
+function headerParameters(route: DiscoveredRoute) {
+  const described = route.description.headers.map((h) => ({
+    name: h.name,
+    in: 'header',
+    required: h.required ?? false,
+    description: h.description,
+    schema: h.schema,
+  }));
+  const known = new Set(described.map((h) => h.name.toLowerCase()));
+  const read = route.headers
+    .filter((name) => !known.has(name.toLowerCase()))
+    .map((name) => ({ name, in: 'header', required: false, schema: { type: 'string' } }));
+  return [...described, ...read];
+}
+
+/** What a route lacks to be fully documented; empty when every operation says what it answers. */
+export function documentationGaps(routes: readonly DiscoveredRoute[]): string[] {
+  return routes.flatMap((route) => {
+    const where = `${route.method.toUpperCase()} ${route.path} (${route.controller}.${route.handlerName})`;
+    const gaps: string[] = [];
+    if (!route.description.operation) gaps.push(`${where}: no @ApiOperation({summary})`);
+    const success = route.description.responses.get(route.status);
+    if (!success) gaps.push(`${where}: no @ApiResponse(${route.status}, ...) for the status it answers with`);
+    return gaps;
+  });
+}
