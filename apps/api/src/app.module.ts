@@ -5,10 +5,13 @@ import { INVENTORY_PORT, OrderPlacedV1, OrdersModule } from '@orderly/orders';
 import { ConfirmStockReservation, ProductsModule, StockReservations } from '@orderly/products';
 import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
+import { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
 
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
+  /** The process logger and metrics registry (created before Nest by startOrderly). */
+  readonly observability: ObservabilityOptions;
 }
 
 /**
@@ -19,7 +22,7 @@ export interface AppModuleOptions {
  */
 @Module({})
 export class AppModule {
-  static forRoot({ config, connections }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, connections, observability }: AppModuleOptions): DynamicModule {
     const connection = (module: string): ModuleConnection => {
       const found = connections.get(module);
       if (!found) throw new Error(`No database connection was provisioned for module ${module}`);
@@ -43,12 +46,14 @@ export class AppModule {
       imports: [
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
+          relayObserver: observability.metrics.relayObserver,
           subscriptions: [
             subscribe(OrderPlacedV1, ConfirmStockReservation),
             subscribe(OrderPlacedV1, SendOrderConfirmation),
           ],
         }),
         HttpModule,
+        ObservabilityModule.forRoot(observability),
         products,
         orders,
         notifications,

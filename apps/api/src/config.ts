@@ -15,7 +15,17 @@ export interface OrderlyConfig {
   readonly reservationTtlMs: number;
   readonly relayMaxAttempts: number;
   readonly poolSize: number;
+  /** `json` (one object per line) or `pretty` (human-readable). */
+  readonly logFormat: LogFormat;
+  /** Largest accepted request body; larger ones are answered 413. */
+  readonly bodyLimitBytes: number;
+  /** Origins allowed to call the API from a browser; empty: CORS off (no CORS headers at all). */
+  readonly corsOrigins: readonly string[] | '*';
+  /** How long a graceful shutdown may take before the process gives up and exits 1. */
+  readonly shutdownTimeoutMs: number;
 }
+
+export type LogFormat = 'json' | 'pretty';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
@@ -60,6 +70,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')} (default info)`);
 
+  const logFormat = (env.LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json')) as LogFormat;
+  if (!['json', 'pretty'].includes(logFormat)) {
+    problems.push(`LOG_FORMAT="${env.LOG_FORMAT}" must be json or pretty (default: pretty when stdout is a terminal, else json)`);
+  }
+  const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS, problems);
+
   const config: OrderlyConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -72,7 +88,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     reservationTtlMs: int('RESERVATION_TTL_MS', 300_000, 1_000, 86_400_000),
     relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 10, 1, 1_000),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 100),
+    logFormat,
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
+    corsOrigins,
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly string[] | '*' {
+  if (raw === undefined || raw.trim() === '') return [];
+  if (raw.trim() === '*') return '*';
+  const origins = raw.split(',').map((origin) => origin.trim());
+  const bad = origins.filter((origin) => {
+    try {
+      const url = new URL(origin);
+      return !['http:', 'https:'].includes(url.protocol) || url.origin !== origin;
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length > 0) {
+    problems.push(
+      `CORS_ORIGINS has ${bad.map((o) => `"${o}"`).join(', ')}: it must be * or a comma-separated list of origins such as https://shop.example.com,http://localhost:5173 (default: unset, CORS off)`,
+    );
+  }
+  return origins;
 }

@@ -9,7 +9,7 @@ export type { EventEnvelope } from './events/event-envelope.js';
 export { type EventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from './events/event-schema.js';
 export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString } from './events/payload-checks.js';
 export type { EventHandler } from './events/event-handler.js';
-export { type Causation, currentCausation, runWithCausation } from './events/correlation.js';
+export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
 
 export { type PortToken, portToken, bindPort, bindPortToValue } from './ports/port-token.js';
 
@@ -23,7 +23,23 @@ export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgr
 export { createMessagingTables, dropMessagingTables, quoteIdentifier } from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
 export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
-export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
+export {
+  OutboxRelay,
+  type OutboxBacklog,
+  type RelayOptions,
+  type RelayLogger,
+  type RelayObserver,
+  DEFAULT_RELAY_OPTIONS,
+  NO_RELAY_OBSERVER,
+} from './messaging/outbox-relay.js';
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
-export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
+export {
+  MessagingModule,
+  type MessagingOptions,
+  ModuleDatabases,
+  RELAY_OBSERVER,
+  RELAY_OPTIONS,
+  subscribe,
+  type SubscriptionBinding,
+} from './nest/messaging.module.js';
