@@ -41,8 +41,9 @@ export class KnownRoutes {
     const routes = [];
     for (const layer of this.routerStack()) {
       const path = layer.route?.path;
-      if (typeof path !== 'string') continue;
-      const methods = new Set(Object.keys(layer.route!.methods).filter((m) => m !== '_all').map((m) => m.toUpperCase()));
+      // Wildcard routes are middleware Nest mounted for every path (e.g. the logger's {/*splat}).
+      if (typeof path !== 'string' || path.includes('*') || layer.route!.methods._all) continue;
+      const methods = new Set(Object.keys(layer.route!.methods).map((m) => m.toUpperCase()));
       routes.push({ pattern: path, methods, matches: match(path, { decode: false, sensitive: false, trailing: true, end: true }) });
     }
     this.routes = routes;

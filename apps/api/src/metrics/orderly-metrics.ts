@@ -1,4 +1,4 @@
-import type { EventEnvelope, ModuleDatabase, RelayObserver } from '@orderly/kernel';
+import type { EventEnvelope, ModuleDatabase, OutboxBacklog, RelayObserver } from '@orderly/kernel';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -41,14 +41,7 @@ export class OrderlyMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'orderly_' });
-    const oldestPendingAge = new Gauge({
-      name: 'orderly_outbox_oldest_pending_age_seconds',
-      help: 'Age of the oldest event waiting in a module outbox (0 when none waits)',
-      labelNames: ['module'] as const,
-    });
-    const databases = () => this.databases();
-    // Registered first, so its collect() (one query per module) also fills the age gauge
-    // before the registry reads it.
+    const backlogs = () => this.backlogsForThisScrape();
     new Gauge({
       name: 'orderly_outbox_pending_events',
       help: 'Events in a module outbox waiting for delivery',
@@ -56,16 +49,30 @@ export class OrderlyMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        oldestPendingAge.reset();
-        for (const db of databases()) {
-          const backlog = await db.relay.backlog().catch(() => null);
-          if (!backlog) continue;
-          this.set({ module: db.definition.schema }, backlog.pending);
-          oldestPendingAge.set({ module: db.definition.schema }, backlog.oldestPendingAgeMs / 1000);
-        }
+        for (const { module, backlog } of await backlogs()) this.set({ module }, backlog.pending);
       },
     });
-    this.registry.registerMetric(oldestPendingAge);
+    new Gauge({
+      name: 'orderly_outbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest event waiting in a module outbox (0 when none waits)',
+      labelNames: ['module'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { module, backlog } of await backlogs()) this.set({ module }, backlog.oldestPendingAgeMs / 1000);
+      },
+    });
+  }
+
+  private scrapeBacklogs: Promise<{ module: string; backlog: OutboxBacklog }[]> | null = null;
+
+  /** One query per module serves both outbox gauges of a scrape (render() starts each scrape afresh). */
+  private backlogsForThisScrape(): Promise<{ module: string; backlog: OutboxBacklog }[]> {
+    if (this.scrapeBacklogs) return this.scrapeBacklogs;
+    this.scrapeBacklogs = Promise.all(
+      this.databases().map(async (db) => ({ module: db.definition.schema, backlog: await db.relay.backlog().catch(() => null) })),
+    ).then((all) => all.filter((b): b is { module: string; backlog: OutboxBacklog } => b.backlog !== null));
+    return this.scrapeBacklogs;
   }
 
   /** Where the outbox gauges find every module's outbox (the kernel's ModuleDatabases). */
@@ -82,6 +89,7 @@ export class OrderlyMetrics {
   };
 
   async render(): Promise<{ contentType: string; body: string }> {
+    this.scrapeBacklogs = null;
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }
