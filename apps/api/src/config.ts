@@ -23,6 +23,8 @@ export interface OrderlyConfig {
   readonly corsOrigins: readonly string[] | '*';
   /** How long a graceful shutdown may take before the process gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
+  /** After SIGTERM: how long connections are still accepted while /health/ready answers 503. */
+  readonly shutdownDrainDelayMs: number;
 }
 
 export type LogFormat = 'json' | 'pretty';
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
     corsOrigins,
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
+    shutdownDrainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS', 500, 0, 60_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

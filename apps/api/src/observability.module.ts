@@ -4,13 +4,15 @@ import { ModuleDatabases } from '@orderly/kernel';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { HealthController } from './health/health.controller.js';
-import { Readiness } from './health/readiness.js';
+import { LIFECYCLE, Readiness, type Lifecycle } from './health/readiness.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
 export interface ObservabilityOptions {
   readonly logger: Logger;
   readonly metrics: OrderlyMetrics;
+  /** Set by stop(): readiness turns 503 while the app drains. */
+  readonly lifecycle: Lifecycle;
 }
 
 class WatchModuleDatabases implements OnModuleInit {
@@ -30,7 +32,7 @@ class WatchModuleDatabases implements OnModuleInit {
  */
 @Module({})
 export class ObservabilityModule {
-  static forRoot({ logger, metrics }: ObservabilityOptions): DynamicModule {
+  static forRoot({ logger, metrics, lifecycle }: ObservabilityOptions): DynamicModule {
     return {
       module: ObservabilityModule,
       imports: [
@@ -38,13 +40,19 @@ export class ObservabilityModule {
         // requests that never reach Nest, such as a malformed body); nestjs-pino reuses its
         // per-request logger, so Nest Logger calls in a request carry that request's id.
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
-        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        // Terminus would log a failing readiness as an error with a stack; HealthController warns instead.
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
         Readiness,
+        { provide: LIFECYCLE, useValue: lifecycle },
         { provide: OrderlyMetrics, useValue: metrics },
-        { provide: WatchModuleDatabases, useFactory: (m: OrderlyMetrics, d: ModuleDatabases) => new WatchModuleDatabases(m, d), inject: [OrderlyMetrics, ModuleDatabases] },
+        {
+          provide: WatchModuleDatabases,
+          useFactory: (m: OrderlyMetrics, d: ModuleDatabases) => new WatchModuleDatabases(m, d),
+          inject: [OrderlyMetrics, ModuleDatabases],
+        },
       ],
     };
   }

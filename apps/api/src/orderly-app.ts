@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import type { OrderlyConfig } from './config.js';
 import { prepareDatabase, type PreparedDatabase } from './database/prepare-database.js';
+import { ConnectionDrain } from './http/connection-drain.js';
 import { configureHttpPipeline } from './http/http-pipeline.js';
 import { createLogger } from './logging/create-logger.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
@@ -36,14 +37,16 @@ export async function startOrderly(config: OrderlyConfig, options: StartOptions 
   const database = await prepareDatabase(config, { stopOnSignals: false });
   try {
     const metrics = new OrderlyMetrics();
+    const lifecycle = { shuttingDown: false };
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, connections: database.connections, observability: { logger, metrics } }),
+      AppModule.forRoot({ config, connections: database.connections, observability: { logger, metrics, lifecycle } }),
       { bodyParser: false, bufferLogs: true },
     );
     app.useLogger(app.get(NestPinoLogger));
     configureHttpPipeline(app, config, logger, metrics);
-    await app.listen(config.port, config.host);
     const server = app.getHttpServer() as Server;
+    const connections = new ConnectionDrain(server, config.shutdownDrainDelayMs);
+    await app.listen(config.port, config.host);
     const address = server.address() as { port: number };
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     return {
@@ -51,7 +54,8 @@ export async function startOrderly(config: OrderlyConfig, options: StartOptions 
       database,
       url: `http://${host}:${address.port}`,
       async stop() {
-        await stopAccepting(server);
+        lifecycle.shuttingDown = true; // /health/ready answers 503 from now on
+        await connections.drain(); // stop accepting, answer every request in flight
         await app.close(); // relays finish their batch, then every module's pool closes
         await database.stop();
       },
@@ -60,21 +64,4 @@ export async function startOrderly(config: OrderlyConfig, options: StartOptions 
     await database.stop();
     throw error;
   }
-}
-
-/**
- * Stops accepting connections and resolves when every request in flight has been answered.
- * Idle keep-alive connections are closed at once; busy ones as soon as their response is sent.
- */
-function stopAccepting(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
-    const closeWhenIdle = setInterval(() => server.closeIdleConnections(), 50);
-    server.close(() => {
-      clearInterval(closeWhenIdle);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { NotReady } from './not-ready.js';
 import { Readiness } from './readiness.js';
@@ -10,6 +10,8 @@ import { Readiness } from './readiness.js';
  */
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly readiness: Readiness,
@@ -25,8 +27,10 @@ export class HealthController {
     try {
       return await this.health.check(this.readiness.checks());
     } catch (error) {
-      if (error instanceof ServiceUnavailableException) throw new NotReady(error.getResponse() as HealthCheckResult);
-      throw error;
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const notReady = new NotReady(error.getResponse() as HealthCheckResult);
+      this.logger.warn(notReady.problem.detail);
+      throw notReady;
     }
   }
 }

@@ -1,11 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleDatabases } from '@orderly/kernel';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 
 const PING_TIMEOUT_MS = 2_000;
 
+/** Whether the app is shutting down (set by RunningOrderly.stop()). */
+export interface Lifecycle {
+  shuttingDown: boolean;
+}
+export const LIFECYCLE = Symbol('orderly.Lifecycle');
+
 /**
- * What "ready" means for Orderly, for every module the kernel knows of: its database answers a
+ * What "ready" means for Orderly: not shutting down, and for every module the kernel knows of: its database answers a
  * query through its own pool, and its event relay is running. Each is one named check
  * (`orders.database`, `orders.relay`, ...) so a 503 says exactly what is wrong.
  */
@@ -14,10 +20,15 @@ export class Readiness {
   constructor(
     private readonly databases: ModuleDatabases,
     private readonly indicators: HealthIndicatorService,
+    @Inject(LIFECYCLE) private readonly lifecycle: Lifecycle,
   ) {}
 
   checks(): (() => Promise<HealthIndicatorResult>)[] {
-    return this.databases.list().flatMap((db) => [
+    const accepting = async () => {
+      const check = this.indicators.check('http');
+      return this.lifecycle.shuttingDown ? check.down({ message: 'shutting down' }) : check.up();
+    };
+    return [accepting, ...this.databases.list().flatMap((db) => [
       async () => {
         const check = this.indicators.check(`${db.module}.database`);
         try {
@@ -31,7 +42,7 @@ export class Readiness {
         const check = this.indicators.check(`${db.module}.relay`);
         return db.relay.isRunning ? check.up() : check.down({ message: 'the event relay is not running' });
       },
-    ]);
+    ])];
   }
 }
 

@@ -90,9 +90,10 @@ function requestLogging(logger: Logger): RequestHandler {
     quietReqLogger: true,
     quietResLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // 503 is a deliberate answer (not ready, draining); other 5xx are failures.
+    customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode === 503 ? 'warn' : 'info'),
     customSuccessMessage: (req, res, ms) => `${req.method} ${routeOf(res as Response)} ${res.statusCode} ${ms} ms`,
-    customErrorMessage: (req, res) => `${req.method} ${routeOf(res as Response)} ${res.statusCode} failed`,
+    customErrorMessage: (req, res) => `${req.method} ${routeOf(res as Response)} ${res.statusCode}`,
     customSuccessObject: (req, res, value) => describe(req as Request, res as Response, (value as { durationMs: number }).durationMs),
     customErrorObject: (req, res, _error, value) => describe(req as Request, res as Response, (value as { durationMs: number }).durationMs),
   }) as unknown as RequestHandler;

@@ -1,4 +1,4 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
 import { toProblem } from './to-problem.js';
 
@@ -28,7 +28,8 @@ interface ErrorLog {
 
 export function sendProblem(response: ResponseLike, exception: unknown, logger: ErrorLog): void {
   const problem = toProblem(exception);
-  if (problem.status >= 500) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  // An HttpException is a deliberate answer (e.g. 503 not ready); anything else >= 500 is a bug.
+  if (problem.status >= 500 && !(exception instanceof HttpException)) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   if (response.headersSent) return;
   if (response.locals) response.locals.problemType = problem.type;
   response.status(problem.status);

@@ -169,6 +169,7 @@ describe('health', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
     expect(Object.keys(res.body.details).sort()).toEqual([
+      'http',
       'notifications.database',
       'notifications.relay',
       'orders.database',

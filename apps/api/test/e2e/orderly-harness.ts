@@ -13,7 +13,7 @@ export interface OrderlyUnderTest {
 export async function startOrderlyForTest(env: Record<string, string> = {}, options: StartOptions = {}): Promise<OrderlyUnderTest> {
   const postgres = await startTestPostgres();
   try {
-    const config = loadConfig({ DATABASE_URL: postgres.adminUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', ...env });
+    const config = loadConfig({ DATABASE_URL: postgres.adminUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env });
     const orderly = await startOrderly(config, options);
     return {
       orderly,
