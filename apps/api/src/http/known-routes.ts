@@ -1,6 +1,6 @@
 import { match, type MatchFunction } from 'path-to-regexp';
 
-interface RouteLayer {
+export interface RouteLayer {
   route?: { path: unknown; methods: Record<string, boolean> };
 }
 
