@@ -23,23 +23,9 @@ export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgr
 export { createMessagingTables, dropMessagingTables, quoteIdentifier } from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
 export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
-export {
-  OutboxRelay,
-  type OutboxBacklog,
-  type RelayOptions,
-  type RelayLogger,
-  type RelayObserver,
-  DEFAULT_RELAY_OPTIONS,
-  NO_RELAY_OBSERVER,
-} from './messaging/outbox-relay.js';
+export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
+export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
+export { ModuleDatabases, RELAY_OBSERVER } from './nest/messaging.module.js';
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
-export {
-  MessagingModule,
-  type MessagingOptions,
-  ModuleDatabases,
-  RELAY_OBSERVER,
-  RELAY_OPTIONS,
-  subscribe,
-  type SubscriptionBinding,
-} from './nest/messaging.module.js';
+export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
