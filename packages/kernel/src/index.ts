@@ -29,3 +29,5 @@ export { ModuleDatabases, RELAY_OBSERVER } from './nest/messaging.module.js';
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
 export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
+
+export { PeriodicJob } from './scheduling/periodic-job.js';
