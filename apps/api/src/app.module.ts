@@ -18,10 +18,13 @@ import {
 } from '@orderly/products';
 import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
+import { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
 
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
+  /** The process logger and metrics registry (created before Nest by startOrderly). */
+  readonly observability: ObservabilityOptions;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface AppModuleOptions {
  */
 @Module({})
 export class AppModule {
-  static forRoot({ config, connections }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, connections, observability }: AppModuleOptions): DynamicModule {
     const connection = (module: string): ModuleConnection => {
       const found = connections.get(module);
       if (!found) throw new Error(`No database connection was provisioned for module ${module}`);
@@ -63,6 +66,7 @@ export class AppModule {
       imports: [
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
+          relayObserver: observability.metrics.relayObserver,
           subscriptions: [
             // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
             subscribe(OrderPlacedV1, ProjectOrderSummary),
@@ -73,6 +77,7 @@ export class AppModule {
           ],
         }),
         HttpModule,
+        ObservabilityModule.forRoot(observability),
         products,
         orders,
         notifications,

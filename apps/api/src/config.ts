@@ -19,7 +19,19 @@ export interface OrderlyConfig {
   readonly poolSize: number;
   /** SMTP server for real email (smtp:// or smtps://); null: emails go to the log. */
   readonly smtpUrl: string | null;
+  /** `json` (one object per line) or `pretty` (human-readable). */
+  readonly logFormat: LogFormat;
+  /** Largest accepted request body; larger ones are answered 413. */
+  readonly bodyLimitBytes: number;
+  /** Origins allowed to call the API from a browser; empty: CORS off (no CORS headers at all). */
+  readonly corsOrigins: readonly string[] | '*';
+  /** How long a graceful shutdown may take before the process gives up and exits 1. */
+  readonly shutdownTimeoutMs: number;
+  /** After SIGTERM: how long connections are still accepted while /health/ready answers 503. */
+  readonly shutdownDrainDelayMs: number;
 }
+
+export type LogFormat = 'json' | 'pretty';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
@@ -73,6 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')} (default info)`);
 
+  const logFormat = (env.LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json')) as LogFormat;
+  if (!['json', 'pretty'].includes(logFormat)) {
+    problems.push(`LOG_FORMAT="${env.LOG_FORMAT}" must be json or pretty (default: pretty when stdout is a terminal, else json)`);
+  }
+  const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS, problems);
+
   const config: OrderlyConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -88,7 +106,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 100),
     smtpUrl,
+    logFormat,
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
+    corsOrigins,
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
+    shutdownDrainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS', 500, 0, 60_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly string[] | '*' {
+  if (raw === undefined || raw.trim() === '') return [];
+  if (raw.trim() === '*') return '*';
+  const origins = raw.split(',').map((origin) => origin.trim());
+  const bad = origins.filter((origin) => {
+    try {
+      const url = new URL(origin);
+      return !['http:', 'https:'].includes(url.protocol) || url.origin !== origin;
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length > 0) {
+    problems.push(
+      `CORS_ORIGINS has ${bad.map((o) => `"${o}"`).join(', ')}: it must be * or a comma-separated list of origins such as https://shop.example.com,http://localhost:5173 (default: unset, CORS off)`,
+    );
+  }
+  return origins;
 }

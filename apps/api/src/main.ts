@@ -1,23 +1,42 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config.js';
-import { startOrderly } from './orderly-app.js';
+import { startOrderly, type RunningOrderly } from './orderly-app.js';
 
+/**
+ * `npm start`. On SIGTERM or SIGINT: stop accepting, answer the requests in flight, let each
+ * relay finish its batch, close the pools, stop the embedded PostgreSQL, exit 0 - or exit 1 if
+ * that takes longer than SHUTDOWN_TIMEOUT_MS. A signal during start-up stops the app as soon as
+ * it is up.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const orderly = await startOrderly(config);
+  let orderly: RunningOrderly | null = null;
+  let stopRequested: string | null = null;
+  const stop = async (signal: string) => {
+    const logger = new Logger('Orderly');
+    logger.log(`${signal} received, shutting down`);
+    const deadline = setTimeout(() => {
+      logger.error(`shutdown did not finish within ${config.shutdownTimeoutMs} ms, exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    await orderly!.stop();
+    logger.log('shutdown complete');
+    process.exit(0);
+  };
+  const onSignal = (signal: string) => {
+    if (stopRequested) return;
+    stopRequested = signal;
+    if (orderly) void stop(signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+
+  orderly = await startOrderly(config);
   new Logger('Orderly').log(
     `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`,
   );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    new Logger('Orderly').log(`${signal} received, shutting down`);
-    await orderly.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  if (stopRequested) await stop(stopRequested);
 }
 
 main().catch((error: unknown) => {

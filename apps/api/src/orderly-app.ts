@@ -1,13 +1,18 @@
 import 'reflect-metadata';
-import { Logger, type INestApplication, type LogLevel as NestLogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import type { Server } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
-import type { LogLevel, OrderlyConfig } from './config.js';
+import type { OrderlyConfig } from './config.js';
 import { prepareDatabase, type PreparedDatabase } from './database/prepare-database.js';
+import { ConnectionDrain } from './http/connection-drain.js';
+import { configureHttpPipeline } from './http/http-pipeline.js';
 import { serveApiDocs } from './http/openapi/api-docs.js';
-import { sendProblem } from './http/problem-details.filter.js';
+import { createLogger } from './logging/create-logger.js';
+import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
 export interface RunningOrderly {
   readonly app: INestApplication;
@@ -18,35 +23,42 @@ export interface RunningOrderly {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Where log lines go instead of stdout (tests capture them here). */
+  readonly logDestination?: DestinationStream;
+}
+
+/** Default of BODY_LIMIT_BYTES. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  silent: [],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 /** Prepares the database, builds the Nest app and starts listening: `npm start` and every e2e test. */
-export async function startOrderly(config: OrderlyConfig): Promise<RunningOrderly> {
-  const database = await prepareDatabase(config);
+export async function startOrderly(config: OrderlyConfig, options: StartOptions = {}): Promise<RunningOrderly> {
+  const logger = createLogger(config, options.logDestination);
+  // The process stops its embedded PostgreSQL itself, last, in stop() (see main.ts for signals).
+  const database = await prepareDatabase(config, { stopOnSignals: false });
   try {
+    const metrics = new OrderlyMetrics();
+    const lifecycle = { shuttingDown: false };
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, connections: database.connections }),
-      { bodyParser: false, logger: NEST_LEVELS[config.logLevel] },
+      AppModule.forRoot({ config, connections: database.connections, observability: { logger, metrics, lifecycle } }),
+      { bodyParser: false, bufferLogs: true },
     );
-    configureHttp(app);
+    app.useLogger(app.get(NestPinoLogger));
+    configureHttpPipeline(app, config, logger, metrics);
     serveApiDocs(app);
+    const server = app.getHttpServer() as Server;
+    const connections = new ConnectionDrain(server, config.shutdownDrainDelayMs);
     await app.listen(config.port, config.host);
-    const address = app.getHttpServer().address() as { port: number };
+    const address = server.address() as { port: number };
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     return {
       app,
       database,
       url: `http://${host}:${address.port}`,
       async stop() {
-        await app.close();
+        lifecycle.shuttingDown = true; // /health/ready answers 503 from now on
+        await connections.drain(); // stop accepting, answer every request in flight
+        await app.close(); // relays finish their batch, then every module's pool closes
         await database.stop();
       },
     };
@@ -54,15 +66,4 @@ export async function startOrderly(config: OrderlyConfig): Promise<RunningOrderl
     await database.stop();
     throw error;
   }
-}
-
-function configureHttp(app: NestExpressApplication): void {
-  app.disable('x-powered-by');
-  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true }));
-  // body-parser errors happen before Nest routes the request; answer them as problem+json too.
-  const logger = new Logger('HTTP');
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!error) return next();
-    sendProblem(res, error, logger);
-  });
 }

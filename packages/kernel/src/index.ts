@@ -9,7 +9,7 @@ export type { EventEnvelope } from './events/event-envelope.js';
 export { type EventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from './events/event-schema.js';
 export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString } from './events/payload-checks.js';
 export type { EventHandler } from './events/event-handler.js';
-export { type Causation, currentCausation, runWithCausation } from './events/correlation.js';
+export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
 
 export { type PortToken, portToken, bindPort, bindPortToValue } from './ports/port-token.js';
 
@@ -25,6 +25,8 @@ export type { Outbox, NewEvent } from './messaging/outbox.js';
 export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
 export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
 export { OutboxAdmin, OutboxEntryInWrongState, OutboxEntryNotFound, type OutboxEntry, type OutboxStats, type OutboxStatus, type SqlRunner } from './messaging/outbox-admin.js';
+export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
+export { ModuleDatabases, RELAY_OBSERVER } from './nest/messaging.module.js';
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
 export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';

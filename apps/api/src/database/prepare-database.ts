@@ -15,11 +15,16 @@ export interface PreparedDatabase {
  * Gets a database ready for the app: DATABASE_URL when given, otherwise an embedded PostgreSQL
  * whose data lives under DATA_DIR across restarts. Then provisions every module (role, schema,
  * migrations as that role). The same code serves `npm start` and `npm run db:migrate`.
+ * `stopOnSignals: false` is for a caller that stops the embedded server itself on SIGTERM.
  */
-export async function prepareDatabase(config: OrderlyConfig): Promise<PreparedDatabase> {
+export async function prepareDatabase(config: OrderlyConfig, options: { stopOnSignals?: boolean } = {}): Promise<PreparedDatabase> {
   const embedded = config.databaseUrl
     ? null
-    : await startEmbeddedPostgres({ dataDir: join(resolve(config.dataDir), 'postgres'), port: config.embeddedPostgresPort });
+    : await startEmbeddedPostgres({
+        dataDir: join(resolve(config.dataDir), 'postgres'),
+        port: config.embeddedPostgresPort,
+        stopOnSignals: options.stopOnSignals,
+      });
   const adminUrl = config.databaseUrl ?? embedded!.adminUrl;
   try {
     const connections = await provisionModuleDatabases({

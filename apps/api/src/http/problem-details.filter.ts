@@ -1,9 +1,11 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
 import { toProblem } from './to-problem.js';
 
 interface ResponseLike {
   headersSent: boolean;
+  /** Express' per-response locals: the problem type is left there for metrics. */
+  locals?: Record<string, unknown>;
   status(code: number): ResponseLike;
   setHeader(name: string, value: string): unknown;
   end(body: string): unknown;
@@ -19,10 +21,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export function sendProblem(response: ResponseLike, exception: unknown, logger: Logger): void {
+/** Anything with an error method: the Nest Logger, or a request's pino logger. */
+interface ErrorLog {
+  error(message: string): void;
+}
+
+export function sendProblem(response: ResponseLike, exception: unknown, logger: ErrorLog): void {
   const problem = toProblem(exception);
-  if (problem.status >= 500) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  // An HttpException is a deliberate answer (e.g. 503 not ready); anything else >= 500 is a bug.
+  if (problem.status >= 500 && !(exception instanceof HttpException)) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   if (response.headersSent) return;
+  if (response.locals) response.locals.problemType = problem.type;
   response.status(problem.status);
   response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
   response.end(JSON.stringify(problem));

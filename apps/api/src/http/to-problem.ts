@@ -49,6 +49,7 @@ export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
+    if (isProblemDetails(response)) return response;
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
     return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail };
@@ -63,6 +64,15 @@ export function toProblem(error: unknown): ProblemDetails {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     detail: 'The server failed to handle this request. It has been logged.',
   };
+}
+
+function isProblemDetails(value: unknown): value is ProblemDetails {
+  const candidate = value as Partial<ProblemDetails> | null;
+  return (
+    typeof candidate === 'object' && candidate !== null &&
+    typeof candidate.type === 'string' && typeof candidate.title === 'string' &&
+    typeof candidate.status === 'number' && typeof candidate.detail === 'string'
+  );
 }
 
 function kebab(name: string): string {

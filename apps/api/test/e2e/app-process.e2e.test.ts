@@ -1,7 +1,13 @@
-// The built app as a real process: starts on an existing database, serves, and stops on SIGTERM.
-import { startAppProcess, startTestPostgres, type TestPostgres } from '@orderly/testing';
+// The built app as a real process: starts on an existing database, serves, logs, refuses bad
+// configuration, and shuts down gracefully on SIGTERM.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, freePort, startAppProcess, startTestPostgres, type TestPostgres } from '@orderly/testing';
 import { apiDir, ensureApiBuilt } from './built-api.js';
 
+const entry = `${apiDir}/dist/main.js`;
 let postgres: TestPostgres;
 
 beforeAll(async () => {
@@ -11,14 +17,99 @@ beforeAll(async () => {
 afterAll(async () => postgres?.stop());
 
 it('serves the API from dist/main.js and exits 0 on SIGTERM', async () => {
-  const app = await startAppProcess({
-    entry: `${apiDir}/dist/main.js`,
-    env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'warn', DEMO_DATA: 'true' },
-    readyPath: '/products',
-  });
+  const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'warn', DEMO_DATA: 'true' }, readyPath: '/health/ready' });
   const res = await fetch(`${app.url}/products?limit=100`);
   expect(res.status).toBe(200);
   const page = (await res.json()) as { items: unknown[] };
   expect(page.items.length).toBeGreaterThan(0);
   expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+});
+
+describe('logs', () => {
+  it('writes JSON lines when stdout is not a terminal (the default), one per request', async () => {
+    const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'info' }, readyPath: '/health/live' });
+    await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-1' } });
+    expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    const lines = app.output().trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.find((l) => l.requestId === 'process-log-1')).toMatchObject({ method: 'GET', route: '/products', status: 200, level: 'info' });
+    expect(lines.find((l) => l.context === 'Orderly' && l.msg.startsWith('API listening on'))).toBeDefined();
+    expect(lines.at(-1)).toMatchObject({ context: 'Orderly', msg: 'shutdown complete' });
+  });
+
+  it('writes human-readable lines with LOG_FORMAT=pretty', async () => {
+    const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, readyPath: '/health/live' });
+    await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-2' } });
+    expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    const line = app.output().split('\n').find((l) => l.includes('process-log-2'))!;
+    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/products 200 \d+ ms/);
+    expect(() => JSON.parse(line)).toThrow();
+  });
+});
+
+describe('configuration', () => {
+  it.each([
+    ['PORT', 'eighty', 'PORT="eighty" must be an integer from 0 to 65535 (default 3000)'],
+    ['LOG_FORMAT', 'xml', 'LOG_FORMAT="xml" must be json or pretty'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud" must be one of silent, error, warn, info, debug (default info)'],
+    ['BODY_LIMIT_BYTES', '10', 'BODY_LIMIT_BYTES="10" must be an integer from 1024 to 16777216 (default 65536)'],
+    ['CORS_ORIGINS', 'shop.example.com', 'CORS_ORIGINS has "shop.example.com": it must be * or a comma-separated list of origins'],
+    ['SHUTDOWN_DRAIN_DELAY_MS', 'soon', 'SHUTDOWN_DRAIN_DELAY_MS="soon" must be an integer from 0 to 60000 (default 500)'],
+    ['SHUTDOWN_TIMEOUT_MS', '-1', 'SHUTDOWN_TIMEOUT_MS="-1" must be an integer from 100 to 600000 (default 9000)'],
+    ['DATABASE_URL', 'mysql://localhost/x', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+  ])('refuses to start with a bad %s, naming it and what it accepts', (name, value, message) => {
+    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, DATABASE_URL: postgres.adminUrl, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration:');
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe('graceful shutdown on SIGTERM, with the embedded PostgreSQL', () => {
+  let dataDir: string;
+  beforeAll(() => (dataDir = mkdtempSync(join(tmpdir(), 'orderly-shutdown-'))));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('turns unready, answers every request in flight, stops PostgreSQL cleanly and exits 0 within 10 s', async () => {
+    const app = await startAppProcess({
+      entry,
+      env: { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_LEVEL: 'info', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '2000' },
+      readyPath: '/health/ready',
+      readyTimeoutMs: 60_000,
+    });
+    const product = (await (
+      await fetch(`${app.url}/products`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sku: 'SHUTDOWN-1', name: 'x', unitPrice: 100, stock: 1_000 }),
+      })
+    ).json()) as { id: string };
+    const placeOrder = (i: number) =>
+      fetch(`${app.url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerEmail: `s${i}@example.com`, items: [{ productId: product.id, quantity: 1 }] }),
+      }).then((res) => res.status, (error: Error) => `failed: ${error.message}`);
+
+    const inFlight = Array.from({ length: 40 }, (_, i) => placeOrder(i));
+    const firstAnswer = await Promise.race(inFlight); // the server is busy with the rest now
+    const exit = app.kill('SIGTERM');
+    // While it drains it still answers, but no longer as ready, so a load balancer stops sending.
+    const readiness = await eventually(async () => {
+      const res = await fetch(`${app.url}/health/ready`);
+      return res.status === 503 ? res.json() : undefined;
+    }, { timeoutMs: 1_500 });
+    expect(readiness).toMatchObject({ failing: ['http'], detail: 'Failing checks: http (shutting down).' });
+    const tooLate = new Promise((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000).unref());
+
+    expect(await Promise.race([exit, tooLate])).toEqual({ code: 0, signal: null });
+    const statuses = [firstAnswer, ...(await Promise.all(inFlight))];
+    expect(statuses.filter((s) => s !== 201)).toEqual([]);
+    const output = app.output();
+    expect(output).not.toContain('administrator command'); // PostgreSQL was not stopped under the app's feet
+    expect(output).not.toMatch(/"level":"(error|fatal)"/);
+    expect(output).toContain('shutdown complete');
+    // PostgreSQL stopped cleanly: no postmaster.pid left behind, and the cluster says it shut down
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    expect(readFileSync(join(dataDir, 'postgres', 'global', 'pg_control')).length).toBeGreaterThan(0);
+  }, 90_000);
 });

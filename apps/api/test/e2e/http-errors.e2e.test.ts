@@ -54,6 +54,8 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     ['an unknown product', 'GET', '/products/00000000-0000-4000-8000-000000000001', undefined, 404, /does not exist/],
     ['restocking an unknown product', 'POST', '/products/00000000-0000-4000-8000-000000000001/restock', { quantity: 1 }, 404, /does not exist/],
     ['an unknown route', 'GET', '/nowhere', undefined, 404, /Cannot GET \/nowhere/],
+    ['a wrong method on a known path', 'DELETE', '/orders', undefined, 405, '/orders answers POST, not DELETE.'],
+    ['a wrong method with a body', 'PUT', '/products/00000000-0000-4000-8000-000000000001', { stock: 1000 }, 405, '/products/:id answers GET, HEAD, not PUT.'],
     ['a body over 64 KiB', 'POST', '/orders', { customerEmail: 'a@example.com', items: [], padding: 'x'.repeat(70_000) }, 413, /exceeds the limit/],
   ])('%s', async (_what, method, path, body, status, detail) => {
     const before = await snapshot();
@@ -65,6 +67,47 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     else expect(res.body.detail).toMatch(detail);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+|SELECT|INSERT/);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('names the allowed methods in an Allow header on 405', async () => {
+    const res = await http(sut.url, 'PATCH', `/products/${productId}/restock`, { quantity: 1 });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect((await http(sut.url, 'DELETE', '/products')).headers.get('allow')).toBe('GET, HEAD, POST');
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['text/plain', { 'content-type': 'text/plain' }, 'Send the body as application/json, not text/plain.'],
+    ['a form', { 'content-type': 'application/x-www-form-urlencoded' }, 'Send the body as application/json, not application/x-www-form-urlencoded.'],
+    ['no content type', {}, 'Send the body as application/json (the Content-Type header is missing).'],
+  ])('answers a body sent as %s with 415 and changes nothing', async (_what, headers, detail) => {
+    const before = await snapshot();
+    const res = await fetch(`${sut.url}/products`, {
+      method: 'POST',
+      headers,
+      body: new TextEncoder().encode(JSON.stringify({ sku: 'TYPE-1', name: 'x', unitPrice: 1, stock: 1 })),
+    });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toEqual({ status: 415, title: 'Unsupported Media Type', type: 'https://orderly.dev/problems/unsupported-media-type', detail });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('accepts JSON with a charset parameter', async () => {
+    const res = await http(sut.url, 'POST', '/products', undefined, {});
+    expect(res.status).toBe(400); // no body at all: validation, not 415
+    const withCharset = await fetch(`${sut.url}/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ sku: 'CHARSET-1', name: 'x', unitPrice: 1, stock: 1 }),
+    });
+    expect(withCharset.status).toBe(201);
+  });
+
+  it('answers an unknown path with 404 whatever the method and body', async () => {
+    const res = await fetch(`${sut.url}/nowhere`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
   it('lists every offending field of a validation error', async () => {

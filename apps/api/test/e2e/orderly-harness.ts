@@ -1,5 +1,6 @@
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
-import { loadConfig, startOrderly, type RunningOrderly } from '../../src/index.js';
+import { Writable } from 'node:stream';
+import { loadConfig, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 
 export interface OrderlyUnderTest {
@@ -10,11 +11,11 @@ export interface OrderlyUnderTest {
 }
 
 /** The real app on a free port against its own throwaway PostgreSQL. */
-export async function startOrderlyForTest(env: Record<string, string> = {}): Promise<OrderlyUnderTest> {
+export async function startOrderlyForTest(env: Record<string, string> = {}, options: StartOptions = {}): Promise<OrderlyUnderTest> {
   const postgres = await startTestPostgres();
   try {
-    const config = loadConfig({ DATABASE_URL: postgres.adminUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', ...env });
-    const orderly = await startOrderly(config);
+    const config = loadConfig({ DATABASE_URL: postgres.adminUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env });
+    const orderly = await startOrderly(config, options);
     return {
       orderly,
       postgres,
@@ -72,4 +73,18 @@ async function send<T>(base: string, method: string, path: string, body: unknown
     /* not JSON: keep the text */
   }
   return { status: response.status, headers: response.headers, body: parsed as T };
+}
+
+/** Collects the app's log lines (JSON) as written, for tests that assert on real log output. */
+export class CapturedLogs extends Writable {
+  readonly lines: Record<string, any>[] = [];
+
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) this.lines.push(JSON.parse(line));
+    done();
+  }
+
+  where(predicate: (line: Record<string, any>) => boolean): Record<string, any>[] {
+    return this.lines.filter(predicate);
+  }
 }

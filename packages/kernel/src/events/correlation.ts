@@ -19,3 +19,8 @@ export function runWithCausation<T>(causation: Causation, work: () => T): T {
 export function currentCausation(): Causation {
   return current.getStore() ?? { correlationId: randomUUID(), causationId: null };
 }
+
+/** The causation of the work running now, if it runs inside a request or an event delivery. */
+export function causationInScope(): Causation | undefined {
+  return current.getStore();
+}

@@ -25,6 +25,24 @@ export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
   idlePollMs: 1_000,
 };
 
+/**
+ * Told about every event the relay delivered, after the delivery is committed: the hook for
+ * metrics (delivery latency) without the kernel knowing any metrics library.
+ */
+export interface RelayObserver {
+  /** `outbox` is the schema whose outbox held the event. */
+  delivered(event: EventEnvelope, delivery: { readonly outbox: string; readonly deliveredAt: Date }): void;
+}
+
+export const NO_RELAY_OBSERVER: RelayObserver = { delivered: () => undefined };
+
+/** What is waiting in one outbox, for readiness and metrics. */
+export interface OutboxBacklog {
+  readonly pending: number;
+  /** Age of the oldest pending event in milliseconds; 0 when nothing is pending. */
+  readonly oldestPendingAgeMs: number;
+}
+
 export interface RelayLogger {
   warn(message: string): void;
   error(message: string): void;
@@ -70,6 +88,7 @@ export class OutboxRelay {
     private readonly transport: EventTransport,
     private readonly options: RelayOptions,
     private readonly log: RelayLogger,
+    private readonly observer: RelayObserver = NO_RELAY_OBSERVER,
   ) {
     this.table = `${quoteIdentifier(schema)}.outbox`;
   }
@@ -108,7 +127,8 @@ export class OutboxRelay {
 
   /** Claims and delivers one batch of due events. Returns how many rows it handled. */
   async deliverDueBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    const delivered: EventEnvelope[] = [];
+    const handled = await this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
         `SELECT seq, id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at, attempts
            FROM ${this.table} o
@@ -122,12 +142,35 @@ export class OutboxRelay {
         [this.options.batchSize],
       );
       // Each row is the head of a different aggregate, so they may be delivered concurrently.
-      const outcomes = await Promise.allSettled(rows.map((row) => this.deliver(toEnvelope(row))));
+      const envelopes = rows.map(toEnvelope);
+      const outcomes = await Promise.allSettled(envelopes.map((event) => this.deliver(event)));
       for (const [i, outcome] of outcomes.entries()) {
         await this.recordOutcome(manager, rows[i]!, outcome);
+        if (outcome.status === 'fulfilled') delivered.push(envelopes[i]!);
       }
       return rows.length;
     });
+    const deliveredAt = new Date();
+    for (const event of delivered) {
+      try {
+        this.observer.delivered(event, { outbox: this.schema, deliveredAt });
+      } catch {
+        // An observer (metrics) must never fail or repeat a delivery that is already committed.
+      }
+    }
+    return handled;
+  }
+
+  /** How many events wait in this outbox and for how long. */
+  async backlog(): Promise<OutboxBacklog> {
+    // Only pending rows: served by the partial index outbox_due, however long the outbox grows.
+    const [row]: { pending: number; oldest_ms: number | null }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending,
+              (EXTRACT(EPOCH FROM (now() - min(occurred_at))) * 1000)::float8 AS oldest_ms
+         FROM ${this.table}
+        WHERE status = 'pending'`,
+    );
+    return { pending: row?.pending ?? 0, oldestPendingAgeMs: Math.max(0, row?.oldest_ms ?? 0) };
   }
 
   private deliver(event: EventEnvelope): Promise<void> {

@@ -3,10 +3,30 @@ import { ModuleRef } from '@nestjs/core';
 import type { EventHandler } from '../events/event-handler.js';
 import type { EventSchema } from '../events/event-schema.js';
 import { EVENT_TRANSPORT, InProcessEventTransport } from '../messaging/event-transport.js';
-import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from '../messaging/outbox-relay.js';
+import { DEFAULT_RELAY_OPTIONS, NO_RELAY_OBSERVER, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
 import { portToken } from '../ports/port-token.js';
+import type { ModuleDatabase } from './module-database.js';
 
 export const RELAY_OPTIONS = portToken<RelayOptions>('kernel.RelayOptions');
+export const RELAY_OBSERVER = portToken<RelayObserver>('kernel.RelayObserver');
+
+/**
+ * Every module's ModuleDatabase, registered as each is created. Module providers stay private to
+ * their module; this lets the composition root check and measure all of them (readiness,
+ * outbox metrics) without knowing which modules exist.
+ */
+export class ModuleDatabases {
+  private readonly databases: ModuleDatabase[] = [];
+
+  add(database: ModuleDatabase): ModuleDatabase {
+    this.databases.push(database);
+    return database;
+  }
+
+  list(): readonly ModuleDatabase[] {
+    return this.databases;
+  }
+}
 
 /** "Deliver events of this schema to this handler": one line per subscription in apps/api. */
 export interface SubscriptionBinding<TPayload> {
@@ -29,6 +49,8 @@ export function subscribe<TPayload>(
 export interface MessagingOptions {
   readonly subscriptions: readonly SubscriptionBinding<any>[];
   readonly relay?: Partial<RelayOptions>;
+  /** Told about every delivered event (e.g. delivery-latency metrics). */
+  readonly relayObserver?: RelayObserver;
 }
 
 const SUBSCRIPTIONS = Symbol('orderly:subscriptions');
@@ -60,6 +82,8 @@ export class MessagingModule {
         { provide: EVENT_TRANSPORT, useValue: transport },
         { provide: InProcessEventTransport, useValue: transport },
         { provide: RELAY_OPTIONS, useValue: { ...DEFAULT_RELAY_OPTIONS, ...options.relay } },
+        { provide: RELAY_OBSERVER, useValue: options.relayObserver ?? NO_RELAY_OBSERVER },
+        { provide: ModuleDatabases, useValue: new ModuleDatabases() },
         { provide: SUBSCRIPTIONS, useValue: options.subscriptions },
         {
           provide: SubscriptionRegistrar,
@@ -68,7 +92,7 @@ export class MessagingModule {
           inject: [ModuleRef, SUBSCRIPTIONS],
         },
       ],
-      exports: [EVENT_TRANSPORT, InProcessEventTransport, RELAY_OPTIONS],
+      exports: [EVENT_TRANSPORT, InProcessEventTransport, RELAY_OPTIONS, RELAY_OBSERVER, ModuleDatabases],
     };
   }
 }

@@ -11,9 +11,9 @@ import { createModuleDataSource } from '../persistence/create-data-source.js';
 import type { ModuleConnection, ModuleDatabaseDefinition } from '../persistence/module-database-definition.js';
 import { UnitOfWork } from '../persistence/unit-of-work.js';
 import { EVENT_TRANSPORT, type EventTransport } from '../messaging/event-transport.js';
-import { OutboxRelay, type RelayOptions } from '../messaging/outbox-relay.js';
+import { OutboxRelay, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
 import { OutboxAdmin } from '../messaging/outbox-admin.js';
-import { RELAY_OPTIONS } from './messaging.module.js';
+import { ModuleDatabases, RELAY_OBSERVER, RELAY_OPTIONS } from './messaging.module.js';
 
 /**
  * One module's database at run time: its DataSource (its own role), its unit of work, and the
@@ -32,12 +32,23 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
     connection: ModuleConnection,
     transport: EventTransport,
     relayOptions: RelayOptions,
+    relayObserver?: RelayObserver,
   ) {
     this.dataSource = createModuleDataSource(definition, connection);
     this.unitOfWork = new UnitOfWork(this.dataSource, definition.schema);
     const logger = new Logger(`Relay:${definition.module}`);
     this.outbox = new OutboxAdmin(this.dataSource, definition.schema);
-    this.relay = new OutboxRelay(this.dataSource, definition.schema, connection.url, transport, relayOptions, logger);
+    this.relay = new OutboxRelay(this.dataSource, definition.schema, connection.url, transport, relayOptions, logger, relayObserver);
+  }
+
+  get module(): string {
+    return this.definition.module;
+  }
+
+  /** Answers once the module's pool can run a query, or rejects (readiness checks). */
+  async ping(): Promise<void> {
+    if (!this.dataSource.isInitialized) throw new Error('the connection pool is not open');
+    await this.dataSource.query('SELECT 1');
   }
 
   async onModuleInit(): Promise<void> {
@@ -65,9 +76,9 @@ export function moduleDatabaseProviders(definition: ModuleDatabaseDefinition, co
   return [
     {
       provide: ModuleDatabase,
-      useFactory: (transport: EventTransport, relayOptions: RelayOptions) =>
-        new ModuleDatabase(definition, connection, transport, relayOptions),
-      inject: [EVENT_TRANSPORT, RELAY_OPTIONS],
+      useFactory: (transport: EventTransport, relayOptions: RelayOptions, observer: RelayObserver, all: ModuleDatabases) =>
+        all.add(new ModuleDatabase(definition, connection, transport, relayOptions, observer)),
+      inject: [EVENT_TRANSPORT, RELAY_OPTIONS, RELAY_OBSERVER, ModuleDatabases],
     },
     { provide: UnitOfWork, useFactory: (db: ModuleDatabase) => db.unitOfWork, inject: [ModuleDatabase] },
     { provide: DataSource, useFactory: (db: ModuleDatabase) => db.dataSource, inject: [ModuleDatabase] },

