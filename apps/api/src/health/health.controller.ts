@@ -1,5 +1,7 @@
 import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
+import { LivenessSchema, NOT_READY_EXTENSIONS, ReadinessSchema } from './health-schemas.js';
 import { NotReady } from './not-ready.js';
 import { Readiness } from './readiness.js';
 
@@ -18,11 +20,19 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness', description: 'Answers 200 while the process serves HTTP; restart it when this fails.' })
+  @ApiResponse(200, { description: 'The process is alive', schema: LivenessSchema })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness',
+    description: "Answers 200 when every module's database answers and every module's event relay runs; 503 naming the failing checks otherwise (and while shutting down).",
+  })
+  @ApiResponse(200, { description: 'Ready to serve traffic', schema: ReadinessSchema })
+  @ApiProblem(503, { description: 'Not ready: some checks fail', title: 'Not ready', extensions: NOT_READY_EXTENSIONS })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check(this.readiness.checks());

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@orderly/kernel';
 import { OrderlyMetrics } from './orderly-metrics.js';
 
 interface ContentTypeSink {
@@ -11,6 +12,11 @@ export class MetricsController {
   constructor(private readonly metrics: OrderlyMetrics) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description: 'HTTP durations by route and status, orders placed, stock refusals, outbox backlog and event delivery latency per module, process metrics.',
+  })
+  @ApiResponse(200, { description: 'Metrics in the Prometheus text exposition format', contentType: 'text/plain', schema: { type: 'string' } })
   @Header('Cache-Control', 'no-store')
   async scrape(@Res({ passthrough: true }) response: ContentTypeSink): Promise<string> {
     const { contentType, body } = await this.metrics.render();
