@@ -70,9 +70,8 @@ describe('provisioning', () => {
 });
 
 describe('outbox, relay and inbox', () => {
-  const ledger = () => open(ledgerModule);
-  let publisher: ReturnType<typeof ledger>;
-  let subscriber: ReturnType<typeof ledger>;
+  let publisher: ReturnType<typeof open>;
+  let subscriber: ReturnType<typeof open>;
 
   beforeAll(async () => {
     publisher = open(ledgerModule);
