@@ -153,6 +153,21 @@ it('re-runs lint, and only lint, for a change to the lint config', () => {
   expect(rerun).toEqual(everyTask().filter((id) => id.endsWith('#lint')).sort());
 });
 
+it('re-runs these proofs, and no package task, for a change to turbo.json', () => {
+  // turbo does not hash turbo.json itself, only the task definitions it resolves: a change that
+  // leaves them alone re-runs nothing, but the proofs read turbo.json and must run again.
+  const path = join(repo.dir, 'turbo.json');
+  const original = readFileSync(path, 'utf8');
+  writeFileSync(path, original.replace('"ui": "stream"', '"ui": "stream", "noUpdateNotifier": true'));
+  try {
+    const after = hashes();
+    const changed = [...after].filter(([id, hash]) => baseline.get(id) !== hash).map(([id]) => id).sort();
+    expect(changed).toEqual([`${REPO_CHECKS}#test:integration`, `${REPO_CHECKS}#test:unit`]);
+  } finally {
+    writeFileSync(path, original);
+  }
+});
+
 it('changes no hash for an edit to documentation', () => {
   appendFileSync(join(repo.dir, 'docs/architecture.md'), '\nan edit\n');
   expect(rerunBy('README.md', (readme) => `${readme}\nan edit\n`)).toEqual([]);
