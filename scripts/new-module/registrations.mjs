@@ -1,31 +1,31 @@
-// Where a new module is registered besides its own package. Data-driven: each step names a file
-// and edits it; a step whose file does not exist (yet) is skipped and reported.
+// Where a new module is registered besides its own package. Data-driven: each step names the
+// file it changes; a step whose file or tool does not exist is skipped and reported.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const registrations = [
   {
+    // The owning team of the package and of its public-API report.
     file: '.github/CODEOWNERS',
     apply(root, { name }) {
-      return edit(root, this.file, (text) => `${text.trimEnd()}\n${`/packages/${name}/`.padEnd(26)}@orderly/team-${name}\n`);
+      return edit(root, this.file, (text) =>
+        `${text.trimEnd()}\n${`/packages/${name}/`.padEnd(26)}@orderly/team-${name}\n${`/docs/api/${name}.api.md`.padEnd(32)}@orderly/team-${name}\n`,
+      );
     },
   },
   {
-    // The module table of docs/modules.md: one row, after the last module's row.
-    file: 'docs/modules.md',
-    apply(root, { name, pascal, camel, schema, role }) {
-      return edit(root, this.file, (text) => {
-        const lines = text.split('\n');
-        const last = lines.findLastIndex((line) => line.startsWith('| `@orderly/') && !line.startsWith('| `@orderly/kernel`'));
-        const row = `| \`@orderly/${name}\` | \`${schema}\` / \`${role}\` | \`${pascal}Module\`, \`${pascal}Status\`, \`${camel}Database\` | - | - | - |`;
-        lines.splice(last + 1, 0, row);
-        return lines.join('\n');
-      });
+    // docs/modules.md and docs/api/<name>.api.md are generated from the code.
+    file: 'scripts/architecture/generate-docs.mjs',
+    apply(root) {
+      if (!existsSync(join(root, this.file))) return false;
+      const result = spawnSync(process.execPath, [join(root, this.file), '--root', root], { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`${this.file} failed:\n${result.stdout}${result.stderr}`);
+      return true;
     },
   },
-  // The dependency rules (boundary check) will register modules here once they live in a config
-  // that lists modules by name; today every rule is written by package pattern (packages/*), so a
-  // new package under packages/ is covered without an edit.
+  // The dependency rules (.dependency-cruiser.cjs) name packages by pattern (packages/*), and the
+  // declared-dependencies check reads every workspace: a new module is covered without an edit.
 ];
 
 function edit(root, file, change) {

@@ -1,8 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { bindPort, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
 import { NotificationsModule, SendOrderConfirmation } from '@orderly/notifications';
-import { INVENTORY_PORT, OrderPlacedV1, OrdersModule } from '@orderly/orders';
-import { ConfirmStockReservation, ProductsModule, StockReservations } from '@orderly/products';
+import { AbandonExpiredOrder, INVENTORY_PORT, OrderAbandonedV1, OrderPlacedV1, OrdersModule } from '@orderly/orders';
+import {
+  ConfirmStockReservation,
+  ProductsModule,
+  ReleaseAbandonedReservation,
+  StockReservationExpiredV1,
+  StockReservations,
+} from '@orderly/products';
 import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
 
@@ -14,7 +20,8 @@ export interface AppModuleOptions {
 /**
  * The composition root: the one place that knows every module. Read it to see
  * - which adapter each port is bound to (orders' INVENTORY_PORT -> products' StockReservations),
- * - which handler each event is delivered to (orders' OrderPlaced -> products, notifications).
+ * - which handler each event is delivered to (orders' OrderPlaced -> products, notifications;
+ *   products' StockReservationExpired -> orders; orders' OrderAbandoned -> products).
  * TypeScript checks each binding structurally; no module imports another.
  */
 @Module({})
@@ -29,6 +36,7 @@ export class AppModule {
     const products = ProductsModule.forRoot({
       connection: connection('products'),
       reservationTtlMs: config.reservationTtlMs,
+      reservationSweepIntervalMs: config.reservationSweepIntervalMs,
       demoCatalog: config.demoData,
     });
     const notifications = NotificationsModule.forRoot({ connection: connection('notifications') });
@@ -36,6 +44,7 @@ export class AppModule {
       connection: connection('orders'),
       imports: [products],
       ports: [bindPort(INVENTORY_PORT, StockReservations)],
+      idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     });
 
     return {
@@ -46,6 +55,8 @@ export class AppModule {
           subscriptions: [
             subscribe(OrderPlacedV1, ConfirmStockReservation),
             subscribe(OrderPlacedV1, SendOrderConfirmation),
+            subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
+            subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
           ],
         }),
         HttpModule,

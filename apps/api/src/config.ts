@@ -13,6 +13,8 @@ export interface OrderlyConfig {
   readonly demoData: boolean;
   readonly logLevel: LogLevel;
   readonly reservationTtlMs: number;
+  readonly reservationSweepIntervalMs: number;
+  readonly idempotencyKeyTtlMs: number;
   readonly relayMaxAttempts: number;
   readonly poolSize: number;
 }
@@ -70,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     demoData: bool('DEMO_DATA', databaseUrl === null),
     logLevel,
     reservationTtlMs: int('RESERVATION_TTL_MS', 300_000, 1_000, 86_400_000),
+    reservationSweepIntervalMs: int('RESERVATION_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
+    idempotencyKeyTtlMs: int('IDEMPOTENCY_KEY_TTL_MS', 86_400_000, 1_000, 30 * 86_400_000),
     relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 10, 1, 1_000),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 100),
   };

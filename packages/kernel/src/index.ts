@@ -27,3 +27,5 @@ export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
 export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
+
+export { PeriodicJob } from './scheduling/periodic-job.js';

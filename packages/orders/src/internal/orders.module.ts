@@ -3,8 +3,11 @@ import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@ord
 import { DataSource } from 'typeorm';
 import { INVENTORY_PORT, type InventoryPort } from '../contracts/ports.js';
 import { OrderQueries } from './application/order-queries.js';
+import { AbandonExpiredOrder } from './application/abandon-expired-order.js';
 import { PlaceOrder } from './application/place-order.js';
+import { PlaceOrderIdempotently } from './application/place-order-idempotently.js';
 import type { OrdersClock, OrdersUnitOfWork } from './application/ports.js';
+import { IdempotencyKeyPurgeJob } from './infrastructure/idempotency-key-purge-job.js';
 import { ordersDatabase } from './infrastructure/orders-database.js';
 import { TypeOrmOrderReader, TypeOrmOrdersUnitOfWork } from './infrastructure/typeorm-orders-unit-of-work.js';
 import { OrdersController } from './http/orders.controller.js';
@@ -15,7 +18,11 @@ export interface OrdersModuleOptions {
   readonly imports: NonNullable<ModuleMetadata['imports']>;
   /** Bindings for every port orders declares (INVENTORY_PORT), made with bindPort in apps/api. */
   readonly ports: readonly Provider[];
+  /** How long Idempotency-Key answers are kept. Default 24 hours. */
+  readonly idempotencyKeyTtlMs?: number;
 }
+
+const DAY_MS = 24 * 60 * 60_000;
 
 const ORDERS_UOW = Symbol('orders.UnitOfWork');
 const CLOCK = Symbol('orders.Clock');
@@ -40,12 +47,29 @@ export class OrdersModule {
           inject: [ORDERS_UOW, INVENTORY_PORT, CLOCK],
         },
         {
+          provide: PlaceOrderIdempotently,
+          useFactory: (uow: OrdersUnitOfWork, placeOrder: PlaceOrder) =>
+            new PlaceOrderIdempotently(uow, placeOrder, { ttlMs: options.idempotencyKeyTtlMs ?? DAY_MS }),
+          inject: [ORDERS_UOW, PlaceOrder],
+        },
+        {
+          provide: AbandonExpiredOrder,
+          useFactory: (uow: OrdersUnitOfWork, clock: OrdersClock) => new AbandonExpiredOrder(uow, clock),
+          inject: [ORDERS_UOW, CLOCK],
+        },
+        {
+          provide: IdempotencyKeyPurgeJob,
+          // Purge at most hourly; a short TTL (tests) purges as often as it expires.
+          useFactory: (uow: OrdersUnitOfWork) => new IdempotencyKeyPurgeJob(uow, Math.min(options.idempotencyKeyTtlMs ?? DAY_MS, 60 * 60_000)),
+          inject: [ORDERS_UOW],
+        },
+        {
           provide: OrderQueries,
           useFactory: (dataSource: DataSource) => new OrderQueries(new TypeOrmOrderReader(dataSource)),
           inject: [DataSource],
         },
       ],
-      exports: [OrderQueries],
+      exports: [OrderQueries, AbandonExpiredOrder],
     };
   }
 }

@@ -1,5 +1,26 @@
 import { assertConforms, type EventEnvelope, type EventSchema, type NewEvent, type Outbox } from '@orderly/kernel';
-import type { InventoryLine, InventoryPort, InventoryReservation, OrderRepository, OrdersScope, OrdersUnitOfWork } from '@orderly/orders';
+import type {
+  IdempotencyClaim,
+  IdempotencyKeyStore,
+  InventoryLine,
+  InventoryPort,
+  InventoryReservation,
+  OrderDto,
+  OrderFate,
+  OrderFateRegistry,
+  OrderRepository,
+  OrdersScope,
+  OrdersUnitOfWork,
+} from '@orderly/orders';
+
+interface FakeKey {
+  requestHash: string;
+  orderId: string;
+  state: 'in-progress' | 'completed';
+  lockedUntil: number;
+  expiresAt: number;
+  response: OrderDto | null;
+}
 
 type Order = Parameters<OrderRepository['add']>[0];
 
@@ -7,11 +28,26 @@ type Order = Parameters<OrderRepository['add']>[0];
 export class FakeOrdersUnitOfWork implements OrdersUnitOfWork {
   readonly orders = new Map<string, Order>();
   readonly published: EventEnvelope[] = [];
+  fates = new Map<string, OrderFate>();
+  keys = new Map<string, FakeKey>();
+  readonly inbox = new Set<string>();
   failNextCommit: Error | null = null;
+  /** The fake's clock for lease and TTL decisions (the database clock in production). */
+  nowMs = 0;
+
+  async handleOnce(event: EventEnvelope, handler: string, work: (scope: OrdersScope) => Promise<void>): Promise<boolean> {
+    const id = `${event.id}:${handler}`;
+    if (this.inbox.has(id)) return false;
+    await this.transaction(work);
+    this.inbox.add(id);
+    return true;
+  }
 
   async transaction<T>(work: (scope: OrdersScope) => Promise<T>): Promise<T> {
     const added: Order[] = [];
     const events: EventEnvelope[] = [];
+    const fates = new Map(this.fates);
+    const keys = new Map([...this.keys].map(([k, v]) => [k, { ...v }]));
     const outbox: Outbox = {
       add<P>(schema: EventSchema<P>, event: NewEvent<P>) {
         assertConforms(schema, event.payload);
@@ -23,6 +59,8 @@ export class FakeOrdersUnitOfWork implements OrdersUnitOfWork {
     const result = await work({
       orders: { add: async (order) => void added.push(order), get: async (id) => this.orders.get(id) ?? added.find((o) => o.id === id) ?? null },
       outbox,
+      fates: fakeFates(fates),
+      idempotencyKeys: fakeKeys(keys, () => this.nowMs),
     });
     if (this.failNextCommit) {
       const error = this.failNextCommit;
@@ -31,8 +69,61 @@ export class FakeOrdersUnitOfWork implements OrdersUnitOfWork {
     }
     for (const order of added) this.orders.set(order.id, order);
     this.published.push(...events);
+    this.fates = fates;
+    this.keys = keys;
     return result;
   }
+}
+
+function fakeFates(fates: Map<string, OrderFate>): OrderFateRegistry {
+  return {
+    async markPlaced(orderId) {
+      if (fates.has(orderId)) throw new Error(`order ${orderId} already has a fate`);
+      fates.set(orderId, 'placed');
+    },
+    async abandon(orderId) {
+      const fate = fates.get(orderId);
+      if (fate) return { fate, decidedNow: false };
+      fates.set(orderId, 'abandoned');
+      return { fate: 'abandoned', decidedNow: true };
+    },
+  };
+}
+
+function fakeKeys(keys: Map<string, FakeKey>, now: () => number): IdempotencyKeyStore {
+  return {
+    async claim({ key, requestHash, orderId, leaseMs, ttlMs }): Promise<IdempotencyClaim> {
+      const row = keys.get(key);
+      if (!row || row.expiresAt <= now()) {
+        keys.set(key, { requestHash, orderId, state: 'in-progress', lockedUntil: now() + leaseMs, expiresAt: now() + ttlMs, response: null });
+        return { kind: 'owner', orderId, requestHash, abandonedOrderId: null };
+      }
+      if (row.requestHash !== requestHash) return { kind: 'in-progress', requestHash: row.requestHash };
+      if (row.state === 'completed') return { kind: 'completed', requestHash, order: row.response! };
+      if (row.lockedUntil > now()) return { kind: 'in-progress', requestHash };
+      const abandonedOrderId = row.orderId;
+      Object.assign(row, { orderId, lockedUntil: now() + leaseMs });
+      return { kind: 'owner', orderId, requestHash, abandonedOrderId };
+    },
+    async complete(key, orderId, order) {
+      const row = keys.get(key);
+      if (!row || row.orderId !== orderId || row.state !== 'in-progress') throw new Error('superseded: the key belongs to another order id now');
+      Object.assign(row, { state: 'completed', response: order });
+    },
+    async forget(key, orderId) {
+      if (keys.get(key)?.orderId === orderId && keys.get(key)?.state === 'in-progress') keys.delete(key);
+    },
+    async purgeExpired() {
+      let purged = 0;
+      for (const [key, row] of keys) {
+        if (row.expiresAt <= now()) {
+          keys.delete(key);
+          purged++;
+        }
+      }
+      return purged;
+    },
+  };
 }
 
 /** An inventory with fixed stock and prices that remembers what it reserved and released. */

@@ -7,6 +7,8 @@ import { Order } from '../../src/internal/domain/order.js';
 import { OrderPlacedV1 } from '../../src/contracts/events.js';
 import { toOrderPlaced } from '../../src/internal/application/order-presenter.js';
 import { ordersDatabase } from '../../src/internal/infrastructure/orders-database.js';
+import { OrderAlreadyAbandoned } from '../../src/internal/application/errors.js';
+import { abandonOrder } from '../../src/internal/application/place-order.js';
 import { TypeOrmOrderReader, TypeOrmOrdersUnitOfWork } from '../../src/internal/infrastructure/typeorm-orders-unit-of-work.js';
 
 let postgres: TestPostgres;
@@ -54,5 +56,44 @@ describe('orders storage', () => {
   it('cannot read another module’s schema with its own role', async () => {
     await admin.query('CREATE SCHEMA IF NOT EXISTS products');
     await expect(dataSource.query('SELECT 1 FROM products.products')).rejects.toThrow(/permission denied for schema products/);
+  });
+
+  it('decides each order id once when a commit races an abandonment', async () => {
+    const uow = new TypeOrmOrdersUnitOfWork(new UnitOfWork(dataSource, 'orders'));
+    const clock = { now: () => new Date() };
+    const ids = Array.from({ length: 20 }, () => crypto.randomUUID());
+    const outcomes = await Promise.all(
+      ids.map(async (id) => {
+        const [placed, abandoned] = await Promise.allSettled([
+          uow.transaction((s) => s.fates.markPlaced(id)),
+          abandonOrder(uow, clock, id),
+        ]);
+        return { id, placed, abandoned };
+      }),
+    );
+    for (const { id, placed, abandoned } of outcomes) {
+      expect(abandoned.status).toBe('fulfilled');
+      const decided = (abandoned as PromiseFulfilledResult<string>).value;
+      if (placed.status === 'fulfilled') expect(decided).toBe('placed');
+      else expect([decided, placed.reason]).toEqual(['abandoned', new OrderAlreadyAbandoned(id)]);
+    }
+    const { rows } = await admin.query(`SELECT fate, count(*)::int AS n FROM orders.order_fates WHERE order_id = ANY($1) GROUP BY fate`, [ids]);
+    expect(rows.reduce((sum: number, r: { n: number }) => sum + r.n, 0)).toBe(20);
+    const { rows: events } = await admin.query(`SELECT count(*)::int AS n FROM orders.outbox WHERE type = 'orders.OrderAbandoned' AND aggregate_id = ANY($1)`, [ids]);
+    expect(events[0].n).toBe(rows.find((r: { fate: string }) => r.fate === 'abandoned')?.n ?? 0);
+  });
+
+  it('gives an idempotency key to exactly one of many concurrent claimants, and purges it after its TTL', async () => {
+    const uow = new TypeOrmOrdersUnitOfWork(new UnitOfWork(dataSource, 'orders'));
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        uow.transaction((s) => s.idempotencyKeys.claim({ key: 'same-key', requestHash: 'h', orderId: crypto.randomUUID(), leaseMs: 60_000, ttlMs: 60_000 })),
+      ),
+    );
+    expect(claims.filter((c) => c.kind === 'owner')).toHaveLength(1);
+    expect(claims.filter((c) => c.kind === 'in-progress')).toHaveLength(9);
+    await uow.transaction((s) => s.idempotencyKeys.claim({ key: 'short-lived', requestHash: 'h', orderId: crypto.randomUUID(), leaseMs: 1, ttlMs: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await uow.transaction((s) => s.idempotencyKeys.purgeExpired())).toBe(1);
   });
 });

@@ -5,10 +5,13 @@ import { ConfirmStockReservation } from './application/confirm-stock-reservation
 import { CreateProduct } from './application/create-product.js';
 import { ProductCatalog } from './application/product-catalog.js';
 import type { ProductsClock, ProductsUnitOfWork } from './application/ports.js';
+import { ReleaseAbandonedReservation } from './application/release-abandoned-reservation.js';
+import { ReservationSweeper } from './application/reservation-sweeper.js';
 import { RestockProduct } from './application/restock-product.js';
 import { StockReservations } from './application/stock-reservations.js';
 import { DemoCatalog } from './infrastructure/demo-catalog.js';
 import { productsDatabase } from './infrastructure/products-database.js';
+import { ReservationSweeperJob } from './infrastructure/reservation-sweeper-job.js';
 import { TypeOrmProductReader } from './infrastructure/typeorm-product-reader.js';
 import { TypeOrmProductsUnitOfWork } from './infrastructure/typeorm-products-unit-of-work.js';
 import { ProductsController } from './http/products.controller.js';
@@ -17,6 +20,8 @@ export interface ProductsModuleOptions {
   readonly connection: ModuleConnection;
   /** How long reserved stock waits for its order to commit. Default 5 minutes. */
   readonly reservationTtlMs?: number;
+  /** How often the sweeper looks for expired reservations. Default 10 seconds. */
+  readonly reservationSweepIntervalMs?: number;
   /** Seed a demo catalog when the products table is empty. */
   readonly demoCatalog?: boolean;
 }
@@ -29,6 +34,7 @@ const systemClock: ProductsClock = { now: () => new Date() };
 @Module({})
 export class ProductsModule {
   static forRoot(options: ProductsModuleOptions): DynamicModule {
+    const reservationTtlMs = options.reservationTtlMs ?? 5 * 60_000;
     const providers: Provider[] = [
       ...moduleDatabaseProviders(productsDatabase, options.connection),
       { provide: CLOCK, useValue: systemClock },
@@ -47,13 +53,28 @@ export class ProductsModule {
       {
         provide: StockReservations,
         useFactory: (uow: ProductsUnitOfWork, clock: ProductsClock) =>
-          new StockReservations(uow, clock, { reservationTtlMs: options.reservationTtlMs ?? 5 * 60_000 }),
+          new StockReservations(uow, clock, { reservationTtlMs }),
         inject: [PRODUCTS_UOW, CLOCK],
       },
       {
         provide: ConfirmStockReservation,
         useFactory: (uow: ProductsUnitOfWork) => new ConfirmStockReservation(uow),
         inject: [PRODUCTS_UOW],
+      },
+      {
+        provide: ReleaseAbandonedReservation,
+        useFactory: (uow: ProductsUnitOfWork) => new ReleaseAbandonedReservation(uow),
+        inject: [PRODUCTS_UOW],
+      },
+      {
+        provide: ReservationSweeper,
+        useFactory: (uow: ProductsUnitOfWork, clock: ProductsClock) => new ReservationSweeper(uow, clock, { reservationTtlMs }),
+        inject: [PRODUCTS_UOW, CLOCK],
+      },
+      {
+        provide: ReservationSweeperJob,
+        useFactory: (sweeper: ReservationSweeper) => new ReservationSweeperJob(sweeper, options.reservationSweepIntervalMs ?? 10_000),
+        inject: [ReservationSweeper],
       },
     ];
     if (options.demoCatalog) {
@@ -67,7 +88,7 @@ export class ProductsModule {
       module: ProductsModule,
       controllers: [ProductsController],
       providers,
-      exports: [StockReservations, ConfirmStockReservation, ProductCatalog],
+      exports: [StockReservations, ConfirmStockReservation, ReleaseAbandonedReservation, ReservationSweeper, ProductCatalog],
     };
   }
 }

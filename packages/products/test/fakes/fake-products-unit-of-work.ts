@@ -1,4 +1,4 @@
-import { ConcurrencyConflict, type EventEnvelope } from '@orderly/kernel';
+import { assertConforms, ConcurrencyConflict, type EventEnvelope, type Outbox } from '@orderly/kernel';
 import { Product, type ProductState } from '../../src/internal/domain/product.js';
 import type { ReservationStatus, StockReservation } from '../../src/internal/domain/stock-reservation.js';
 import { SkuAlreadyExists } from '../../src/internal/application/errors.js';
@@ -19,13 +19,15 @@ export class FakeProductsUnitOfWork implements ProductsUnitOfWork, ProductReader
   products = new Map<string, ProductState>();
   reservations: StockReservation[] = [];
   inbox = new Set<string>();
+  published: { type: string; payload: unknown }[] = [];
   commits = 0;
 
   async transaction<T>(work: (scope: ProductsScope) => Promise<T>): Promise<T> {
-    const draft = { products: new Map(this.products), reservations: [...this.reservations] };
+    const draft = { products: new Map(this.products), reservations: [...this.reservations], published: [] as { type: string; payload: unknown }[] };
     const result = await work(scopeOver(draft));
     this.products = draft.products;
     this.reservations = draft.reservations;
+    this.published.push(...draft.published);
     this.commits++;
     return result;
   }
@@ -55,7 +57,7 @@ export class FakeProductsUnitOfWork implements ProductsUnitOfWork, ProductReader
   }
 }
 
-function scopeOver(draft: { products: Map<string, ProductState>; reservations: StockReservation[] }): ProductsScope {
+function scopeOver(draft: { products: Map<string, ProductState>; reservations: StockReservation[]; published: { type: string; payload: unknown }[] }): ProductsScope {
   const products: ProductRepository = {
     async get(id) {
       const state = draft.products.get(id);
@@ -95,6 +97,18 @@ function scopeOver(draft: { products: Map<string, ProductState>; reservations: S
       });
       return moved;
     },
+    async claimExpired(now: Date, nextExpiry: Date, limit: number) {
+      const due = draft.reservations.filter((r) => r.status === 'reserved' && r.expiresAt <= now).slice(0, limit);
+      draft.reservations = draft.reservations.map((r) => (due.includes(r) ? { ...r, expiresAt: nextExpiry } : r));
+      return [...new Set(due.map((r) => r.orderId))];
+    },
   };
-  return { products, reservations };
+  const outbox: Outbox = {
+    add(schema, event) {
+      assertConforms(schema, event.payload);
+      draft.published.push({ type: schema.type, payload: event.payload });
+      return { id: `e${draft.published.length}`, type: schema.type, version: schema.version, occurredAt: '', aggregateId: event.aggregateId, correlationId: 'c', causationId: null, payload: event.payload };
+    },
+  };
+  return { products, reservations, outbox };
 }

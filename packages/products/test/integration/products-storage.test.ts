@@ -8,6 +8,8 @@ import { productsDatabase } from '../../src/internal/infrastructure/products-dat
 import { TypeOrmProductReader } from '../../src/internal/infrastructure/typeorm-product-reader.js';
 import { TypeOrmProductsUnitOfWork } from '../../src/internal/infrastructure/typeorm-products-unit-of-work.js';
 import { ProductCatalog } from '../../src/internal/application/product-catalog.js';
+import { StockReservations } from '../../src/internal/application/stock-reservations.js';
+import { ReservationSweeper } from '../../src/internal/application/reservation-sweeper.js';
 
 let postgres: TestPostgres;
 let dataSource: DataSource;
@@ -66,5 +68,52 @@ describe('products storage', () => {
     const { count } = (await dataSource.query('SELECT count(*)::int AS count FROM products.products'))[0];
     expect(ids).toHaveLength(count);
     expect(new Set(ids).size).toBe(count);
+  });
+
+  it('catches a lost update at READ COMMITTED by the version check itself, and the retry applies both changes', async () => {
+    // cosmicpython/code PR #115: a version check must not depend on the isolation level. Here the
+    // first attempt reads without a lock, another transaction commits in between, and the
+    // conditional UPDATE ... WHERE version = expected finds nothing to update.
+    const product = make('LOST-UPDATE');
+    await uow.transaction((s) => s.products.add(product));
+    let attempts = 0;
+    await uow.transaction(async (s) => {
+      attempts++;
+      const mine = (await s.products.get(product.id))!;
+      const expectedVersion = mine.version;
+      if (attempts === 1) {
+        await uow.transaction(async (other) => {
+          const [theirs] = await other.products.getManyForUpdate([product.id]);
+          const theirVersion = theirs!.version;
+          theirs!.restock(5);
+          await other.products.save(theirs!, theirVersion);
+        });
+      }
+      mine.restock(1);
+      await s.products.save(mine, expectedVersion);
+    });
+    expect(attempts).toBe(2);
+    const stored = await uow.transaction((s) => s.products.get(product.id));
+    expect(stored?.stock).toBe(7 + 5 + 1);
+    expect(stored?.version).toBe(3);
+  });
+
+  it('announces each expired reservation once when several sweepers run at the same time', async () => {
+    const product = Product.create({ id: crypto.randomUUID(), sku: 'SWEPT', name: 'n', unitPrice: 1, stock: 100, now: new Date() });
+    await uow.transaction((s) => s.products.add(product));
+    const past = { now: () => new Date(Date.now() - 60_000) };
+    const reservations = new StockReservations(uow, past, { reservationTtlMs: 1_000 });
+    const orderIds = Array.from({ length: 30 }, () => crypto.randomUUID());
+    for (const orderId of orderIds) await reservations.reserve(orderId, [{ productId: product.id, quantity: 1 }]);
+
+    const clock = { now: () => new Date() };
+    const sweepers = [1, 2, 3].map(() => new ReservationSweeper(uow, clock, { reservationTtlMs: 60_000, batchSize: 7 }));
+    const counts = await Promise.all(sweepers.map((sweeper) => sweeper.sweep()));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(30);
+    const rows: { order_id: string }[] = await dataSource.query(
+      `SELECT payload->>'orderId' AS order_id FROM products.outbox WHERE type = 'products.StockReservationExpired'`,
+    );
+    expect(rows.map((r) => r.order_id).sort()).toEqual([...orderIds].sort());
+    expect((await dataSource.query(`SELECT stock FROM products.products WHERE id = $1`, [product.id]))[0].stock).toBe(70);
   });
 });

@@ -1,7 +1,7 @@
 // `npm run new-module -- <name>` on a temporary copy of the repository: the generated module
 // passes lint, typecheck and its tests at every tier the first time, and is registered in
 // CODEOWNERS and docs/modules.md.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyRepo, type RepoCopy } from '../support/repo-copy.js';
 
@@ -41,10 +41,31 @@ it('scaffolds packages/gift-cards with the layout of a module package', () => {
   expect(files.some((f) => /src\/internal\/infrastructure\/migrations\/\d+-CreateGiftCardsSchema\.ts$/.test(f))).toBe(true);
 });
 
-it('registers the module in CODEOWNERS and docs/modules.md', () => {
-  expect(readFileSync(join(repo.dir, '.github/CODEOWNERS'), 'utf8')).toMatch(/^\/packages\/gift-cards\/\s+@orderly\/team-gift-cards$/m);
-  expect(readFileSync(join(repo.dir, 'docs/modules.md'), 'utf8')).toContain('| `@orderly/gift-cards` | `gift_cards` / `orderly_gift_cards` |');
+it('registers the module in CODEOWNERS and in the generated docs', () => {
+  const owners = readFileSync(join(repo.dir, '.github/CODEOWNERS'), 'utf8');
+  expect(owners).toMatch(/^\/packages\/gift-cards\/\s+@orderly\/team-gift-cards$/m);
+  expect(owners).toMatch(/^\/docs\/api\/gift-cards\.api\.md\s+@orderly\/team-gift-cards$/m);
+  expect(readFileSync(join(repo.dir, 'docs/modules.md'), 'utf8')).toContain('@orderly/gift-cards');
+  expect(readFileSync(join(repo.dir, 'docs/api/gift-cards.api.md'), 'utf8')).toContain('GiftCardsModule');
+  const check = repo.run('node', ['scripts/architecture/generate-docs.mjs', '--check']);
+  expect(check.stdout).toContain('generated docs are up to date');
 });
+
+it('passes the boundary checks (dependency rules and declared dependencies)', () => {
+  const result = repo.run('node', ['scripts/architecture/check-boundaries.mjs']);
+  expect(result.stdout + result.stderr).toMatch(/rules 1-5 hold/);
+  expect(result.status).toBe(0);
+  // ... and they do check the new module: a planted framework import in its domain is refused.
+  const planted = join(repo.dir, 'packages/gift-cards/src/internal/domain/planted.ts');
+  writeFileSync(planted, "import { DataSource } from 'typeorm';\nexport const planted = DataSource;\n");
+  try {
+    const refused = repo.run('node', ['scripts/architecture/check-boundaries.mjs']);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain('packages/gift-cards/src/internal/domain/planted.ts');
+  } finally {
+    rmSync(planted);
+  }
+}, 120_000);
 
 it('passes lint, typecheck, build and its unit, contract and integration tests the first time', () => {
   const result = repo.run('node', ['node_modules/.bin/turbo', 'run', 'lint', 'typecheck', 'build', 'test', '--filter=@orderly/gift-cards', '--output-logs=errors-only']);

@@ -142,10 +142,11 @@ it('re-runs every database test for a change to the test harness', () => {
 });
 
 it('re-runs only the tier whose tests changed', () => {
+  // apps/api's architecture checks (boundaries, generated docs: its unit tier) read every package's files.
   const rerun = rerunBy(firstFile('packages/orders/test/unit'), addComment);
-  expect(rerun).toEqual(['@orderly/orders#lint', '@orderly/orders#test:unit', '@orderly/orders#typecheck']);
+  expect(rerun).toEqual(['@orderly/api#test:unit', '@orderly/orders#lint', '@orderly/orders#test:unit', '@orderly/orders#typecheck']);
   const integration = rerunBy(firstFile('packages/orders/test/integration'), addComment);
-  expect(integration).toEqual(['@orderly/orders#lint', '@orderly/orders#test:integration', '@orderly/orders#typecheck']);
+  expect(integration).toEqual(['@orderly/api#test:unit', '@orderly/orders#lint', '@orderly/orders#test:integration', '@orderly/orders#typecheck']);
 });
 
 it('re-runs lint, and only lint, for a change to the lint config', () => {

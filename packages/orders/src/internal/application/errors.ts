@@ -24,3 +24,38 @@ export class InsufficientStock extends ApplicationError {
     );
   }
 }
+
+export class OrderAlreadyAbandoned extends ApplicationError {
+  readonly kind = 'conflict' as const;
+  readonly title = 'Order abandoned';
+  constructor(orderId: string) {
+    super(
+      `Order ${orderId} took longer to place than its stock reservation lasts and was abandoned; nothing was placed. Send the order again.`,
+      { orderId },
+    );
+  }
+}
+
+export class IdempotencyKeyReused extends ApplicationError {
+  readonly kind = 'unprocessable' as const;
+  readonly title = 'Idempotency key reused';
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body. Use a new key for a different order.');
+  }
+}
+
+export class IdempotentRequestInProgress extends ApplicationError {
+  readonly kind = 'conflict' as const;
+  readonly title = 'Request in progress';
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed. Retry the same request shortly to get its answer.');
+  }
+}
+
+export class IdempotentRequestSuperseded extends ApplicationError {
+  readonly kind = 'conflict' as const;
+  readonly title = 'Request superseded';
+  constructor() {
+    super('This request took so long that a repeat with the same Idempotency-Key took over; nothing was placed by this one. Retry to get the answer.');
+  }
+}

@@ -1,17 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderDto, PlaceOrderDto } from '../../contracts/dto.js';
-import { OrderPlacedV1 } from '../../contracts/events.js';
+import { OrderAbandonedV1, OrderPlacedV1 } from '../../contracts/events.js';
 import type { InventoryPort } from '../../contracts/ports.js';
 import { Order } from '../domain/order.js';
+import type { OrderFate } from '../domain/order-fate.js';
 import { InsufficientStock, UnknownProducts } from './errors.js';
 import { toOrderDto, toOrderPlaced } from './order-presenter.js';
-import type { OrdersClock, OrdersUnitOfWork } from './ports.js';
+import type { OrdersClock, OrdersScope, OrdersUnitOfWork } from './ports.js';
+
+/** Extra work that must commit in the same transaction as the order (e.g. storing an idempotency answer). */
+export type AlongWithOrder = (scope: OrdersScope, order: OrderDto) => Promise<void>;
 
 /**
  * Places an order: reserve stock through the InventoryPort (products' own transaction), then
- * write the order and its OrderPlaced event in orders' transaction. If anything fails after the
- * reservation, the reservation is released at once; if the process dies in between, the
- * reservation expires (products' sweeper) unless OrderPlaced confirms it.
+ * write the order, its fate `placed` and its OrderPlaced event in orders' transaction.
+ *
+ * The order's fate is the arbiter between the two databases: it is written once per order id,
+ * either `placed` (here) or `abandoned` (after a failure, or when products reports the
+ * reservation expired). Stock is given back only for an abandoned order, so a late commit can
+ * never lose its stock and an abandoned order can never commit. If anything fails after
+ * reserving, the order is abandoned and its stock released at once; if the process dies in
+ * between, products' sweeper reports the expired reservation and orders abandons the order then.
  */
 export class PlaceOrder {
   constructor(
@@ -21,7 +30,7 @@ export class PlaceOrder {
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  async execute(command: PlaceOrderDto, orderId: string = this.newId()): Promise<OrderDto> {
+  async execute(command: PlaceOrderDto, orderId: string = this.newId(), alongWithOrder?: AlongWithOrder): Promise<OrderDto> {
     // Checked before reserving, so a malformed order never touches stock.
     Order.checkRequest(command.customerEmail, command.items);
 
@@ -31,16 +40,42 @@ export class PlaceOrder {
 
     try {
       const order = Order.place({ id: orderId, customerEmail: command.customerEmail, lines: reservation.lines, now: this.clock.now() });
-      await this.uow.transaction(async ({ orders, outbox }) => {
-        await orders.add(order);
+      const dto = toOrderDto(order);
+      await this.uow.transaction(async (scope) => {
+        await scope.fates.markPlaced(order.id);
+        await scope.orders.add(order);
         for (const event of order.pullDomainEvents()) {
-          outbox.add(OrderPlacedV1, { aggregateId: event.order.id, payload: toOrderPlaced(event.order) });
+          scope.outbox.add(OrderPlacedV1, { aggregateId: event.order.id, payload: toOrderPlaced(event.order) });
         }
+        if (alongWithOrder) await alongWithOrder(scope, dto);
       });
-      return toOrderDto(order);
+      return dto;
     } catch (error) {
-      await this.inventory.release(orderId);
+      await this.abandonAndRelease(orderId).catch(() => undefined); // else the sweeper path recovers it
       throw error;
     }
   }
+
+  /**
+   * Gives up on an order id unless it was placed, and then releases its stock at once. Products
+   * also releases it on the OrderAbandoned event; releasing twice is harmless.
+   */
+  async abandonAndRelease(orderId: string): Promise<OrderFate> {
+    const fate = await abandonOrder(this.uow, this.clock, orderId);
+    if (fate === 'abandoned') await this.inventory.release(orderId);
+    return fate;
+  }
+}
+
+/** Decides `abandoned` for an order id unless it was placed; publishes OrderAbandoned when it decides. */
+export async function abandonOrder(uow: OrdersUnitOfWork, clock: OrdersClock, orderId: string): Promise<OrderFate> {
+  return uow.transaction(async (scope) => abandonInScope(scope, clock, orderId));
+}
+
+export async function abandonInScope(scope: OrdersScope, clock: OrdersClock, orderId: string): Promise<OrderFate> {
+  const { fate, decidedNow } = await scope.fates.abandon(orderId);
+  if (decidedNow) {
+    scope.outbox.add(OrderAbandonedV1, { aggregateId: orderId, payload: { orderId, abandonedAt: clock.now().toISOString() } });
+  }
+  return fate;
 }

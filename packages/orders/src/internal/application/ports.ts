@@ -1,4 +1,6 @@
-import type { Outbox } from '@orderly/kernel';
+import type { EventEnvelope, Outbox } from '@orderly/kernel';
+import type { OrderDto } from '../../contracts/dto.js';
+import type { OrderFate } from '../domain/order-fate.js';
 import type { Order } from '../domain/order.js';
 
 /** Ports orders' use cases depend on; infrastructure implements them, tests fake them. */
@@ -8,13 +10,50 @@ export interface OrderRepository {
   get(id: string): Promise<Order | null>;
 }
 
+/** The one place where an order id's fate is decided (see OrderFate). */
+export interface OrderFateRegistry {
+  /** Records that the order commits with this transaction; throws OrderAlreadyAbandoned if it was abandoned. */
+  markPlaced(orderId: string): Promise<void>;
+  /** Abandons the order unless it was placed; returns the fate that holds and whether this call decided it. */
+  abandon(orderId: string): Promise<{ fate: OrderFate; decidedNow: boolean }>;
+}
+
+export type IdempotencyClaim =
+  /** This request owns the key and must place the order under `orderId`. */
+  | { readonly kind: 'owner'; readonly orderId: string; readonly requestHash: string; readonly abandonedOrderId: string | null }
+  | { readonly kind: 'completed'; readonly requestHash: string; readonly order: OrderDto }
+  | { readonly kind: 'in-progress'; readonly requestHash: string };
+
+/** Idempotency-Key records (Stripe-style), kept for `ttlMs` then purged. */
+export interface IdempotencyKeyStore {
+  /**
+   * Claims the key for a request with this hash. A key still being worked on, whose lease has
+   * run out (its owner crashed), is taken over: the returned `abandonedOrderId` is the order id
+   * the crashed owner used, which the new owner must abandon before placing under a fresh id.
+   */
+  claim(input: { key: string; requestHash: string; orderId: string; leaseMs: number; ttlMs: number }): Promise<IdempotencyClaim>;
+  /**
+   * Stores the answer; commits with the order (same transaction). Throws IdempotentRequestSuperseded
+   * when the key now belongs to another order id (a repeat took over), which rolls the order back.
+   */
+  complete(key: string, orderId: string, order: OrderDto): Promise<void>;
+  /** Lets go of a key whose request failed, so a retry starts afresh. */
+  forget(key: string, orderId: string): Promise<void>;
+  /** Deletes keys older than their TTL; returns how many. */
+  purgeExpired(): Promise<number>;
+}
+
 export interface OrdersScope {
   readonly orders: OrderRepository;
   readonly outbox: Outbox;
+  readonly fates: OrderFateRegistry;
+  readonly idempotencyKeys: IdempotencyKeyStore;
 }
 
 export interface OrdersUnitOfWork {
   transaction<T>(work: (scope: OrdersScope) => Promise<T>): Promise<T>;
+  /** Runs `work` at most once per (event, handler): the inbox row commits with the effect. */
+  handleOnce(event: EventEnvelope, handler: string, work: (scope: OrdersScope) => Promise<void>): Promise<boolean>;
 }
 
 /** Read side for single orders, outside any transaction. */

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { OrderDto } from '../../contracts/dto.js';
 import { OrderQueries } from '../application/order-queries.js';
 import { PlaceOrder } from '../application/place-order.js';
+import { PlaceOrderIdempotently } from '../application/place-order-idempotently.js';
+import { checkIdempotencyKey, IDEMPOTENCY_KEY_HEADER } from './idempotency-key.js';
 import { PlaceOrderRequest } from './order-requests.js';
 
 interface HeaderSink {
@@ -12,12 +14,31 @@ interface HeaderSink {
 export class OrdersController {
   constructor(
     private readonly placeOrder: PlaceOrder,
+    private readonly placeOrderIdempotently: PlaceOrderIdempotently,
     private readonly queries: OrderQueries,
   ) {}
 
+  /**
+   * Places an order (201). With an `Idempotency-Key` header (1-255 printable characters), a repeat
+   * of the same body returns the first answer (same order, 201, `Idempotent-Replayed: true`) and
+   * reserves nothing more; a different body with the same key is 422; a repeat while the first
+   * is still running waits for it, or gets 409 if it takes too long.
+   */
   @Post()
-  async place(@Body() body: PlaceOrderRequest, @Res({ passthrough: true }) response: HeaderSink): Promise<OrderDto> {
-    const order = await this.placeOrder.execute(body);
+  async place(
+    @Body() body: PlaceOrderRequest,
+    @Headers(IDEMPOTENCY_KEY_HEADER) rawIdempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: HeaderSink,
+  ): Promise<OrderDto> {
+    const idempotencyKey = checkIdempotencyKey(rawIdempotencyKey);
+    let order: OrderDto;
+    if (idempotencyKey === undefined) {
+      order = await this.placeOrder.execute(body);
+    } else {
+      const answer = await this.placeOrderIdempotently.execute(idempotencyKey, body);
+      order = answer.order;
+      if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    }
     response.setHeader('Location', `/orders/${order.id}`);
     return order;
   }

@@ -1,5 +1,6 @@
 import type { ModuleDatabaseDefinition } from '@orderly/kernel';
 import { CreateOrdersSchema1732100000100 } from './migrations/1732100000100-CreateOrdersSchema.js';
+import { AddOrderFatesAndIdempotencyKeys1732100000101 } from './migrations/1732100000101-AddOrderFatesAndIdempotencyKeys.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
 
 export const ordersDatabase: ModuleDatabaseDefinition = {
@@ -7,5 +8,5 @@ export const ordersDatabase: ModuleDatabaseDefinition = {
   schema: 'orders',
   role: 'orderly_orders',
   entities: [OrderEntity, OrderLineEntity],
-  migrations: [CreateOrdersSchema1732100000100],
+  migrations: [CreateOrdersSchema1732100000100, AddOrderFatesAndIdempotencyKeys1732100000101],
 };

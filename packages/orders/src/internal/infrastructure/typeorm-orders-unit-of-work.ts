@@ -1,16 +1,31 @@
-import type { UnitOfWork } from '@orderly/kernel';
+import type { EventEnvelope, Transaction, UnitOfWork } from '@orderly/kernel';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Order } from '../domain/order.js';
 import type { OrderReader, OrderRepository, OrdersScope, OrdersUnitOfWork } from '../application/ports.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
 import { fromOrderRow, toOrderRows } from './order-mapping.js';
+import { TypeOrmIdempotencyKeys } from './typeorm-idempotency-keys.js';
+import { TypeOrmOrderFates } from './typeorm-order-fates.js';
 
 export class TypeOrmOrdersUnitOfWork implements OrdersUnitOfWork {
   constructor(private readonly uow: UnitOfWork) {}
 
   transaction<T>(work: (scope: OrdersScope) => Promise<T>): Promise<T> {
-    return this.uow.transaction((tx) => work({ orders: new TypeOrmOrderRepository(tx.manager), outbox: tx.outbox }));
+    return this.uow.transaction((tx) => work(scopeFor(tx)));
   }
+
+  handleOnce(event: EventEnvelope, handler: string, work: (scope: OrdersScope) => Promise<void>): Promise<boolean> {
+    return this.uow.transactionOnce(event, handler, (tx) => work(scopeFor(tx)));
+  }
+}
+
+function scopeFor(tx: Transaction): OrdersScope {
+  return {
+    orders: new TypeOrmOrderRepository(tx.manager),
+    outbox: tx.outbox,
+    fates: new TypeOrmOrderFates(tx.manager),
+    idempotencyKeys: new TypeOrmIdempotencyKeys(tx.manager),
+  };
 }
 
 class TypeOrmOrderRepository implements OrderRepository {

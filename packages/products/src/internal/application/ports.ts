@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@orderly/kernel';
+import type { EventEnvelope, Outbox } from '@orderly/kernel';
 import type { Product, ProductState } from '../domain/product.js';
 import type { ReservationStatus, StockReservation } from '../domain/stock-reservation.js';
 
@@ -22,11 +22,18 @@ export interface ReservationRepository {
    * already moved by a concurrent caller are not returned, so only one caller acts on them.
    */
   transition(orderId: string, from: ReservationStatus, to: ReservationStatus): Promise<StockReservation[]>;
+  /**
+   * Finds reservations still `reserved` whose expiry is at or before `now`, skipping rows another
+   * transaction holds (FOR UPDATE SKIP LOCKED, so several instances share the sweep), moves their
+   * expiry to `nextExpiry` (ask again then if nobody answered) and returns their distinct order ids.
+   */
+  claimExpired(now: Date, nextExpiry: Date, limit: number): Promise<string[]>;
 }
 
 export interface ProductsScope {
   readonly products: ProductRepository;
   readonly reservations: ReservationRepository;
+  readonly outbox: Outbox;
 }
 
 export interface ProductsUnitOfWork {

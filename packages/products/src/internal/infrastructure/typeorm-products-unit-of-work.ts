@@ -1,4 +1,4 @@
-import { ConcurrencyConflict, sqlState, UNIQUE_VIOLATION, type EventEnvelope, type UnitOfWork } from '@orderly/kernel';
+import { ConcurrencyConflict, sqlState, UNIQUE_VIOLATION, type EventEnvelope, type Transaction, type UnitOfWork } from '@orderly/kernel';
 import type { EntityManager } from 'typeorm';
 import { Product } from '../domain/product.js';
 import type { ReservationStatus, StockReservation } from '../domain/stock-reservation.js';
@@ -10,16 +10,20 @@ export class TypeOrmProductsUnitOfWork implements ProductsUnitOfWork {
   constructor(private readonly uow: UnitOfWork) {}
 
   transaction<T>(work: (scope: ProductsScope) => Promise<T>): Promise<T> {
-    return this.uow.transaction((tx) => work(scopeFor(tx.manager)));
+    return this.uow.transaction((tx) => work(scopeFor(tx)));
   }
 
   handleOnce(event: EventEnvelope, handler: string, work: (scope: ProductsScope) => Promise<void>): Promise<boolean> {
-    return this.uow.transactionOnce(event, handler, (tx) => work(scopeFor(tx.manager)));
+    return this.uow.transactionOnce(event, handler, (tx) => work(scopeFor(tx)));
   }
 }
 
-function scopeFor(manager: EntityManager): ProductsScope {
-  return { products: new TypeOrmProductRepository(manager), reservations: new TypeOrmReservationRepository(manager) };
+function scopeFor(tx: Transaction): ProductsScope {
+  return {
+    products: new TypeOrmProductRepository(tx.manager),
+    reservations: new TypeOrmReservationRepository(tx.manager),
+    outbox: tx.outbox,
+  };
 }
 
 class TypeOrmProductRepository implements ProductRepository {
@@ -88,5 +92,23 @@ class TypeOrmReservationRepository implements ReservationRepository {
       status: r.status,
       expiresAt: r.expires_at,
     }));
+  }
+
+  async claimExpired(now: Date, nextExpiry: Date, limit: number): Promise<string[]> {
+    // Wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
+    const rows: { order_id: string }[] = await this.manager.query(
+      `WITH claimed AS (
+         UPDATE products.stock_reservations r SET expires_at = $2
+           FROM (SELECT order_id, product_id FROM products.stock_reservations
+                  WHERE status = 'reserved' AND expires_at <= $1
+                  ORDER BY expires_at
+                  LIMIT $3
+                  FOR UPDATE SKIP LOCKED) due
+          WHERE r.order_id = due.order_id AND r.product_id = due.product_id AND r.status = 'reserved'
+          RETURNING r.order_id)
+       SELECT order_id FROM claimed`,
+      [now, nextExpiry, limit],
+    );
+    return [...new Set(rows.map((r) => r.order_id))];
   }
 }

@@ -1,0 +1,207 @@
+// Dependency rules 1-5 (docs/architecture.md), each seen failing: a violation is planted in a
+// throwaway copy of the repository and `npm run boundaries` (scripts/architecture/
+// check-boundaries.mjs) must fail with exactly the message a violator would see (golden output,
+// as import-linter tests its contracts). The same check must pass on the real tree and on an
+// unmodified copy, so each failure below comes from its planted violation and nothing else.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { copyRepository, repositoryRoot, runScript, type RepositoryCopy } from './repository-copy.js';
+
+const check = 'scripts/architecture/check-boundaries.mjs';
+type Outcome = { status: number | null; output: string };
+
+const planted: Record<string, (copy: RepositoryCopy) => void> = {
+  'unmodified copy': () => undefined,
+  'deep package import': (copy) =>
+    copy.write(
+      'packages/notifications/src/internal/application/planted.ts',
+      "import { UnitOfWork } from '@orderly/kernel/src/persistence/unit-of-work.js';\nexport const planted = UnitOfWork;\n",
+    ),
+  'relative internal import': (copy) =>
+    copy.write(
+      'packages/notifications/src/internal/application/planted.ts',
+      "import { UnitOfWork } from '../../../../kernel/src/persistence/unit-of-work.js';\nexport const planted = UnitOfWork;\n",
+    ),
+  'undeclared workspace import': (copy) =>
+    copy.write('packages/notifications/src/internal/application/planted.ts', "import { OrderPlacedV1 } from '@orderly/orders';\nexport const planted = OrderPlacedV1;\n"),
+  'package cycle': (copy) => {
+    copy.write('packages/kernel/src/planted.ts', "import { NotificationQueries } from '@orderly/notifications';\nexport const planted = NotificationQueries;\n");
+    copy.append('packages/kernel/src/index.ts', "export { planted } from './planted.js';\n");
+    copy.declareDependency('packages/kernel', '@orderly/notifications', '0.1.0');
+  },
+  'package cycle through package.json only': (copy) => {
+    // No chain of imports closes this cycle (one edge starts in a test file), but npm and turbo see it.
+    copy.write('packages/notifications/src/internal/application/planted.ts', "import { OrderPlacedV1 } from '@orderly/orders';\nexport const planted = OrderPlacedV1;\n");
+    copy.declareDependency('packages/notifications', '@orderly/orders', '0.1.0');
+    copy.write('packages/orders/test/unit/planted.ts', "import { NotificationQueries } from '@orderly/notifications';\nexport const planted = NotificationQueries;\n");
+    copy.declareDependency('packages/orders', '@orderly/notifications', '0.1.0');
+  },
+  'import of apps/': (copy) =>
+    copy.write(
+      'packages/notifications/src/internal/application/planted.ts',
+      "import { loadConfig } from '../../../../../apps/api/src/config.js';\nexport const planted = loadConfig;\n",
+    ),
+  'orders imports products': (copy) => {
+    copy.write('packages/orders/src/internal/application/planted.ts', "import { StockReservations } from '@orderly/products';\nexport const planted = StockReservations;\n");
+    copy.declareDependency('packages/orders', '@orderly/products', '0.1.0');
+  },
+  'domain imports typeorm': (copy) =>
+    copy.write('packages/orders/src/internal/domain/planted.ts', "import { EntitySchema } from 'typeorm';\nexport const planted = EntitySchema;\n"),
+  'domain imports infrastructure': (copy) =>
+    copy.write(
+      'packages/orders/src/internal/domain/planted.ts',
+      "import { ordersDatabase } from '../infrastructure/orders-database.js';\nexport const planted = ordersDatabase;\n",
+    ),
+};
+
+const outcomes = new Map<string, Outcome>();
+let cliOnPlanted: Outcome;
+
+/** checkBoundaries (what `npm run boundaries` prints) for several trees in one node process. */
+function checkTrees(roots: readonly string[]): Promise<{ ok: boolean; report: string }[]> {
+  const module = pathToFileURL(join(repositoryRoot, 'scripts/architecture/boundary-check.mjs')).href;
+  const program = `import { checkBoundaries } from ${JSON.stringify(module)};
+const results = [];
+for (const root of process.argv.slice(1)) results.push(await checkBoundaries(root));
+console.log(JSON.stringify(results));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', program, ...roots], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`checkBoundaries exited with ${status}`))));
+  });
+}
+
+beforeAll(async () => {
+  const copies = Object.entries(planted).map(([name, plant]) => {
+    const copy = copyRepository();
+    plant(copy);
+    return { name, copy };
+  });
+  try {
+    // One process for every planted tree (loading dependency-cruiser is half the cost of a check),
+    // and the command line itself once on a planted tree, for its exit code.
+    const [results, cli] = await Promise.all([
+      checkTrees(copies.map(({ copy }) => copy.root)),
+      runScript(check, ['--root', copies.find(({ name }) => name === 'undeclared workspace import')!.copy.root]),
+    ]);
+    results.forEach(({ ok, report }, i) => outcomes.set(copies[i]!.name, { status: ok ? 0 : 1, output: report }));
+    cliOnPlanted = cli;
+  } finally {
+    for (const { copy } of copies) copy.remove();
+  }
+}, 300_000);
+
+const outcome = (name: string): Outcome => outcomes.get(name) ?? { status: null, output: `no outcome for ${name}` };
+
+describe('npm run boundaries', () => {
+  it('passes on the real tree', async () => {
+    const result = await runScript(check, ['--root', repositoryRoot]);
+    expect(result.output).toMatch(/^boundaries: rules 1-5 hold \(\d+ files, \d+ imports checked\)$/);
+    expect(result.status).toBe(0);
+  });
+
+  it('passes on an unmodified copy (control)', () => {
+    expect(outcome('unmodified copy').output).toMatch(/^boundaries: rules 1-5 hold/);
+    expect(outcome('unmodified copy').status).toBe(0);
+  });
+
+  it("rule 1: fails on a deep import of another package's internals by package subpath", () => {
+    expect(outcome('deep package import').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/notifications/src/internal/application/planted.ts
+  imports '@orderly/kernel/src/persistence/unit-of-work.js'
+  breaks rule-1-no-deep-package-import
+  Another package's internals are private: its package.json "exports" lists only its public entry. Import \`@orderly/kernel\` instead; if what you need is not exported there, ask the package's owners (.github/CODEOWNERS) to export it.`);
+    expect(outcome('deep package import').status).toBe(1);
+  });
+
+  it("rule 1: fails on a relative import of another package's internals", () => {
+    expect(outcome('relative internal import').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/notifications/src/internal/application/planted.ts
+  imports '../../../../kernel/src/persistence/unit-of-work.js' (packages/kernel/src/persistence/unit-of-work.ts)
+  breaks rule-1-no-internal-import
+  Another package's internals are private, also through a relative path. Import \`@orderly/kernel\` (its public entry, src/index.ts) instead; if what you need is not exported there, ask its owners (.github/CODEOWNERS) to export it.`);
+    expect(outcome('relative internal import').status).toBe(1);
+  });
+
+  it('rule 2: fails on an import of a workspace package that package.json does not declare', () => {
+    expect(outcome('undeclared workspace import').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/notifications/src/internal/application/planted.ts
+  imports '@orderly/orders' (packages/orders/src/index.ts)
+  breaks rule-2-declared-dependency
+  packages/notifications/package.json does not declare \`@orderly/orders\`, so turbo's package graph misses this edge and its cache can lie. Declare it: \`npm i --save-exact -w @orderly/notifications @orderly/orders@0.1.0\` (or remove the import).`);
+    expect(outcome('undeclared workspace import').status).toBe(1);
+  });
+
+  it('npm run boundaries prints the same report and exits 1 on a violation', () => {
+    expect(cliOnPlanted.output).toBe(outcome('undeclared workspace import').output);
+    expect(cliOnPlanted.status).toBe(1);
+  });
+
+  it('rule 3: fails on a cycle between packages, even when both edges are declared', () => {
+    expect(outcome('package cycle').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/kernel/src/planted.ts
+  imports '@orderly/notifications' (packages/notifications/src/index.ts)
+  cycle: packages/kernel/src/planted.ts -> packages/notifications/src/index.ts -> packages/notifications/src/contracts/ports.ts -> packages/kernel/src/index.ts -> packages/kernel/src/planted.ts
+  breaks rule-3-no-package-cycle
+  @orderly/kernel and @orderly/notifications would depend on each other. Break the cycle: the consumer declares a port in its contracts and apps/api binds it, or the event flows one way through the outbox.`);
+    expect(outcome('package cycle').status).toBe(1);
+  });
+
+  it('rule 3: fails on a cycle that only package.json files close', () => {
+    expect(outcome('package cycle through package.json only').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/notifications/package.json
+  declares '@orderly/orders'
+  cycle: @orderly/notifications -> @orderly/orders -> @orderly/notifications
+  breaks rule-3-no-package-cycle
+  @orderly/notifications and @orderly/orders would depend on each other. Break the cycle: the consumer declares a port in its contracts and apps/api binds it, or the event flows one way through the outbox.`);
+    expect(outcome('package cycle through package.json only').status).toBe(1);
+  });
+
+  it('rule 3: fails on an import of apps/', () => {
+    expect(outcome('import of apps/').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/notifications/src/internal/application/planted.ts
+  imports '../../../../../apps/api/src/config.js' (apps/api/src/config.ts)
+  breaks rule-3-nothing-imports-apps
+  apps/ are composition roots: nothing depends on them. Move what you need into a package (a module's contracts, or @orderly/kernel when it has no domain knowledge) and import it from there.`);
+    expect(outcome('import of apps/').status).toBe(1);
+  });
+
+  it("rule 4: fails when orders imports products' public entry, even when declared", () => {
+    expect(outcome('orders imports products').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/orders/src/internal/application/planted.ts
+  imports '@orderly/products' (packages/products/src/index.ts)
+  breaks rule-4-orders-products-independent
+  orders and products never import each other. The consumer owns the port: declare a port in the contracts of @orderly/orders (src/contracts/ports.ts, exported from src/index.ts) and bind it to what @orderly/products provides in apps/api/src/app.module.ts with bindPort(...).`);
+    expect(outcome('orders imports products').status).toBe(1);
+  });
+
+  it('rule 5: fails when the domain imports TypeORM', () => {
+    expect(outcome('domain imports typeorm').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/orders/src/internal/domain/planted.ts
+  imports 'typeorm' (node_modules/typeorm/index.d.ts)
+  breaks rule-5-pure-domain
+  internal/domain/ is plain TypeScript: no NestJS, TypeORM, pg, class-validator or infrastructure. Keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.`);
+    expect(outcome('domain imports typeorm').status).toBe(1);
+  });
+
+  it('rule 5: fails when the domain imports infrastructure', () => {
+    expect(outcome('domain imports infrastructure').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/orders/src/internal/domain/planted.ts
+  imports '../infrastructure/orders-database.js' (packages/orders/src/internal/infrastructure/orders-database.ts)
+  breaks rule-5-pure-domain
+  internal/domain/ is plain TypeScript: no NestJS, TypeORM, pg, class-validator or infrastructure. Keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.`);
+    expect(outcome('domain imports infrastructure').status).toBe(1);
+  });
+});

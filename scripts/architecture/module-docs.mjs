@@ -1,0 +1,59 @@
+// docs/modules.md, rendered from the module model (./module-model.mjs).
+const short = (name) => name.replace(/^@orderly\//, '');
+
+export function renderModuleDocs(model) {
+  const { packages, apps, bindings, subscriptions } = model;
+  const lines = [
+    '# Modules',
+    '',
+    '<!-- Generated from the code by `npm run docs:modules` (scripts/architecture/generate-docs.mjs): package.json',
+    '     files, each src/index.ts, the *Database definitions, apps/api/src/app.module.ts and .github/CODEOWNERS.',
+    '     Do not edit by hand: `npm test` fails while this file differs from what the code says. -->',
+    '',
+    '## Package graph',
+    '',
+    'Solid arrows: declared runtime dependencies (package.json `dependencies`). Dotted arrows: a port',
+    'bound in apps/api (consumer -. token .-> provider) or an event subscription (publisher -. event .-> subscriber);',
+    'neither is an import.',
+    '',
+    '```mermaid',
+    'graph LR',
+  ];
+  for (const node of [...apps, ...packages]) lines.push(`  ${short(node.name)}["${node.name}"]`);
+  for (const node of [...apps, ...packages]) {
+    for (const dependency of node.productionDependsOn) lines.push(`  ${short(node.name)} --> ${short(dependency)}`);
+  }
+  for (const b of bindings) lines.push(`  ${short(b.tokenPackage)} -. "${b.token} → ${b.provider}" .-> ${short(b.providerPackage)}`);
+  for (const s of subscriptions) lines.push(`  ${short(s.publisher)} -. "${s.event} v${s.version} → ${s.handler}" .-> ${short(s.subscriber)}`);
+  lines.push('```', '');
+
+  lines.push('## Packages', '', '| Package | Owner | Schema / role | Depends on (package.json) |', '| --- | --- | --- | --- |');
+  for (const node of [...apps, ...packages]) {
+    const database = node.database ? `\`${node.database.schema}\` / \`${node.database.role}\`` : '-';
+    const deps = (node.dependsOn ?? node.productionDependsOn).map((d) => `\`${d}\``).join(', ') || '-';
+    lines.push(`| \`${node.name}\` (${node.dir}) | ${node.owner} | ${database} | ${deps} |`);
+  }
+  lines.push('');
+
+  lines.push('## Port bindings (apps/api/src/app.module.ts)', '', '| Token | Declared by | Bound to | Provided by |', '| --- | --- | --- | --- |');
+  for (const b of bindings) lines.push(`| \`${b.token}\` | \`${b.tokenPackage}\` | \`${b.provider}\` | \`${b.providerPackage}\` |`);
+  const unbound = packages.flatMap((p) => p.ports.filter((port) => !bindings.some((b) => b.token === port)).map((port) => `\`${port}\` (\`${p.name}\`)`));
+  if (unbound.length) lines.push('', `Tokens not bound in apps/api (bound by their own module or by the kernel): ${unbound.join(', ')}.`);
+  lines.push('');
+
+  lines.push('## Event subscriptions (apps/api/src/app.module.ts)', '', '| Publisher | Event | Subscriber | Handler |', '| --- | --- | --- | --- |');
+  for (const s of subscriptions) lines.push(`| \`${s.publisher}\` | \`${s.event}\` v${s.version} (\`${s.schema}\`) | \`${s.subscriber}\` | \`${s.handler}\` |`);
+  lines.push('');
+
+  lines.push('## Public API', '', 'What each `src/index.ts` exports; the full signatures are in [docs/api/](api/).', '');
+  for (const pkg of packages) {
+    lines.push(`### \`${pkg.name}\``, '');
+    const byKind = new Map();
+    for (const e of pkg.exports) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e.name]);
+    for (const kind of ['class', 'function', 'const', 'interface', 'type', 'enum', 'other']) {
+      if (byKind.has(kind)) lines.push(`- ${kind}: ${byKind.get(kind).map((n) => `\`${n}\``).join(', ')}`);
+    }
+    lines.push(`- report: [docs/api/${short(pkg.name)}.api.md](api/${short(pkg.name)}.api.md)`, '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,138 @@
+// One model of the modules, read from the code with the TypeScript compiler API: each package's
+// public API (what its src/index.ts exports), its database definition (schema/role), the port
+// tokens it declares, its declared workspace dependencies, its owner (.github/CODEOWNERS), and
+// from apps/api/src/app.module.ts every bindPort(token, provider) and subscribe(event, handler).
+// docs/modules.md and the public-API reports are generated from this model, never by hand.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { readWorkspaces, workspaceOf } from './workspaces.mjs';
+
+export const COMPOSITION_ROOT = 'apps/api/src/app.module.ts';
+
+export function createProgram(root, workspaces) {
+  const config = ts.readConfigFile(join(root, 'tsconfig.base.json'), ts.sys.readFile).config;
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
+  const entries = workspaces.map((ws) => join(root, ws.dir, 'src/index.ts')).filter(existsSync);
+  const compositionRoot = join(root, COMPOSITION_ROOT);
+  return ts.createProgram([...entries, ...(existsSync(compositionRoot) ? [compositionRoot] : [])], { ...options, noEmit: true });
+}
+
+export function readModuleModel(root) {
+  const workspaces = readWorkspaces(root);
+  const program = createProgram(root, workspaces);
+  const checker = program.getTypeChecker();
+  const pathOf = (node) => relative(root, node.getSourceFile().fileName).split('\\').join('/');
+  const packageOf = (node) => workspaceOf(workspaces, pathOf(node))?.name ?? pathOf(node);
+  const resolve = (symbol) => (symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+  const owners = readOwners(root);
+
+  const packages = workspaces
+    .filter((ws) => ws.dir.startsWith('packages/'))
+    .map((ws) => {
+      const entry = program.getSourceFile(join(root, ws.dir, 'src/index.ts'));
+      const exports = entry ? checker.getExportsOfModule(checker.getSymbolAtLocation(entry)).map((symbol) => ({ name: symbol.name, symbol: resolve(symbol) })) : [];
+      exports.sort((a, b) => a.name.localeCompare(b.name));
+      const initializerOf = (symbol) => symbol.declarations?.find(ts.isVariableDeclaration)?.initializer;
+      const database = exports
+        .map(({ symbol }) => initializerOf(symbol))
+        .filter((init) => init && ts.isObjectLiteralExpression(init))
+        .map((init) => stringProperties(init))
+        .find((props) => props.schema && props.role);
+      const ports = exports
+        .filter(({ symbol }) => {
+          const init = initializerOf(symbol);
+          return init && ts.isCallExpression(init) && init.expression.getText() === 'portToken';
+        })
+        .map(({ name }) => name);
+      return {
+        name: ws.name,
+        dir: ws.dir,
+        owner: ownerOf(owners, ws.dir),
+        dependsOn: [...ws.declared].filter((name) => workspaces.some((other) => other.name === name && other.dir.startsWith('packages/'))).sort(),
+        productionDependsOn: Object.keys(ws.manifest.dependencies ?? {}).filter((name) => workspaces.some((other) => other.name === name)).sort(),
+        exports: exports.map(({ name, symbol }) => ({ name, kind: kindOf(symbol), symbol })),
+        database,
+        ports,
+      };
+    });
+
+  const apps = workspaces
+    .filter((ws) => ws.dir.startsWith('apps/'))
+    .map((ws) => ({
+      name: ws.name,
+      dir: ws.dir,
+      owner: ownerOf(owners, ws.dir),
+      productionDependsOn: Object.keys(ws.manifest.dependencies ?? {}).filter((name) => workspaces.some((other) => other.name === name)).sort(),
+    }));
+
+  const bindings = [];
+  const subscriptions = [];
+  const compositionRoot = program.getSourceFile(join(root, COMPOSITION_ROOT));
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.arguments.length === 2) {
+      const [first, second] = node.arguments.map((arg) => resolve(checker.getSymbolAtLocation(arg)));
+      const declarationOf = (symbol) => symbol?.declarations?.[0];
+      if (node.expression.text === 'bindPort' && first && second) {
+        bindings.push({ token: first.name, tokenPackage: packageOf(declarationOf(first)), provider: second.name, providerPackage: packageOf(declarationOf(second)) });
+      }
+      if (node.expression.text === 'subscribe' && first && second) {
+        const init = declarationOf(first)?.initializer;
+        const props = init && ts.isObjectLiteralExpression(init) ? stringProperties(init) : {};
+        subscriptions.push({
+          schema: first.name,
+          event: props.type ?? first.name,
+          version: props.version,
+          publisher: packageOf(declarationOf(first)),
+          handler: second.name,
+          subscriber: packageOf(declarationOf(second)),
+        });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (compositionRoot) visit(compositionRoot);
+
+  return { root, program, checker, packages, apps, bindings, subscriptions };
+}
+
+function stringProperties(objectLiteral) {
+  const props = {};
+  for (const property of objectLiteral.properties) {
+    if (!ts.isPropertyAssignment(property)) continue;
+    const value = property.initializer;
+    if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) props[property.name.getText()] = value.text;
+    if (ts.isNumericLiteral(value)) props[property.name.getText()] = Number(value.text);
+  }
+  return props;
+}
+
+export function kindOf(symbol) {
+  const f = symbol.flags;
+  if (f & ts.SymbolFlags.Class) return 'class';
+  if (f & ts.SymbolFlags.Interface) return 'interface';
+  if (f & ts.SymbolFlags.TypeAlias) return 'type';
+  if (f & ts.SymbolFlags.Enum) return 'enum';
+  if (f & ts.SymbolFlags.Function) return 'function';
+  if (f & ts.SymbolFlags.Variable) return 'const';
+  return 'other';
+}
+
+function readOwners(root) {
+  const file = join(root, '.github/CODEOWNERS');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [pattern, ...teams] = line.split(/\s+/);
+      return { pattern: pattern.replace(/^\//, ''), teams };
+    });
+}
+
+function ownerOf(owners, dir) {
+  // CODEOWNERS: the last matching pattern wins.
+  const match = owners.filter((o) => `${dir}/`.startsWith(o.pattern.endsWith('/') ? o.pattern : `${o.pattern}/`)).at(-1);
+  return match ? match.teams.join(' ') : '(no owner)';
+}
