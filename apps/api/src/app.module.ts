@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { bindPort, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
-import { NotificationsModule, SendOrderConfirmation } from '@orderly/notifications';
-import { AbandonExpiredOrder, INVENTORY_PORT, OrderAbandonedV1, OrderPlacedV1, OrdersModule } from '@orderly/orders';
+import { NotificationsModule, SendOrderConfirmation, SmtpEmailTransport } from '@orderly/notifications';
+import {
+  AbandonExpiredOrder,
+  INVENTORY_PORT,
+  OrderAbandonedV1,
+  OrderPlacedV1,
+  OrdersModule,
+  ProjectOrderSummary,
+} from '@orderly/orders';
 import {
   ConfirmStockReservation,
   ProductsModule,
@@ -20,8 +27,9 @@ export interface AppModuleOptions {
 /**
  * The composition root: the one place that knows every module. Read it to see
  * - which adapter each port is bound to (orders' INVENTORY_PORT -> products' StockReservations),
- * - which handler each event is delivered to (orders' OrderPlaced -> products, notifications;
- *   products' StockReservationExpired -> orders; orders' OrderAbandoned -> products).
+ * - which handler each event is delivered to (orders' OrderPlaced -> orders' read model,
+ *   products, notifications; products' StockReservationExpired -> orders; orders'
+ *   OrderAbandoned -> products).
  * TypeScript checks each binding structurally; no module imports another.
  */
 @Module({})
@@ -39,7 +47,10 @@ export class AppModule {
       reservationSweepIntervalMs: config.reservationSweepIntervalMs,
       demoCatalog: config.demoData,
     });
-    const notifications = NotificationsModule.forRoot({ connection: connection('notifications') });
+    const notifications = NotificationsModule.forRoot({
+      connection: connection('notifications'),
+      emailTransport: config.smtpUrl ? new SmtpEmailTransport({ url: config.smtpUrl }) : undefined,
+    });
     const orders = OrdersModule.forRoot({
       connection: connection('orders'),
       imports: [products],
@@ -53,6 +64,8 @@ export class AppModule {
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
           subscriptions: [
+            // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
+            subscribe(OrderPlacedV1, ProjectOrderSummary),
             subscribe(OrderPlacedV1, ConfirmStockReservation),
             subscribe(OrderPlacedV1, SendOrderConfirmation),
             subscribe(StockReservationExpiredV1, AbandonExpiredOrder),

@@ -17,6 +17,8 @@ export interface OrderlyConfig {
   readonly idempotencyKeyTtlMs: number;
   readonly relayMaxAttempts: number;
   readonly poolSize: number;
+  /** SMTP server for real email (smtp:// or smtps://); null: emails go to the log. */
+  readonly smtpUrl: string | null;
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -59,6 +61,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
       problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (unset: embedded PostgreSQL)');
     }
   }
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl) {
+    try {
+      const url = new URL(smtpUrl);
+      if (!['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) throw new Error();
+    } catch {
+      problems.push('SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587 (unset: emails are logged)');
+    }
+  }
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')} (default info)`);
 
@@ -74,8 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     reservationTtlMs: int('RESERVATION_TTL_MS', 300_000, 1_000, 86_400_000),
     reservationSweepIntervalMs: int('RESERVATION_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
     idempotencyKeyTtlMs: int('IDEMPOTENCY_KEY_TTL_MS', 86_400_000, 1_000, 30 * 86_400_000),
-    relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 10, 1, 1_000),
+    relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 100),
+    smtpUrl,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -18,12 +18,13 @@ export { createModuleDataSource } from './persistence/create-data-source.js';
 export { UnitOfWork, type Transaction, type TransactionOptions } from './persistence/unit-of-work.js';
 export { ConcurrencyConflict, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
 export { provisionModuleDatabases, type ProvisioningOptions, rolePassword, urlForRole } from './persistence/provisioning.js';
-export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './persistence/embedded-postgres.js';
+export { startEmbeddedPostgres, embeddedAdminUrl, type EmbeddedPostgresOptions, type RunningPostgres } from './persistence/embedded-postgres.js';
 
 export { createMessagingTables, dropMessagingTables, quoteIdentifier } from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
 export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
 export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
+export { OutboxAdmin, OutboxEntryInWrongState, OutboxEntryNotFound, type OutboxEntry, type OutboxStats, type OutboxStatus, type SqlRunner } from './messaging/outbox-admin.js';
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
 export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';

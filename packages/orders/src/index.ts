@@ -1,9 +1,10 @@
 // @orderly/orders - public API. Everything else in this package is internal.
 //
 // Needs: INVENTORY_PORT (bound by apps/api). Publishes: OrderPlaced (v1), OrderAbandoned (v1).
-// Handles: AbandonExpiredOrder (subscribed by apps/api to products' StockReservationExpired).
+// Handles (subscribed by apps/api): AbandonExpiredOrder to products' StockReservationExpired;
+// ProjectOrderSummary to its own OrderPlaced, feeding the order history read model.
 
-export type { OrderDto, OrderItemInput, OrderLineDto, OrderStatus, PlaceOrderDto } from './contracts/dto.js';
+export type { OrderDto, OrderItemInput, OrderLineDto, OrderStatus, OrderSummaryDto, OrderSummaryPageDto, PlaceOrderDto } from './contracts/dto.js';
 export { OrderAbandonedV1, OrderPlacedV1, type OrderAbandoned, type OrderPlaced, type ReservationExpiryNotice } from './contracts/events.js';
 export { INVENTORY_PORT, type InventoryLine, type InventoryPort, type InventoryReservation } from './contracts/ports.js';
 
@@ -13,11 +14,17 @@ export { PlaceOrder } from './internal/application/place-order.js';
 export { PlaceOrderIdempotently, type IdempotentAnswer } from './internal/application/place-order-idempotently.js';
 export { AbandonExpiredOrder } from './internal/application/abandon-expired-order.js';
 export { OrderQueries } from './internal/application/order-queries.js';
+export { OrderHistory } from './internal/application/order-history.js';
+export { ProjectOrderSummary } from './internal/application/project-order-summary.js';
 export type {
   IdempotencyClaim,
   IdempotencyKeyStore,
   OrderFateRegistry,
+  OrderHistoryProjection,
+  OrderHistoryReader,
   OrderRepository,
+  OrderSummary,
+  OrderSummaryWriter,
   OrdersClock,
   OrdersScope,
   OrdersUnitOfWork,

@@ -4,3 +4,4 @@ export { startTestPostgres, type TestPostgres } from './test-postgres.js';
 export { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process.js';
 export { freePort } from './free-port.js';
 export { eventually } from './eventually.js';
+export { startTestSmtpServer, type TestSmtpServer, type ReceivedEmail } from './test-smtp-server.js';

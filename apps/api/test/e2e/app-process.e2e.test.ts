@@ -1,13 +1,11 @@
 // The built app as a real process: starts on an existing database, serves, and stops on SIGTERM.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startAppProcess, startTestPostgres, type TestPostgres } from '@orderly/testing';
+import { apiDir, ensureApiBuilt } from './built-api.js';
 
-const apiDir = fileURLToPath(new URL('../..', import.meta.url));
 let postgres: TestPostgres;
 
 beforeAll(async () => {
-  execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--output-logs=none'], { cwd: apiDir, stdio: 'ignore' });
+  await ensureApiBuilt();
   postgres = await startTestPostgres();
 }, 120_000);
 afterAll(async () => postgres?.stop());

@@ -28,8 +28,11 @@ export interface Subscription {
 
 /**
  * Delivers an event to every handler subscribed to its type, each handler checking the payload
- * against the schema version it subscribed to. A handler that fails makes the whole delivery
- * fail (the relay retries it); handlers that already succeeded skip the retry through their inbox.
+ * against the schema version it subscribed to. Every subscriber's check runs before any handler
+ * does: an event that one of them cannot understand (unknown version, payload that breaks the
+ * schema) is undeliverable as a whole and reaches no handler, so it is never half-processed.
+ * A handler that fails makes the whole delivery fail (the relay retries it); handlers that
+ * already succeeded skip the retry through their inbox.
  */
 export class InProcessEventTransport implements EventTransport {
   private readonly subscriptions: Subscription[] = [];
@@ -50,7 +53,7 @@ export class InProcessEventTransport implements EventTransport {
     const ofType = this.subscriptions.filter((s) => s.schema.type === event.type);
     const handlerNames = [...new Set(ofType.map((s) => s.handler.name))];
     const undeliverable: string[] = [];
-    const failures: string[] = [];
+    const ready: Subscription[] = [];
     for (const name of handlerNames) {
       const subscription = ofType.find((s) => s.handler.name === name && s.schema.version === event.version);
       if (!subscription) {
@@ -63,13 +66,18 @@ export class InProcessEventTransport implements EventTransport {
         undeliverable.push(`${name} rejects the payload: ${problems.join('; ')}`);
         continue;
       }
+      ready.push(subscription);
+    }
+    if (undeliverable.length > 0) throw new UndeliverableEvent(undeliverable.join(' | '));
+
+    const failures: string[] = [];
+    for (const subscription of ready) {
       try {
         await subscription.handler.handle(event);
       } catch (error) {
-        failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(`${subscription.handler.name}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    if (undeliverable.length > 0) throw new UndeliverableEvent([...undeliverable, ...failures].join(' | '));
     if (failures.length > 0) throw new Error(failures.join(' | '));
   }
 }

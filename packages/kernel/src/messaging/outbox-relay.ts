@@ -19,7 +19,7 @@ export interface RelayOptions {
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
   batchSize: 50,
-  maxAttempts: 10,
+  maxAttempts: 20, // with the backoff below: about 12 minutes of retries before a dead letter
   backoffBaseMs: 200,
   backoffMaxMs: 60_000,
   idlePollMs: 1_000,

@@ -12,6 +12,7 @@ import type { ModuleConnection, ModuleDatabaseDefinition } from '../persistence/
 import { UnitOfWork } from '../persistence/unit-of-work.js';
 import { EVENT_TRANSPORT, type EventTransport } from '../messaging/event-transport.js';
 import { OutboxRelay, type RelayOptions } from '../messaging/outbox-relay.js';
+import { OutboxAdmin } from '../messaging/outbox-admin.js';
 import { RELAY_OPTIONS } from './messaging.module.js';
 
 /**
@@ -23,6 +24,8 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
   readonly dataSource: DataSource;
   readonly unitOfWork: UnitOfWork;
   readonly relay: OutboxRelay;
+  /** The module's outbox as operators and metrics see it (pending, dead, replay, discard). */
+  readonly outbox: OutboxAdmin;
 
   constructor(
     readonly definition: ModuleDatabaseDefinition,
@@ -33,6 +36,7 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
     this.dataSource = createModuleDataSource(definition, connection);
     this.unitOfWork = new UnitOfWork(this.dataSource, definition.schema);
     const logger = new Logger(`Relay:${definition.module}`);
+    this.outbox = new OutboxAdmin(this.dataSource, definition.schema);
     this.relay = new OutboxRelay(this.dataSource, definition.schema, connection.url, transport, relayOptions, logger);
   }
 

@@ -58,9 +58,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   return {
-    adminUrl: `postgres://${ADMIN_USER}:${ADMIN_PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    adminUrl: embeddedAdminUrl(options.port),
     stop: () => server.stop(),
   };
+}
+
+/** The owner's URL of an embedded cluster on this port (for tools that reach a running app's cluster). */
+export function embeddedAdminUrl(port: number): string {
+  return `postgres://${ADMIN_USER}:${ADMIN_PASSWORD}@127.0.0.1:${port}/postgres`;
 }
 
 async function stopOrphanedServer(dataDir: string): Promise<void> {

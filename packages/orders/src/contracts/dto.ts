@@ -28,3 +28,19 @@ export interface OrderDto {
   readonly total: number;
   readonly createdAt: string;
 }
+
+/** One row of the order history read model (GET /orders): a summary, not the full order. */
+export interface OrderSummaryDto {
+  readonly id: string;
+  readonly customerEmail: string;
+  readonly total: number;
+  /** Units over all lines. */
+  readonly itemCount: number;
+  readonly placedAt: string;
+}
+
+export interface OrderSummaryPageDto {
+  readonly items: readonly OrderSummaryDto[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}

@@ -2,13 +2,16 @@ import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
 import { INVENTORY_PORT, type InventoryPort } from '../contracts/ports.js';
+import { OrderHistory } from './application/order-history.js';
 import { OrderQueries } from './application/order-queries.js';
 import { AbandonExpiredOrder } from './application/abandon-expired-order.js';
+import { ProjectOrderSummary } from './application/project-order-summary.js';
 import { PlaceOrder } from './application/place-order.js';
 import { PlaceOrderIdempotently } from './application/place-order-idempotently.js';
 import type { OrdersClock, OrdersUnitOfWork } from './application/ports.js';
 import { IdempotencyKeyPurgeJob } from './infrastructure/idempotency-key-purge-job.js';
 import { ordersDatabase } from './infrastructure/orders-database.js';
+import { TypeOrmOrderHistoryProjection, TypeOrmOrderHistoryReader } from './infrastructure/typeorm-order-history.js';
 import { TypeOrmOrderReader, TypeOrmOrdersUnitOfWork } from './infrastructure/typeorm-orders-unit-of-work.js';
 import { OrdersController } from './http/orders.controller.js';
 
@@ -68,8 +71,18 @@ export class OrdersModule {
           useFactory: (dataSource: DataSource) => new OrderQueries(new TypeOrmOrderReader(dataSource)),
           inject: [DataSource],
         },
+        {
+          provide: OrderHistory,
+          useFactory: (dataSource: DataSource) => new OrderHistory(new TypeOrmOrderHistoryReader(dataSource)),
+          inject: [DataSource],
+        },
+        {
+          provide: ProjectOrderSummary,
+          useFactory: (uow: UnitOfWork) => new ProjectOrderSummary(new TypeOrmOrderHistoryProjection(uow)),
+          inject: [UnitOfWork],
+        },
       ],
-      exports: [OrderQueries, AbandonExpiredOrder],
+      exports: [OrderQueries, OrderHistory, AbandonExpiredOrder, ProjectOrderSummary],
     };
   }
 }

@@ -9,7 +9,8 @@ import type { NotificationsUnitOfWork } from './ports.js';
  * Sends the order confirmation and records it, once per order event. The email is sent inside
  * the transaction that records it: if sending fails, nothing is recorded and the relay retries;
  * if the process dies after sending but before committing, the event is redelivered and the
- * email is sent a second time - the one, small window for a duplicate (docs/adr).
+ * email is sent a second time (with the same Message-ID) - the one, small window for a
+ * duplicate (docs/adr/0003).
  */
 export class SendOrderConfirmation implements EventHandler<OrderConfirmationNeeded> {
   readonly name = 'notifications.SendOrderConfirmation';
@@ -22,7 +23,7 @@ export class SendOrderConfirmation implements EventHandler<OrderConfirmationNeed
 
   readonly handle = async (event: EventEnvelope<OrderConfirmationNeeded>): Promise<void> => {
     await this.uow.handleOnce(event, this.name, async ({ notifications }) => {
-      const message = composeOrderConfirmation(event.payload);
+      const message = { ...composeOrderConfirmation(event.payload), messageId: `${event.id}.${this.name}@orderly` };
       await notifications.add({
         id: this.newId(),
         orderId: event.payload.orderId,
@@ -32,6 +33,7 @@ export class SendOrderConfirmation implements EventHandler<OrderConfirmationNeed
         status: 'sent',
         createdAt: new Date(),
       });
+      // Last step before COMMIT, so the crash-after-send window is one commit round trip.
       await this.transport.send(message);
     });
   };

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class OrderItemRequest {
   @IsUUID()
@@ -23,4 +23,23 @@ export class PlaceOrderRequest {
   @ValidateNested({ each: true })
   @Type(() => OrderItemRequest)
   items!: OrderItemRequest[];
+}
+
+export class ListOrdersQuery {
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  customerEmail?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
 }

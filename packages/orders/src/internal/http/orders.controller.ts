@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import type { OrderDto } from '../../contracts/dto.js';
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
+import { OrderHistory } from '../application/order-history.js';
 import { OrderQueries } from '../application/order-queries.js';
 import { PlaceOrder } from '../application/place-order.js';
 import { PlaceOrderIdempotently } from '../application/place-order-idempotently.js';
 import { checkIdempotencyKey, IDEMPOTENCY_KEY_HEADER } from './idempotency-key.js';
-import { PlaceOrderRequest } from './order-requests.js';
+import { ListOrdersQuery, PlaceOrderRequest } from './order-requests.js';
 
 interface HeaderSink {
   setHeader(name: string, value: string): unknown;
@@ -16,6 +17,7 @@ export class OrdersController {
     private readonly placeOrder: PlaceOrder,
     private readonly placeOrderIdempotently: PlaceOrderIdempotently,
     private readonly queries: OrderQueries,
+    private readonly history: OrderHistory,
   ) {}
 
   /**
@@ -41,6 +43,12 @@ export class OrdersController {
     }
     response.setHeader('Location', `/orders/${order.id}`);
     return order;
+  }
+
+  /** Order history from the read model: may trail a just-placed order by a moment (README). */
+  @Get()
+  list(@Query() query: ListOrdersQuery): Promise<OrderSummaryPageDto> {
+    return this.history.list(query);
   }
 
   @Get(':id')

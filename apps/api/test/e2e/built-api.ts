@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const apiDir = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Builds apps/api (through turbo, so an unchanged tree is a cache hit) once per jest run, for the
+ * tests that run dist/main.js as a child process. Several test files may ask at once (jest
+ * workers): a lock directory serialises them, and a stamp naming the jest run (the workers'
+ * parent process) keeps a later file from rebuilding - a cache restore rewriting dist/ - while
+ * an earlier file is (re)starting the app from it.
+ */
+export async function ensureApiBuilt(): Promise<string> {
+  const lock = `${apiDir}/.test-results/build.lock`;
+  const stamp = `${apiDir}/.test-results/build.stamp`;
+  const run = String(process.ppid);
+  mkdirSync(`${apiDir}/.test-results`, { recursive: true });
+  for (let waited = 0; ; waited += 100) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 180_000) throw new Error(`${lock} held for 3 minutes; remove it if no test run is building`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    if (readStamp(stamp) !== run) {
+      execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--output-logs=none'], { cwd: apiDir, stdio: 'ignore' });
+      writeFileSync(stamp, run);
+    }
+  } finally {
+    rmdirSync(lock);
+  }
+  return `${apiDir}/dist`;
+}
+
+function readStamp(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,38 @@
+import type { OrderSummaryPageDto } from '../../contracts/dto.js';
+import { InvalidOrderCursor } from './errors.js';
+import type { OrderHistoryReader, OrderSummaryPosition } from './ports.js';
+
+export const DEFAULT_ORDER_PAGE_SIZE = 20;
+
+/**
+ * The order history query (CQRS read side): newest first, optionally one customer's, keyset
+ * paginated on (placedAt, id). Served from the order_summaries read model, which the
+ * ProjectOrderSummary handler keeps up to date from OrderPlaced - never by joining write tables.
+ */
+export class OrderHistory {
+  constructor(private readonly reader: OrderHistoryReader) {}
+
+  async list(query: { customerEmail?: string; limit?: number; cursor?: string }): Promise<OrderSummaryPageDto> {
+    const limit = query.limit ?? DEFAULT_ORDER_PAGE_SIZE;
+    const before = query.cursor ? decodeOrderCursor(query.cursor) : null;
+    const rows = await this.reader.page({ customerEmail: query.customerEmail ?? null, limit: limit + 1, before });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((s) => ({ ...s, placedAt: s.placedAt.toISOString() })),
+      nextCursor: rows.length > limit && last ? encodeOrderCursor({ placedAt: last.placedAt, id: last.id }) : null,
+    };
+  }
+}
+
+export function encodeOrderCursor(position: OrderSummaryPosition): string {
+  return Buffer.from(`${position.placedAt.toISOString()}|${position.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeOrderCursor(cursor: string): OrderSummaryPosition {
+  const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const placedAt = new Date(iso ?? '');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (rest.length > 0 || !id || !uuid.test(id) || Number.isNaN(placedAt.getTime())) throw new InvalidOrderCursor();
+  return { placedAt, id };
+}

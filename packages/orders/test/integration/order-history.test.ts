@@ -1,0 +1,72 @@
+// Integration: the order history read model (CQRS) on real PostgreSQL - fed once per OrderPlaced
+// through the inbox, read newest first with a keyset cursor.
+import { createModuleDataSource, provisionModuleDatabases, UnitOfWork, type EventEnvelope } from '@orderly/kernel';
+import { startTestPostgres, type TestPostgres } from '@orderly/testing';
+import type { DataSource } from 'typeorm';
+import type { OrderPlaced } from '../../src/index.js';
+import { OrderHistory } from '../../src/internal/application/order-history.js';
+import { ProjectOrderSummary } from '../../src/internal/application/project-order-summary.js';
+import { ordersDatabase } from '../../src/internal/infrastructure/orders-database.js';
+import { TypeOrmOrderHistoryProjection, TypeOrmOrderHistoryReader } from '../../src/internal/infrastructure/typeorm-order-history.js';
+
+let postgres: TestPostgres;
+let dataSource: DataSource;
+let project: ProjectOrderSummary;
+let history: OrderHistory;
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ordersDatabase] });
+  dataSource = createModuleDataSource(ordersDatabase, connections.get('orders')!);
+  await dataSource.initialize();
+  project = new ProjectOrderSummary(new TypeOrmOrderHistoryProjection(new UnitOfWork(dataSource, 'orders')));
+  history = new OrderHistory(new TypeOrmOrderHistoryReader(dataSource));
+});
+afterAll(async () => {
+  await dataSource?.destroy();
+  await postgres?.stop();
+});
+
+function orderPlaced(customerEmail: string, placedAt: string, quantities: number[] = [1]): EventEnvelope<OrderPlaced> {
+  const orderId = crypto.randomUUID();
+  return {
+    id: crypto.randomUUID(), type: 'orders.OrderPlaced', version: 1, occurredAt: placedAt,
+    aggregateId: orderId, correlationId: 'c', causationId: null,
+    payload: {
+      orderId, customerEmail, placedAt,
+      lines: quantities.map((quantity) => ({ productId: crypto.randomUUID(), quantity, unitPrice: 100, lineTotal: quantity * 100 })),
+      total: quantities.reduce((s, q) => s + q * 100, 0),
+    },
+  };
+}
+
+it('projects each OrderPlaced once, however often it is delivered', async () => {
+  const event = orderPlaced('once@example.com', '2026-01-01T00:00:00.000Z', [2, 3]);
+  await Promise.all([project.handle(event), project.handle(event)]);
+  await project.handle(event);
+  const page = await history.list({ customerEmail: 'once@example.com' });
+  expect(page).toEqual({
+    items: [{ id: event.payload.orderId, customerEmail: 'once@example.com', total: 500, itemCount: 5, placedAt: '2026-01-01T00:00:00.000Z' }],
+    nextCursor: null,
+  });
+});
+
+it("pages one customer's orders newest first with a cursor, matching the email case-insensitively", async () => {
+  const mine = [];
+  for (let day = 1; day <= 5; day++) {
+    const event = orderPlaced('Pager@Example.com', `2026-02-0${day}T12:00:00.000Z`);
+    mine.push(event.payload.orderId);
+    await project.handle(event);
+    await project.handle(orderPlaced('someone-else@example.com', `2026-02-0${day}T12:00:00.000Z`));
+  }
+  const first = await history.list({ customerEmail: 'pager@example.com', limit: 2 });
+  const second = await history.list({ customerEmail: 'pager@example.com', limit: 2, cursor: first.nextCursor! });
+  const third = await history.list({ customerEmail: 'pager@example.com', limit: 2, cursor: second.nextCursor! });
+  expect([...first.items, ...second.items, ...third.items].map((s) => s.id)).toEqual([...mine].reverse());
+  expect(third.nextCursor).toBeNull();
+  expect((await history.list({ limit: 100 })).items.length).toBe(11);
+});
+
+it('refuses a cursor it did not issue', async () => {
+  await expect(history.list({ cursor: 'not-a-cursor' })).rejects.toThrow('cursor is not one this API returned');
+});
