@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 /** Up to 128 characters that are safe in a header, a log line and a SQL text column. */
-const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:+=\/-]{1,128}$/;
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:+=/-]{1,128}$/;
 
 /**
  * The id of a request: the caller's X-Request-Id when it is a sane value (so a gateway's id

@@ -37,7 +37,7 @@ interface StaleReport {
 function staleReports(output: string): StaleReport[] {
   const lines = output.split('\n');
   expect(lines.at(-1)).toBe(ADVICE);
-  const block = /^(\S+) is stale: it differs from what the code says\.\n  first difference at line (\d+):\n    committed: (".*")\n    from code: (".*")$/;
+  const block = /^(\S+) is stale: it differs from what the code says\.\n {2}first difference at line (\d+):\n {4}committed: (".*")\n {4}from code: (".*")$/;
   const reports: StaleReport[] = [];
   for (let i = 0; i < lines.length - 1; i += 4) {
     const match = block.exec(lines.slice(i, i + 4).join('\n'));

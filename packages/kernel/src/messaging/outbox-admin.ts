@@ -3,6 +3,7 @@ import { outboxChannel, quoteIdentifier } from './messaging-tables.js';
 
 /** Anything that runs SQL and returns rows: a TypeORM DataSource, or a pg client wrapped in one line. */
 export interface SqlRunner {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of raw SQL are untyped; toEntry() gives them a type
   query(sql: string, parameters?: unknown[]): Promise<any[]>;
 }
 
@@ -127,6 +128,7 @@ export class OutboxAdmin {
 
 const COLUMNS = `seq, id, type, version, aggregate_id, correlation_id, status, attempts, last_error, occurred_at, next_attempt_at, payload`;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw outbox row, typed here
 function toEntry(row: any): OutboxEntry {
   return {
     id: row.id,

@@ -47,6 +47,8 @@ export function subscribe<TPayload>(
 }
 
 export interface MessagingOptions {
+  // Each binding has its own payload type; subscribe() already checked it against its handler.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly subscriptions: readonly SubscriptionBinding<any>[];
   readonly relay?: Partial<RelayOptions>;
   /** Told about every delivered event (e.g. delivery-latency metrics). */

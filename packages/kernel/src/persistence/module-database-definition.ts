@@ -9,6 +9,8 @@ export interface ModuleDatabaseDefinition {
   readonly module: string;
   readonly schema: string;
   readonly role: string;
+  // Each mapping is of its own entity type; a module's list mixes them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly entities: readonly EntitySchema<any>[];
   readonly migrations: readonly (new () => MigrationInterface)[];
 }

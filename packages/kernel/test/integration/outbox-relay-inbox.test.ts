@@ -89,9 +89,8 @@ describe('unit of work', () => {
 });
 
 describe('outbox, relay and inbox', () => {
-  const ledger = () => open(ledgerModule);
-  let publisher: ReturnType<typeof ledger>;
-  let subscriber: ReturnType<typeof ledger>;
+  let publisher: ReturnType<typeof open>;
+  let subscriber: ReturnType<typeof open>;
 
   beforeAll(async () => {
     publisher = open(ledgerModule);

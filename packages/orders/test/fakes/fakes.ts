@@ -115,7 +115,12 @@ function fakeKeys(keys: Map<string, FakeKey>, now: () => number): IdempotencyKey
     },
     async purgeExpired() {
       let purged = 0;
-      for (const [key, row] of keys) if (row.expiresAt <= now()) (keys.delete(key), purged++);
+      for (const [key, row] of keys) {
+        if (row.expiresAt <= now()) {
+          keys.delete(key);
+          purged++;
+        }
+      }
       return purged;
     },
   };

@@ -3,6 +3,13 @@ import { createRequire } from 'node:module';
 import type { JsonSchema } from '@orderly/kernel';
 
 /**
+ * A request class as class-validator and class-transformer key their metadata: by constructor.
+ * Their APIs type it as the broad `Function`, so this one alias carries that looseness.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- matches class-validator's metadata keys
+export type ClassReference = Function;
+
+/**
  * JSON Schema (2020-12) for a class-validator request class, read from the same decorator
  * metadata the ValidationPipe enforces - so the documented constraints are the enforced ones.
  * A constraint without a mapping below stops the document from being built: add the mapping
@@ -67,7 +74,7 @@ const MAPPINGS: Record<string, Mapping> = {
 const STRUCTURAL = new Set(['isOptional', 'isDefined', 'whitelistValidation', 'nestedValidation', 'conditionalValidation']);
 
 interface TypeMetadataStorage {
-  findTypeMetadata(target: Function, property: string): { typeFunction: () => Function } | undefined;
+  findTypeMetadata(target: ClassReference, property: string): { typeFunction: () => ClassReference } | undefined;
 }
 // class-transformer keeps @Type metadata in this module (no public accessor); it is the same
 // CommonJS instance that `import ... from 'class-transformer'` loads.
@@ -76,10 +83,10 @@ const typeStorage = (createRequire(import.meta.url)('class-transformer/cjs/stora
 
 export interface ClassSchemaRegistry {
   /** Registers the class's schema (and nested classes') and returns a reference to it. */
-  reference(target: Function): JsonSchema;
+  reference(target: ClassReference): JsonSchema;
 }
 
-export function propertiesOf(target: Function, registry: ClassSchemaRegistry): PropertySchema[] {
+export function propertiesOf(target: ClassReference, registry: ClassSchemaRegistry): PropertySchema[] {
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(target, '', true, false) as unknown as ValidationMetadata[];
   const byProperty = new Map<string, ValidationMetadata[]>();
   for (const meta of metadatas) byProperty.set(meta.propertyName, [...(byProperty.get(meta.propertyName) ?? []), meta]);
@@ -90,7 +97,7 @@ export function propertiesOf(target: Function, registry: ClassSchemaRegistry): P
   }));
 }
 
-export function objectSchema(target: Function, registry: ClassSchemaRegistry): JsonSchema {
+export function objectSchema(target: ClassReference, registry: ClassSchemaRegistry): JsonSchema {
   const properties = propertiesOf(target, registry);
   const required = properties.filter((p) => p.required).map((p) => p.name);
   return {
@@ -102,7 +109,7 @@ export function objectSchema(target: Function, registry: ClassSchemaRegistry): J
   };
 }
 
-function propertySchema(target: Function, property: string, metas: readonly ValidationMetadata[], registry: ClassSchemaRegistry): JsonSchema {
+function propertySchema(target: ClassReference, property: string, metas: readonly ValidationMetadata[], registry: ClassSchemaRegistry): JsonSchema {
   let own: Record<string, unknown> = {};
   let each: Record<string, unknown> = {};
   for (const meta of metas) {

@@ -4,6 +4,7 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ModulesContainer } from '@nestjs/core';
 import { readApiDescription, type ApiDescription, type JsonSchema } from '@orderly/kernel';
+import type { ClassReference } from './class-schema.js';
 
 /**
  * Every route the Nest app serves, read from the same metadata Nest's router uses: controller and
@@ -17,8 +18,8 @@ export interface DiscoveredRoute {
   /** OpenAPI path template, e.g. /products/{id}/restock */
   readonly path: string;
   readonly status: number;
-  readonly body?: Function;
-  readonly query?: Function;
+  readonly body?: ClassReference;
+  readonly query?: ClassReference;
   readonly pathParams: readonly { readonly name: string; readonly schema: JsonSchema }[];
   readonly headers: readonly string[];
   readonly description: ApiDescription;
@@ -65,7 +66,7 @@ function routesOf(controller: new (...args: never[]) => object): DiscoveredRoute
     const status =
       (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'post' ? HttpStatus.CREATED : HttpStatus.OK);
     const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handlerName) ?? {}) as Record<string, RouteArgument>;
-    const paramTypes = (Reflect.getMetadata('design:paramtypes', prototype, handlerName) ?? []) as Function[];
+    const paramTypes = (Reflect.getMetadata('design:paramtypes', prototype, handlerName) ?? []) as ClassReference[];
     const inputs = readInputs(`${controller.name}.${handlerName}`, args, paramTypes);
     return prefixes.flatMap((prefix) =>
       paths.map((path) => ({
@@ -81,9 +82,9 @@ function routesOf(controller: new (...args: never[]) => object): DiscoveredRoute
   });
 }
 
-function readInputs(where: string, args: Record<string, RouteArgument>, paramTypes: readonly Function[]) {
-  let body: Function | undefined;
-  let query: Function | undefined;
+function readInputs(where: string, args: Record<string, RouteArgument>, paramTypes: readonly ClassReference[]) {
+  let body: ClassReference | undefined;
+  let query: ClassReference | undefined;
   const pathParams: { name: string; schema: JsonSchema }[] = [];
   const headers: string[] = [];
   for (const [key, arg] of Object.entries(args)) {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 it('runs the quick benchmark and writes its table and JSON results', () => {
   // apps/api is built by turbo before this task (@orderly/api is a devDependency of the bench).

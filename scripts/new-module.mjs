@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm run new-module -- <name>`: scaffolds packages/<name> (@orderly/<name>) with every convention
+// of a module package, and registers it where the repository lists its modules.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { moduleFiles } from './new-module/templates.mjs';
+import { registrations } from './new-module/registrations.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const name = process.argv[2];
+if (!name || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
+  console.error('usage: npm run new-module -- <name>   (lower-case words joined by "-", e.g. invoicing or gift-cards)');
+  process.exit(2);
+}
+const dir = join(root, 'packages', name);
+if (existsSync(dir)) {
+  console.error(`packages/${name} already exists`);
+  process.exit(1);
+}
+
+const pascal = name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+const names = {
+  name,
+  pascal,
+  camel: pascal[0].toLowerCase() + pascal.slice(1),
+  constant: name.replace(/-/g, '_').toUpperCase(),
+  schema: name.replace(/-/g, '_'),
+  role: `orderly_${name.replace(/-/g, '_')}`,
+  migrationTimestamp: Date.now(),
+  // Same versions as the existing modules, so the lockfile needs nothing new.
+  versions: JSON.parse(readFileSync(join(root, 'packages', 'notifications', 'package.json'), 'utf8')),
+};
+
+for (const [file, content] of Object.entries(moduleFiles(names))) {
+  mkdirSync(dirname(join(dir, file)), { recursive: true });
+  writeFileSync(join(dir, file), content);
+}
+console.log(`created packages/${name} (@orderly/${name})`);
+for (const step of registrations) {
+  const done = step.apply(root, names);
+  console.log(`${done ? 'registered in' : 'skipped (not present)'}: ${step.file}`);
+}
+console.log(`
+next:
+  npm install                         # links @orderly/${name} into node_modules and the lockfile
+  npx turbo run lint typecheck test --filter=@orderly/${name}
+  wire it into apps/api: add @orderly/${name} to apps/api/package.json, ${pascal}Module.forRoot({ connection })
+  in apps/api/src/app.module.ts and ${names.camel}Database in apps/api/src/database/module-databases.ts
+  (see CONTRIBUTING.md)`);
