@@ -92,6 +92,9 @@ it("re-runs notifications' tasks and its dependents' for a change inside notific
       '@orderly/api#typecheck',
       '@orderly/api#test:unit',
       '@orderly/api#test:e2e',
+      // The benchmark drives the whole app (it depends on every module).
+      '@orderly/bench#typecheck',
+      '@orderly/bench#test:e2e',
     ].sort(),
   );
   expect(rerun.filter((id) => id.startsWith('@orderly/orders#') || id.startsWith('@orderly/products#'))).toEqual([]);
@@ -99,7 +102,17 @@ it("re-runs notifications' tasks and its dependents' for a change inside notific
 
 it("re-runs a package's dependents for a change to its public entry", () => {
   const rerun = rerunBy('packages/orders/src/index.ts', addComment);
-  expect(rerun).toEqual([...tasksOf('@orderly/orders'), '@orderly/api#build', '@orderly/api#typecheck', '@orderly/api#test:unit', '@orderly/api#test:e2e'].sort());
+  expect(rerun).toEqual(
+    [
+      ...tasksOf('@orderly/orders'),
+      '@orderly/api#build',
+      '@orderly/api#typecheck',
+      '@orderly/api#test:unit',
+      '@orderly/api#test:e2e',
+      '@orderly/bench#typecheck',
+      '@orderly/bench#test:e2e',
+    ].sort(),
+  );
 });
 
 it("re-runs every module's tasks for a change to the kernel they all depend on", () => {
