@@ -48,3 +48,5 @@ export {
   readApiDescription,
   type SchemaOrNamed,
 } from './http/api-description.js';
+export { bigintAsNumber } from './persistence/column-transformers.js';
+export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './pagination/keyset-cursor.js';

@@ -5,3 +5,4 @@ export { startAppProcess, type AppProcess, type AppProcessOptions } from './app-
 export { freePort } from './free-port.js';
 export { eventually } from './eventually.js';
 export { startTestSmtpServer, type TestSmtpServer, type ReceivedEmail } from './test-smtp-server.js';
+export { brokenRule } from './broken-rule.js';

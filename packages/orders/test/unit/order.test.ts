@@ -1,19 +1,9 @@
-import { BusinessRuleViolation } from '@orderly/kernel';
+import { brokenRule } from '@orderly/testing';
 import { Order } from '../../src/internal/domain/order.js';
 import { OrderLine } from '../../src/internal/domain/order-line.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const line = (productId: string, quantity = 1, unitPrice = 100) => ({ productId, quantity, unitPrice });
-
-function ruleBrokenBy(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof BusinessRuleViolation) return error.rule;
-    throw error;
-  }
-  throw new Error('no rule was broken');
-}
 
 describe('Order', () => {
   it('is placed confirmed, totals its lines, and records OrderWasPlaced once', () => {
@@ -35,7 +25,7 @@ describe('Order', () => {
     ['a negative price', { lines: [line('p1', 1, -5)] }, 'UnitPriceCannotBeNegative'],
     ['an invalid email', { customerEmail: 'not-an-email' }, 'CustomerEmailMustBeValid'],
   ])('refuses %s', (_what, override, rule) => {
-    expect(ruleBrokenBy(() => Order.place({ id: 'o', customerEmail: 'a@b.co', lines: [line('p1')], now, ...override }))).toBe(rule);
+    expect(brokenRule(() => Order.place({ id: 'o', customerEmail: 'a@b.co', lines: [line('p1')], now, ...override }))).toBe(rule);
   });
 
   it('treats lines as values', () => {

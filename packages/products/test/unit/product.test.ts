@@ -1,18 +1,8 @@
-import { BusinessRuleViolation } from '@orderly/kernel';
+import { brokenRule } from '@orderly/testing';
 import { Product } from '../../src/internal/domain/product.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const mug = (stock = 10) => Product.create({ id: 'p1', sku: 'MUG-1', name: 'Mug', unitPrice: 1299, stock, now });
-
-function ruleBrokenBy(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof BusinessRuleViolation) return error.rule;
-    throw error;
-  }
-  throw new Error('no rule was broken');
-}
 
 describe('Product', () => {
   it('is created with version 1 and the given stock', () => {
@@ -29,7 +19,7 @@ describe('Product', () => {
     ['negative stock', { stock: -1 }, 'StockMustBeWithinRange'],
     ['stock above 1e9', { stock: 1_000_000_001 }, 'StockMustBeWithinRange'],
   ])('refuses %s', (_what, override, rule) => {
-    expect(ruleBrokenBy(() => Product.create({ id: 'p', sku: 'OK', name: 'n', unitPrice: 1, stock: 1, now, ...override }))).toBe(rule);
+    expect(brokenRule(() => Product.create({ id: 'p', sku: 'OK', name: 'n', unitPrice: 1, stock: 1, now, ...override }))).toBe(rule);
   });
 
   it('reserves stock and bumps its version', () => {
@@ -41,7 +31,7 @@ describe('Product', () => {
 
   it('cannot reserve more than is available, and stays unchanged', () => {
     const product = mug(3);
-    expect(ruleBrokenBy(() => product.reserve(4))).toBe('CannotReserveMoreThanAvailable');
+    expect(brokenRule(() => product.reserve(4))).toBe('CannotReserveMoreThanAvailable');
     expect(product.stock).toBe(3);
     expect(product.version).toBe(1);
   });
@@ -50,12 +40,12 @@ describe('Product', () => {
     const product = mug(1);
     product.restock(5);
     expect(product.stock).toBe(6);
-    expect(ruleBrokenBy(() => product.restock(0))).toBe('QuantityMustBePositive');
+    expect(brokenRule(() => product.restock(0))).toBe('QuantityMustBePositive');
   });
 
   it('cannot be restocked above the maximum stock', () => {
     const product = mug(999_999_999);
-    expect(ruleBrokenBy(() => product.restock(2))).toBe('RestockCannotExceedMaximumStock');
+    expect(brokenRule(() => product.restock(2))).toBe('RestockCannotExceedMaximumStock');
   });
 
   it('gives released stock back', () => {

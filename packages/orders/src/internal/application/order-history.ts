@@ -1,3 +1,4 @@
+import { decodeKeysetCursor, encodeKeysetCursor } from '@orderly/kernel';
 import type { OrderSummaryPageDto } from '../../contracts/dto.js';
 import { InvalidOrderCursor } from './errors.js';
 import type { OrderHistoryReader, OrderSummaryPosition } from './ports.js';
@@ -26,13 +27,11 @@ export class OrderHistory {
 }
 
 export function encodeOrderCursor(position: OrderSummaryPosition): string {
-  return Buffer.from(`${position.placedAt.toISOString()}|${position.id}`, 'utf8').toString('base64url');
+  return encodeKeysetCursor({ at: position.placedAt, id: position.id });
 }
 
 export function decodeOrderCursor(cursor: string): OrderSummaryPosition {
-  const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const placedAt = new Date(iso ?? '');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (rest.length > 0 || !id || !uuid.test(id) || Number.isNaN(placedAt.getTime())) throw new InvalidOrderCursor();
-  return { placedAt, id };
+  const position = decodeKeysetCursor(cursor);
+  if (!position) throw new InvalidOrderCursor();
+  return { placedAt: position.at, id: position.id };
 }

@@ -1,4 +1,5 @@
-import { EntitySchema, type ValueTransformer } from 'typeorm';
+import { bigintAsNumber } from '@orderly/kernel';
+import { EntitySchema } from 'typeorm';
 
 /** Rows of orders' tables. The domain model never sees them; repositories translate. */
 export interface OrderRow {
@@ -18,11 +19,6 @@ export interface OrderLineRow {
   unitPrice: number;
   lineTotal: number;
 }
-
-const bigintAsNumber: ValueTransformer = {
-  to: (value: number | undefined) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
 
 export const OrderEntity = new EntitySchema<OrderRow>({
   name: 'Order',

@@ -1,3 +1,4 @@
+import { decodeKeysetCursor, encodeKeysetCursor } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
 import { InvalidCursor, ProductNotFound } from './errors.js';
 import { toProductDto } from './product-presenter.js';
@@ -26,13 +27,11 @@ export class ProductCatalog {
 }
 
 export function encodeCursor(position: ProductPosition): string {
-  return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`, 'utf8').toString('base64url');
+  return encodeKeysetCursor({ at: position.createdAt, id: position.id });
 }
 
 export function decodeCursor(cursor: string): ProductPosition {
-  const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(iso ?? '');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (rest.length > 0 || !id || !uuid.test(id) || Number.isNaN(createdAt.getTime())) throw new InvalidCursor();
-  return { createdAt, id };
+  const position = decodeKeysetCursor(cursor);
+  if (!position) throw new InvalidCursor();
+  return { createdAt: position.at, id: position.id };
 }

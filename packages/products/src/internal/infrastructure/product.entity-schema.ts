@@ -1,7 +1,7 @@
+import { bigintAsNumber } from '@orderly/kernel';
 import { EntitySchema } from 'typeorm';
 import type { ProductState } from '../domain/product.js';
 import type { StockReservation } from '../domain/stock-reservation.js';
-import { bigintAsNumber } from './column-transformers.js';
 
 /**
  * TypeORM mappings of products' storage. The domain model knows nothing of them: rows are plain
