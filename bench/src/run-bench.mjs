@@ -49,6 +49,7 @@ const result = {
 const cleanups = [];
 process.once('SIGINT', async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  rmSync(workDir, { recursive: true, force: true }); // process.exit skips the finally below
   process.exit(130);
 });
 
