@@ -1,9 +1,12 @@
 // The floor of Orderly's stack: node:http + pg and nothing else - no framework, no ORM, no
 // ports, no events. For POST /orders and GET /orders/:id it sends PostgreSQL exactly the
 // statements Orderly sends (captured from PostgreSQL's log; `npm run bench` re-checks them on
-// every run), in the same transactions, connected as the same module roles. What it leaves out
-// is everything Orderly does in JavaScript: Nest's pipeline, class-validator, TypeORM's query
-// building and mapping, the domain model - and the event relay that later delivers the outbox row.
+// every run), in the same transactions, connected as the same module roles. POST is mirrored
+// without an Idempotency-Key, as the bench sends it (the keyed path of issue 5 adds statements
+// of its own; neither server is measured with it). What it leaves out is everything Orderly does
+// in JavaScript: Nest's pipeline and middleware (request ids, pino logging, metrics, helmet),
+// class-validator, TypeORM's query building and mapping, the domain model - and the event relay
+// that later delivers the outbox row.
 //
 // Env: PORT, PRODUCTS_URL, ORDERS_URL (module role URLs from provisioning), POOL_SIZE,
 // RESERVATION_TTL_MS.
@@ -28,6 +31,8 @@ const selectProductsForUpdate = (n) =>
 const UPDATE_PRODUCT = `UPDATE "products"."products" SET "stock" = $1, "version" = $2 WHERE ("id" = $3 AND "version" = $4)`;
 const insertReservations = (n) =>
   `INSERT INTO "products"."stock_reservations"("order_id", "product_id", "quantity", "unit_price", "status", "expires_at") VALUES ${rows(n, 6)}`;
+// The order's fate (issue 5): written first in orders' transaction, the arbiter against a late abandon.
+const INSERT_FATE = `INSERT INTO orders.order_fates (order_id, fate) VALUES ($1, 'placed')`;
 const INSERT_ORDER = `INSERT INTO "orders"."orders"("id", "customer_email", "status", "total", "created_at") VALUES ($1, $2, $3, $4, $5)`;
 const insertLines = (n) =>
   `INSERT INTO "orders"."order_lines"("order_id", "position", "product_id", "quantity", "unit_price", "line_total") VALUES ${rows(n, 6)}`;
@@ -94,6 +99,7 @@ async function placeOrder(body) {
   const total = lines.reduce((sum, l) => sum + l.lineTotal, 0);
   const order = { id: orderId, status: 'confirmed', customerEmail: body.customerEmail, items: lines, total, createdAt: createdAt.toISOString() };
   await inTransaction(orders, async (db) => {
+    await db.query(INSERT_FATE, [orderId]);
     await db.query(INSERT_ORDER, [orderId, body.customerEmail, 'confirmed', total, createdAt]);
     await db.query(insertLines(lines.length), lines.flatMap((l, position) => [orderId, position, l.productId, l.quantity, l.unitPrice, l.lineTotal]));
     const payload = { orderId, customerEmail: order.customerEmail, lines, total, placedAt: order.createdAt };

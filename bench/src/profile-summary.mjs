@@ -3,6 +3,8 @@
 // skipSeconds leaves out the first seconds of the profile (start-up, seeding), so only load counts.
 import { readFileSync } from 'node:fs';
 
+const PAUSED_US = 100_000;
+
 export function summariseProfile(file, top = 25, skipSeconds = 0) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const from = profile.startTime + skipSeconds * 1e6;
@@ -12,7 +14,10 @@ export function summariseProfile(file, top = 25, skipSeconds = 0) {
   for (let i = 0; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i] ?? 0;
     if (at < from) continue;
-    const dt = profile.timeDeltas[i + 1] ?? 0;
+    // A gap longer than PAUSED_US means the process was not running - the bench SIGSTOPs Orderly
+    // while the baseline runs - and must not be charged to the last function sampled before it.
+    const gap = profile.timeDeltas[i + 1] ?? 0;
+    const dt = gap >= PAUSED_US ? 0 : gap;
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + dt);
   }
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);

@@ -49,6 +49,7 @@ const result = {
 const cleanups = [];
 process.once('SIGINT', async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  rmSync(workDir, { recursive: true, force: true }); // process.exit skips the finally below
   process.exit(130);
 });
 
@@ -259,9 +260,18 @@ async function waitForOutboxDrained(admin, timeoutMs = 120_000) {
   }
 }
 
-/** The baseline writes outbox rows like Orderly but has no relay; they must not become Orderly's work. */
+/**
+ * The baseline writes outbox rows like Orderly but has no relay; they must not become Orderly's
+ * work. Rows locked by a relay batch that SIGSTOP froze mid-transaction are skipped, not waited
+ * for: Orderly stays paused until this returns, so waiting would hang the bench for good (it did,
+ * once the relay had picked up the rows of the baseline's last in-flight requests). Orderly
+ * delivers those few rows after it resumes.
+ */
 async function discardPendingOutbox(admin) {
-  await admin.query(`UPDATE orders.outbox SET status = 'discarded' WHERE status = 'pending'`);
+  await admin.query(
+    `UPDATE orders.outbox SET status = 'discarded'
+      WHERE seq IN (SELECT seq FROM orders.outbox WHERE status = 'pending' FOR UPDATE SKIP LOCKED)`,
+  );
 }
 
 /** Order committed (outbox occurred_at) -> confirmation recorded (notifications.created_at), per order placed in the window. */

@@ -3,9 +3,11 @@
 import { sleep } from './processes.mjs';
 
 const PREFIX = 'SQLTRACE|';
-// Statements of the event relay and of event handlers: Orderly's background work, which the
-// baseline deliberately does not do. Everything else a request causes must match.
-const BACKGROUND = [/outbox o\b/, /next_attempt_at/, /\.inbox\b/, /^LISTEN /, /UPDATE "orders"\.outbox SET status = 'delivered'/];
+// Statements of the event relay, of event handlers and of the periodic jobs (issue 5: the
+// reservation sweeper every 10 s, the idempotency-key purge - both `expires_at <= ...`):
+// Orderly's background work, which the baseline deliberately does not do and which may land in
+// either server's capture window. Everything else a request causes must match.
+const BACKGROUND = [/outbox o\b/, /next_attempt_at/, /\.inbox\b/, /^LISTEN /, /UPDATE "orders"\.outbox SET status = 'delivered'/, /\bexpires_at <= /];
 
 export class SqlTrace {
   #lines = null;

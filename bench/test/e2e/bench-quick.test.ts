@@ -24,6 +24,9 @@ it('runs the quick benchmark and writes its table and JSON results', () => {
   expect(result.summary).toHaveLength(4);
   expect(result.runs.every((r: { non2xx: number; errors: number }) => r.non2xx === 0 && r.errors === 0)).toBe(true);
   expect(result.sqlMirror.post.statements).toBeGreaterThan(0);
+  // The baseline must still send Orderly's SQL, or its numbers compare different work (issue 5's
+  // order fates went unnoticed until a bench run). The differences name the statements to copy.
+  expect({ post: result.sqlMirror.post.differences, get: result.sqlMirror.get.differences }).toEqual({ post: [], get: [] });
   expect(result.rss.orderlyPeakMiB).toBeGreaterThan(0);
   expect(result.startup.exitCodes).toEqual([0, 0]);
 }, 300_000);
