@@ -3,7 +3,27 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createMessagingTables, startEmbeddedPostgres, type ModuleDatabaseDefinition } from '../../src/index.js';
+import {
+  checkObject,
+  createMessagingTables,
+  isString,
+  startEmbeddedPostgres,
+  type EventSchema,
+  type ModuleDatabaseDefinition,
+} from '../../src/index.js';
+
+/** The event the "ledger" module publishes in these tests. */
+export interface EntryAdded {
+  note: string;
+}
+export const EntryAddedV1: EventSchema<EntryAdded> = {
+  type: 'ledger.EntryAdded',
+  version: 1,
+  problems: (p) => checkObject(p, { note: isString }),
+};
+
+/** A relay logger that keeps the test output quiet (outcomes are asserted on the outbox rows). */
+export const silent = { warn: () => undefined, error: () => undefined };
 
 class CreateLedger1700000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {

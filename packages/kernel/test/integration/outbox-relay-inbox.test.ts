@@ -6,23 +6,12 @@ import {
   OutboxRelay,
   provisionModuleDatabases,
   UnitOfWork,
-  checkObject,
-  isString,
   type EventSchema,
   type EventHandler,
   type EventEnvelope,
   type ModuleConnection,
 } from '../../src/index.js';
-import { auditModule, ledgerModule, startKernelTestPostgres } from './messaging.fixture.js';
-
-interface EntryAdded { note: string }
-const EntryAddedV1: EventSchema<EntryAdded> = {
-  type: 'ledger.EntryAdded',
-  version: 1,
-  problems: (p) => checkObject(p, { note: isString }),
-};
-
-const silent = { warn: () => undefined, error: () => undefined };
+import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, type EntryAdded } from './messaging.fixture.js';
 
 let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
 let connections: Map<string, ModuleConnection>;
