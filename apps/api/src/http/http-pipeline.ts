@@ -107,7 +107,8 @@ function measureRequests(metrics: OrderlyMetrics): RequestHandler {
       const route = routeOf(res);
       metrics.httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       if (req.method === 'POST' && route === '/orders') {
-        if (res.statusCode === 201) metrics.ordersPlaced.inc();
+        // A replayed Idempotency-Key answer is also a 201, but no new order: count it once.
+        if (res.statusCode === 201 && res.getHeader('Idempotent-Replayed') === undefined) metrics.ordersPlaced.inc();
         if (res.locals.problemType === problemType('insufficient-stock')) metrics.stockRefusals.inc();
       }
     });

@@ -145,6 +145,17 @@ describe('metrics', () => {
     await eventually(async () => ((await metric('orderly_event_delivery_latency_seconds_count{module="orders",type="orders.OrderPlaced"}')) === deliveredBefore + 1 ? true : undefined));
   });
 
+  it('counts an order placed with an Idempotency-Key once, however often the request is replayed', async () => {
+    const productId = await createProduct(5);
+    const placedBefore = await metric('orderly_orders_placed_total');
+    const order = { customerEmail: 'replay@example.com', items: [{ productId, quantity: 1 }] };
+    const first = await http(sut.url, 'POST', '/orders', order, { 'Idempotency-Key': 'metrics-replay-1' });
+    const replay = await http(sut.url, 'POST', '/orders', order, { 'Idempotency-Key': 'metrics-replay-1' });
+    expect([first.status, replay.status]).toEqual([201, 201]);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await metric('orderly_orders_placed_total')).toBe(placedBefore + 1);
+  });
+
   it('reports what waits in an outbox and for how long', async () => {
     // Let the relay empty the outbox first, so only the parked event below waits.
     await eventually(async () => ((await metric('orderly_outbox_pending_events{module="orders"}')) === 0 ? true : undefined));
