@@ -20,6 +20,16 @@ import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
 import { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
 
+/** Which handler each event is delivered to (also read by the AsyncAPI document and docs/modules.md). */
+export const EVENT_SUBSCRIPTIONS = [
+  // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
+  subscribe(OrderPlacedV1, ProjectOrderSummary),
+  subscribe(OrderPlacedV1, ConfirmStockReservation),
+  subscribe(OrderPlacedV1, SendOrderConfirmation),
+  subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
+  subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
+] as const;
+
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
@@ -67,14 +77,7 @@ export class AppModule {
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
           relayObserver: observability.metrics.relayObserver,
-          subscriptions: [
-            // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
-            subscribe(OrderPlacedV1, ProjectOrderSummary),
-            subscribe(OrderPlacedV1, ConfirmStockReservation),
-            subscribe(OrderPlacedV1, SendOrderConfirmation),
-            subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
-            subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
-          ],
+          subscriptions: EVENT_SUBSCRIPTIONS,
         }),
         HttpModule,
         ObservabilityModule.forRoot(observability),

@@ -6,8 +6,8 @@ export { AggregateRoot } from './domain/aggregate-root.js';
 export { ApplicationError, type ApplicationErrorKind, NotFoundError, InvalidInputError } from './errors/application-error.js';
 
 export type { EventEnvelope } from './events/event-envelope.js';
-export { type EventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from './events/event-schema.js';
-export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString } from './events/payload-checks.js';
+export { type EventSchema, type EventSchemaDefinition, defineEventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from './events/event-schema.js';
+export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString, objectSchema, optional } from './events/payload-checks.js';
 export type { EventHandler } from './events/event-handler.js';
 export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
 
@@ -23,6 +23,8 @@ export { startEmbeddedPostgres, embeddedAdminUrl, type EmbeddedPostgresOptions, 
 export { createMessagingTables, dropMessagingTables, quoteIdentifier } from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
 export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
+export { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer, type LocalNatsServer, type LocalNatsServerOptions } from './messaging/local-nats-server.js';
+export { EVENT_PARTITIONS, EVENT_SUBJECT_PREFIX, EVENTS_STREAM, eventSubject, partitionOf, partitionSubjects } from './messaging/event-subjects.js';
 export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
 export { OutboxAdmin, OutboxEntryInWrongState, OutboxEntryNotFound, type OutboxEntry, type OutboxStats, type OutboxStatus, type SqlRunner } from './messaging/outbox-admin.js';
 export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';

@@ -6,3 +6,4 @@ export { freePort } from './free-port.js';
 export { eventually } from './eventually.js';
 export { startTestSmtpServer, type TestSmtpServer, type ReceivedEmail } from './test-smtp-server.js';
 export { brokenRule } from './broken-rule.js';
+export { brokerAvailable, startTestNatsServer, type TestNatsServer } from './test-nats-server.js';

@@ -1,4 +1,4 @@
-import { checkObject, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel';
+import { defineEventSchema, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel';
 
 /** Published when an order has been committed: its stock is reserved and its lines priced. */
 export interface OrderPlaced {
@@ -9,18 +9,18 @@ export interface OrderPlaced {
   readonly placedAt: string;
 }
 
-export const OrderPlacedV1: EventSchema<OrderPlaced> = {
+export const OrderPlacedV1: EventSchema<OrderPlaced> = defineEventSchema({
   type: 'orders.OrderPlaced',
   version: 1,
-  problems: (payload) =>
-    checkObject(payload, {
-      orderId: isString,
-      customerEmail: isString,
-      lines: isArrayOf({ productId: isString, quantity: isInteger, unitPrice: isInteger, lineTotal: isInteger }),
-      total: isInteger,
-      placedAt: isIsoDate,
-    }),
-};
+  description: 'An order has been committed: its stock is reserved and its lines priced (amounts in cents).',
+  payload: {
+    orderId: isString,
+    customerEmail: isString,
+    lines: isArrayOf({ productId: isString, quantity: isInteger, unitPrice: isInteger, lineTotal: isInteger }),
+    total: isInteger,
+    placedAt: isIsoDate,
+  },
+});
 
 /**
  * Published when orders has decided, once and for all, that an order id will never be placed
@@ -32,11 +32,12 @@ export interface OrderAbandoned {
   readonly abandonedAt: string;
 }
 
-export const OrderAbandonedV1: EventSchema<OrderAbandoned> = {
+export const OrderAbandonedV1: EventSchema<OrderAbandoned> = defineEventSchema({
   type: 'orders.OrderAbandoned',
   version: 1,
-  problems: (payload) => checkObject(payload, { orderId: isString, abandonedAt: isIsoDate }),
-};
+  description: 'Orders decided that this order id will never be placed; whatever is held for it may be let go.',
+  payload: { orderId: isString, abandonedAt: isIsoDate },
+});
 
 /**
  * What orders needs to hear when stock reserved for an order has waited too long (in orders'
