@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../http/api-description.js';
+import type { JsonSchema } from './json-schema.js';
 import { checkObject, objectSchema, type FieldCheck } from './payload-checks.js';
 
 /**

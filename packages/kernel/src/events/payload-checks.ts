@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../http/api-description.js';
+import type { JsonSchema } from './json-schema.js';
 
 /**
  * Tiny combinators for describing an event payload. Each check validates a value and carries the

@@ -1,4 +1,4 @@
-import { defineEventSchema, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel';
+import { defineEventSchema, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel/domain';
 
 /** Published when an order has been committed: its stock is reserved and its lines priced. */
 export interface OrderPlaced {

@@ -1,4 +1,4 @@
-import { defineEventSchema, isString, type EventSchema } from '@orderly/kernel';
+import { defineEventSchema, isString, type EventSchema } from '@orderly/kernel/domain';
 
 /**
  * Events products reacts to, described in products' own terms (consumer-driven): products never
