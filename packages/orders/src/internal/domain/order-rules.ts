@@ -1,4 +1,4 @@
-import type { BusinessRule } from '@orderly/kernel';
+import type { BusinessRule } from '@orderly/kernel/domain';
 import type { OrderStatus } from './order-status.js';
 
 export const MAX_LINES = 50;
