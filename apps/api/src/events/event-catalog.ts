@@ -1,5 +1,5 @@
 import type { EventSchema } from '@orderly/kernel';
-import { OrderAbandonedV1, OrderPlacedV1 } from '@orderly/orders';
+import { OrderAbandonedV1, OrderCancelledV1, OrderPlacedV1, OrderShippedV1 } from '@orderly/orders';
 import { StockReservationExpiredV1 } from '@orderly/products';
 
 export interface PublishedEvents {
@@ -14,6 +14,6 @@ export interface PublishedEvents {
  * public entry exports, so a new event or version cannot be left out.
  */
 export const PUBLISHED_EVENTS: readonly PublishedEvents[] = [
-  { publisher: '@orderly/orders', schemas: [OrderPlacedV1, OrderAbandonedV1] },
+  { publisher: '@orderly/orders', schemas: [OrderPlacedV1, OrderAbandonedV1, OrderCancelledV1, OrderShippedV1] },
   { publisher: '@orderly/products', schemas: [StockReservationExpiredV1] },
 ];

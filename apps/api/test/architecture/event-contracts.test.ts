@@ -143,7 +143,9 @@ describe('the AsyncAPI document', () => {
     expect(parsed!.version()).toBe('3.0.0');
     expect(parsed!.channels().all().map((c) => c.address()).sort()).toEqual([
       'orderly.events.{partition}.orders.OrderAbandoned',
+      'orderly.events.{partition}.orders.OrderCancelled',
       'orderly.events.{partition}.orders.OrderPlaced',
+      'orderly.events.{partition}.orders.OrderShipped',
       'orderly.events.{partition}.products.StockReservationExpired',
     ]);
     const placed = parsed!.components().messages().all().find((m) => m.id() === 'orders.OrderPlaced.v1');
