@@ -21,24 +21,33 @@ import {
   StockReservationExpiredV1,
   StockReservations,
 } from '@orderly/products';
-import type { OrderlyConfig } from './config.js';
-import { HttpModule } from './http/http.module.js';
-import { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
+import { HttpModule, ObservabilityModule, type ObservabilityOptions, type OrderlyConfig } from '@orderly/host';
+import { PUBLISHED_EVENTS } from './events/event-catalog.js';
 
-/** Which handler each event is delivered to (also read by the AsyncAPI document and docs/modules.md). */
-export const EVENT_SUBSCRIPTIONS = [
+/** Handlers of the modules that always run in this process. */
+const CORE_SUBSCRIPTIONS = [
   // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
   subscribe(OrderPlacedV1, ProjectOrderSummary),
   subscribe(OrderPlacedV1, ConfirmStockReservation),
-  subscribe(OrderPlacedV1, SendOrderConfirmation),
   subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
   subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
   subscribe(OrderCancelledV1, ProjectOrderCancellation),
   subscribe(OrderCancelledV1, ReturnCancelledOrderStock),
-  subscribe(OrderCancelledV1, SendCancellationEmail),
   subscribe(OrderShippedV1, ProjectOrderShipment),
+] as const;
+
+/**
+ * Notifications' handlers: in this process without EVENTS_BROKER_URL; with it, the same list is
+ * consumed from the broker by apps/notifications-service (a test holds the two lists equal).
+ */
+export const NOTIFICATIONS_SUBSCRIPTIONS = [
+  subscribe(OrderPlacedV1, SendOrderConfirmation),
+  subscribe(OrderCancelledV1, SendCancellationEmail),
   subscribe(OrderShippedV1, SendShippedEmail),
 ] as const;
+
+/** Which handler each event is delivered to, wherever it runs (the AsyncAPI document and docs/modules.md read it). */
+export const EVENT_SUBSCRIPTIONS = [...CORE_SUBSCRIPTIONS, ...NOTIFICATIONS_SUBSCRIPTIONS] as const;
 
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
@@ -55,6 +64,10 @@ export interface AppModuleOptions {
  *   OrderAbandoned -> products; orders' OrderCancelled -> read model, products (stock back),
  *   notifications; orders' OrderShipped -> read model, notifications).
  * TypeScript checks each binding structurally; no module imports another.
+ *
+ * With EVENTS_BROKER_URL set, notifications runs in apps/notifications-service instead: it is not
+ * composed here, and every event this process's outboxes hold is also published to NATS JetStream
+ * (docs/adr/0014-notifications-as-a-service-over-jetstream.md).
  */
 @Module({})
 export class AppModule {
@@ -71,10 +84,15 @@ export class AppModule {
       reservationSweepIntervalMs: config.reservationSweepIntervalMs,
       demoCatalog: config.demoData,
     });
-    const notifications = NotificationsModule.forRoot({
-      connection: connection('notifications'),
-      emailTransport: config.smtpUrl ? new SmtpEmailTransport({ url: config.smtpUrl }) : undefined,
-    });
+    const brokerUrl = config.eventsBrokerUrl;
+    const notifications = brokerUrl
+      ? []
+      : [
+          NotificationsModule.forRoot({
+            connection: connection('notifications'),
+            emailTransport: config.smtpUrl ? new SmtpEmailTransport({ url: config.smtpUrl }) : undefined,
+          }),
+        ];
     const orders = OrdersModule.forRoot({
       connection: connection('orders'),
       imports: [products],
@@ -88,13 +106,15 @@ export class AppModule {
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
           relayObserver: observability.metrics.relayObserver,
-          subscriptions: EVENT_SUBSCRIPTIONS,
+          subscriptions: brokerUrl ? CORE_SUBSCRIPTIONS : EVENT_SUBSCRIPTIONS,
+          broker: brokerUrl ? { url: brokerUrl, publish: PUBLISHED_EVENTS.flatMap((p) => p.schemas.map((s) => s.type)), consume: false } : undefined,
+          processName: 'orderly-api',
         }),
         HttpModule,
         ObservabilityModule.forRoot(observability),
         products,
         orders,
-        notifications,
+        ...notifications,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { embeddedAdminUrl, OutboxAdmin, sqlState, startEmbeddedPostgres } from '@orderly/kernel';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from '@orderly/host';
 import { moduleDatabases } from './database/module-databases.js';
 import { runEventsCommand } from './operations/events-command.js';
 

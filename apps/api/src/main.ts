@@ -1,6 +1,5 @@
-import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from './config.js';
-import { startOrderly, type RunningOrderly } from './orderly-app.js';
+import { ConfigError, loadConfig, runUntilSignalled } from '@orderly/host';
+import { startOrderly } from './orderly-app.js';
 
 /**
  * `npm start`. On SIGTERM or SIGINT: stop accepting, answer the requests in flight, let each
@@ -10,33 +9,13 @@ import { startOrderly, type RunningOrderly } from './orderly-app.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  let orderly: RunningOrderly | null = null;
-  let stopRequested: string | null = null;
-  const stop = async (signal: string) => {
-    const logger = new Logger('Orderly');
-    logger.log(`${signal} received, shutting down`);
-    const deadline = setTimeout(() => {
-      logger.error(`shutdown did not finish within ${config.shutdownTimeoutMs} ms, exiting`);
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    deadline.unref();
-    await orderly!.stop();
-    logger.log('shutdown complete');
-    process.exit(0);
-  };
-  const onSignal = (signal: string) => {
-    if (stopRequested) return;
-    stopRequested = signal;
-    if (orderly) void stop(signal);
-  };
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('SIGINT', () => onSignal('SIGINT'));
-
-  orderly = await startOrderly(config);
-  new Logger('Orderly').log(
-    `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`,
+  await runUntilSignalled(
+    config,
+    () => startOrderly(config),
+    (orderly) =>
+      `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; ` +
+      `events: ${config.eventsBrokerUrl ? `in-process and to NATS JetStream at ${config.eventsBrokerUrl}, notifications runs as its own service` : 'in-process'})`,
   );
-  if (stopRequested) await stop(stopRequested);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from '@orderly/host';
 import { prepareDatabase } from './database/prepare-database.js';
 
 /** `npm run db:migrate`: provisions roles and schemas and runs every module's migrations. */

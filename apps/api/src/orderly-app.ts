@@ -1,18 +1,10 @@
-import 'reflect-metadata';
+import { startHttpService, type OrderlyConfig } from '@orderly/host';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
-import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
-import type { OrderlyConfig } from './config.js';
 import { prepareDatabase, type PreparedDatabase } from './database/prepare-database.js';
-import { ConnectionDrain } from './http/connection-drain.js';
-import { configureHttpPipeline } from './http/http-pipeline.js';
+import { serveAsyncApi } from './events/serve-asyncapi.js';
 import { serveApiDocs } from './http/openapi/api-docs.js';
-import { createLogger } from './logging/create-logger.js';
-import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
 export interface RunningOrderly {
   readonly app: INestApplication;
@@ -33,32 +25,25 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Prepares the database, builds the Nest app and starts listening: `npm start` and every e2e test. */
 export async function startOrderly(config: OrderlyConfig, options: StartOptions = {}): Promise<RunningOrderly> {
-  const logger = createLogger(config, options.logDestination);
   // The process stops its embedded PostgreSQL itself, last, in stop() (see main.ts for signals).
   const database = await prepareDatabase(config, { stopOnSignals: false });
   try {
-    const metrics = new OrderlyMetrics();
-    const lifecycle = { shuttingDown: false };
-    const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, connections: database.connections, observability: { logger, metrics, lifecycle } }),
-      { bodyParser: false, bufferLogs: true },
-    );
-    app.useLogger(app.get(NestPinoLogger));
-    configureHttpPipeline(app, config, logger, metrics);
-    serveApiDocs(app);
-    const server = app.getHttpServer() as Server;
-    const connections = new ConnectionDrain(server, config.shutdownDrainDelayMs);
-    await app.listen(config.port, config.host);
-    const address = server.address() as { port: number };
-    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    const service = await startHttpService({
+      config,
+      service: 'orderly',
+      logDestination: options.logDestination,
+      root: (observability) => AppModule.forRoot({ config, connections: database.connections, observability }),
+      beforeListen: (app) => {
+        serveApiDocs(app);
+        serveAsyncApi(app);
+      },
+    });
     return {
-      app,
+      app: service.app,
       database,
-      url: `http://${host}:${address.port}`,
+      url: service.url,
       async stop() {
-        lifecycle.shuttingDown = true; // /health/ready answers 503 from now on
-        await connections.drain(); // stop accepting, answer every request in flight
-        await app.close(); // relays finish their batch, then every module's pool closes
+        await service.stop();
         await database.stop();
       },
     };

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { provisionModuleDatabases, startEmbeddedPostgres, type ModuleConnection } from '@orderly/kernel';
-import type { OrderlyConfig } from '../config.js';
-import { moduleDatabases } from './module-databases.js';
+import type { OrderlyConfig } from '@orderly/host';
+import { moduleDatabasesRunHere } from './module-databases.js';
 
 export interface PreparedDatabase {
   readonly adminUrl: string;
@@ -29,7 +29,7 @@ export async function prepareDatabase(config: OrderlyConfig, options: { stopOnSi
   try {
     const connections = await provisionModuleDatabases({
       adminUrl,
-      modules: moduleDatabases,
+      modules: moduleDatabasesRunHere(config),
       roleSecret: config.databaseRoleSecret ?? undefined,
       poolSize: config.poolSize,
     });

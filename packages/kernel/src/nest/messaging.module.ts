@@ -1,9 +1,11 @@
-import { Global, Module, type DynamicModule, type OnModuleInit, type Type } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnModuleInit, type Provider, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { EventHandler } from '../events/event-handler.js';
 import type { EventSchema } from '../events/event-schema.js';
 import { EVENT_TRANSPORT, InProcessEventTransport } from '../messaging/event-transport.js';
 import { DEFAULT_RELAY_OPTIONS, NO_RELAY_OBSERVER, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
+import { JetStreamEventPublisher } from '../messaging/event-broker.js';
+import { BrokerConnection, BrokerConsumerRunner, BrokerForwardingTransport, consumerOptions, type BrokerPlacement } from './broker-messaging.js';
 import { ModuleDatabases } from './module-database.js';
 import { RELAY_OBSERVER, RELAY_OPTIONS } from './relay-tokens.js';
 
@@ -32,6 +34,10 @@ export interface MessagingOptions {
   readonly relay?: Partial<RelayOptions>;
   /** Told about every delivered event (e.g. delivery-latency metrics). */
   readonly relayObserver?: RelayObserver;
+  /** Events also travel over NATS JetStream (EVENTS_BROKER_URL); unset: in-process only. */
+  readonly broker?: BrokerPlacement;
+  /** This process's name on the broker connection (e.g. orderly-api). */
+  readonly processName?: string;
 }
 
 const SUBSCRIPTIONS = Symbol('orderly:subscriptions');
@@ -57,10 +63,34 @@ class SubscriptionRegistrar implements OnModuleInit {
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
     const transport = new InProcessEventTransport();
+    const broker = options.broker;
+    const brokerProviders: Provider[] = broker
+      ? [
+          { provide: BrokerConnection, useFactory: () => BrokerConnection.open(broker, options.processName ?? 'orderly') },
+          {
+            provide: EVENT_TRANSPORT,
+            useFactory: (connection: BrokerConnection) =>
+              broker.publish.length > 0
+                ? new BrokerForwardingTransport(transport, new JetStreamEventPublisher(connection.broker, broker.headers), broker.publish)
+                : transport,
+            inject: [BrokerConnection],
+          },
+          ...(broker.consume
+            ? [
+                {
+                  provide: BrokerConsumerRunner,
+                  useFactory: (connection: BrokerConnection, databases: ModuleDatabases) =>
+                    new BrokerConsumerRunner(connection, transport, databases, consumerOptions(broker)),
+                  inject: [BrokerConnection, ModuleDatabases],
+                },
+              ]
+            : []),
+        ]
+      : [{ provide: EVENT_TRANSPORT, useValue: transport }];
     return {
       module: MessagingModule,
       providers: [
-        { provide: EVENT_TRANSPORT, useValue: transport },
+        ...brokerProviders,
         { provide: InProcessEventTransport, useValue: transport },
         { provide: RELAY_OPTIONS, useValue: { ...DEFAULT_RELAY_OPTIONS, ...options.relay } },
         { provide: RELAY_OBSERVER, useValue: options.relayObserver ?? NO_RELAY_OBSERVER },

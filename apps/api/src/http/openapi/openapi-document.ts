@@ -1,5 +1,5 @@
 import { NamedSchema, type ApiProblemDescription, type JsonSchema, type SchemaOrNamed } from '@orderly/kernel';
-import { PROBLEM_CONTENT_TYPE } from '../problem-details.js';
+import { PROBLEM_CONTENT_TYPE } from '@orderly/host';
 import { objectSchema, propertiesOf, type ClassSchemaRegistry } from './class-schema.js';
 import type { DiscoveredRoute } from './route-discovery.js';
 

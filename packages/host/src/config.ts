@@ -29,6 +29,18 @@ export interface OrderlyConfig {
   readonly shutdownTimeoutMs: number;
   /** After SIGTERM: how long connections are still accepted while /health/ready answers 503. */
   readonly shutdownDrainDelayMs: number;
+  /**
+   * NATS JetStream (nats://host:port, comma-separated for a cluster). apps/api: set, integration
+   * events also go to the broker and modules that run as their own service (notifications) are not
+   * composed; unset, every module runs in this process with events delivered in-process.
+   * A module's own service requires it.
+   */
+  readonly eventsBrokerUrl: string | null;
+}
+
+/** Defaults that differ between processes (apps/api listens on 3000, the notifications service on 3001). */
+export interface ConfigDefaults {
+  readonly port: number;
 }
 
 export type LogFormat = 'json' | 'pretty';
@@ -43,7 +55,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: ConfigDefaults = { port: 3000 }): OrderlyConfig {
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
@@ -82,6 +94,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
       problems.push('SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587 (unset: emails are logged)');
     }
   }
+  const eventsBrokerUrl = env.EVENTS_BROKER_URL || null;
+  if (eventsBrokerUrl) {
+    const bad = eventsBrokerUrl.split(',').some((server) => {
+      try {
+        const url = new URL(server.trim());
+        return !['nats:', 'tls:'].includes(url.protocol) || !url.hostname;
+      } catch {
+        return true;
+      }
+    });
+    if (bad) problems.push(`EVENTS_BROKER_URL="${eventsBrokerUrl}" must be one or more comma-separated nats:// URLs, e.g. nats://127.0.0.1:4222 (unset: events stay in-process)`);
+  }
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')} (default info)`);
 
@@ -92,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
   const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS, problems);
 
   const config: OrderlyConfig = {
-    port: int('PORT', 3000, 0, 65535),
+    port: int('PORT', defaults.port, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     dataDir: env.DATA_DIR || '.data',
@@ -111,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     corsOrigins,
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
     shutdownDrainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS', 500, 0, 60_000),
+    eventsBrokerUrl,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

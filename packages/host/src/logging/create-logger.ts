@@ -6,6 +6,8 @@ import type { LogFormat, LogLevel } from '../config.js';
 export interface LoggerSettings {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  /** The `service` field of every line; default orderly (apps/api). */
+  readonly service?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
   return pino(
     {
       level: settings.logLevel,
-      base: { service: 'orderly' },
+      base: { service: settings.service ?? 'orderly' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin() {
