@@ -18,6 +18,8 @@ import {
 } from '@orderly/products';
 import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
+import type { Authenticator } from './identity/authenticator.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
 
 export interface AppModuleOptions {
@@ -25,6 +27,8 @@ export interface AppModuleOptions {
   readonly connections: ReadonlyMap<string, ModuleConnection>;
   /** The process logger and metrics registry (created before Nest by startOrderly). */
   readonly observability: ObservabilityOptions;
+  /** Verifies bearer tokens (an identity provider's JWKS, or the development issuer). */
+  readonly authenticator: Authenticator;
 }
 
 /**
@@ -37,7 +41,7 @@ export interface AppModuleOptions {
  */
 @Module({})
 export class AppModule {
-  static forRoot({ config, connections, observability }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, connections, observability, authenticator }: AppModuleOptions): DynamicModule {
     const connection = (module: string): ModuleConnection => {
       const found = connections.get(module);
       if (!found) throw new Error(`No database connection was provisioned for module ${module}`);
@@ -77,6 +81,7 @@ export class AppModule {
           ],
         }),
         HttpModule,
+        IdentityModule.forRoot(config, authenticator),
         ObservabilityModule.forRoot(observability),
         products,
         orders,

@@ -11,6 +11,8 @@ import { prepareDatabase, type PreparedDatabase } from './database/prepare-datab
 import { ConnectionDrain } from './http/connection-drain.js';
 import { configureHttpPipeline } from './http/http-pipeline.js';
 import { serveApiDocs } from './http/openapi/api-docs.js';
+import { discoverRoutes } from './http/openapi/route-discovery.js';
+import { checkAccessDeclared, prepareIdentity, serveDevelopmentJwks } from './identity/identity-setup.js';
 import { createLogger } from './logging/create-logger.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
@@ -34,17 +36,20 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** Prepares the database, builds the Nest app and starts listening: `npm start` and every e2e test. */
 export async function startOrderly(config: OrderlyConfig, options: StartOptions = {}): Promise<RunningOrderly> {
   const logger = createLogger(config, options.logDestination);
+  const identity = await prepareIdentity(config, logger);
   // The process stops its embedded PostgreSQL itself, last, in stop() (see main.ts for signals).
   const database = await prepareDatabase(config, { stopOnSignals: false });
   try {
     const metrics = new OrderlyMetrics();
     const lifecycle = { shuttingDown: false };
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, connections: database.connections, observability: { logger, metrics, lifecycle } }),
+      AppModule.forRoot({ config, connections: database.connections, observability: { logger, metrics, lifecycle }, authenticator: identity.authenticator }),
       { bodyParser: false, bufferLogs: true },
     );
     app.useLogger(app.get(NestPinoLogger));
     configureHttpPipeline(app, config, logger, metrics);
+    checkAccessDeclared(discoverRoutes(app));
+    if (identity.developmentIssuer) serveDevelopmentJwks(app, identity.developmentIssuer);
     serveApiDocs(app);
     const server = app.getHttpServer() as Server;
     const connections = new ConnectionDrain(server, config.shutdownDrainDelayMs);

@@ -7,7 +7,7 @@ export { ApplicationError, type ApplicationErrorKind, NotFoundError, InvalidInpu
 
 export type { EventEnvelope } from './events/event-envelope.js';
 export { type EventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from './events/event-schema.js';
-export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString } from './events/payload-checks.js';
+export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isOptional, isString } from './events/payload-checks.js';
 export type { EventHandler } from './events/event-handler.js';
 export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
 
@@ -30,6 +30,8 @@ export { ModuleDatabases, RELAY_OBSERVER } from './nest/messaging.module.js';
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
 export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
+
+export { CurrentPrincipal, hasScope, PRINCIPAL, Public, readRouteAccess, RequireScope, type Principal, type RouteAccess } from './identity/access.js';
 
 export { PeriodicJob } from './scheduling/periodic-job.js';
 export {

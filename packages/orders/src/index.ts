@@ -4,7 +4,19 @@
 // Handles (subscribed by apps/api): AbandonExpiredOrder to products' StockReservationExpired;
 // ProjectOrderSummary to its own OrderPlaced, feeding the order history read model.
 
-export type { OrderDto, OrderItemInput, OrderLineDto, OrderStatus, OrderSummaryDto, OrderSummaryPageDto, PlaceOrderDto } from './contracts/dto.js';
+export type {
+  CustomerIdentity,
+  OrderAudience,
+  OrderDto,
+  OrderItemInput,
+  OrderLineDto,
+  OrderStatus,
+  OrderSummaryDto,
+  OrderSummaryPageDto,
+  PlaceOrderCommand,
+  PlaceOrderDto,
+} from './contracts/dto.js';
+export { ORDER_SCOPES } from './contracts/scopes.js';
 export { OrderAbandonedV1, OrderPlacedV1, type OrderAbandoned, type OrderPlaced, type ReservationExpiryNotice } from './contracts/events.js';
 export { INVENTORY_PORT, type InventoryLine, type InventoryPort, type InventoryReservation } from './contracts/ports.js';
 

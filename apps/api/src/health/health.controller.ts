@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
+import { ApiOperation, ApiProblem, ApiResponse, Public } from '@orderly/kernel';
 import { LivenessSchema, NOT_READY_EXTENSIONS, ReadinessSchema } from './health-schemas.js';
 import { NotReady } from './not-ready.js';
 import { Readiness } from './readiness.js';
@@ -20,6 +20,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @Public()
   @ApiOperation({ summary: 'Liveness', description: 'Answers 200 while the process serves HTTP; restart it when this fails.' })
   @ApiResponse(200, { description: 'The process is alive', schema: LivenessSchema })
   live(): { status: 'ok' } {
@@ -27,6 +28,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @Public()
   @ApiOperation({
     summary: 'Readiness',
     description: "Answers 200 when every module's database answers and every module's event relay runs; 503 naming the failing checks otherwise (and while shutting down).",

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse } from '@orderly/kernel';
+import { ApiOperation, ApiResponse, Public } from '@orderly/kernel';
 import { OrderlyMetrics } from './orderly-metrics.js';
 
 interface ContentTypeSink {
@@ -12,6 +12,7 @@ export class MetricsController {
   constructor(private readonly metrics: OrderlyMetrics) {}
 
   @Get()
+  @Public()
   @ApiOperation({
     summary: 'Prometheus metrics',
     description: 'HTTP durations by route and status, orders placed, stock refusals, outbox backlog and event delivery latency per module, process metrics.',

@@ -18,7 +18,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   sut = await startOrderlyForTest();
-  await http(sut.url, 'POST', '/products', { sku: 'DOCS-LAMP', name: 'Reading lamp', unitPrice: 3999, stock: 3 });
+  await http(sut.url, 'POST', '/products', { sku: 'DOCS-LAMP', name: 'Reading lamp', unitPrice: 3999, stock: 3 }, sut.staff);
   if (hasBrowser) browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }, 120_000);
 afterAll(async () => {

@@ -4,17 +4,19 @@
 //   initial stock + restocked = stock now + quantity in confirmed orders + quantity still reserved
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { eventually, startAppProcess, startTestPostgres, type AppProcess, type TestPostgres } from '@orderly/testing';
+import { bearer, eventually, startAppProcess, startTestIssuer, startTestPostgres, type AppProcess, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
 import { http } from './orderly-harness.js';
 
 const apiDir = fileURLToPath(new URL('../..', import.meta.url));
+let issuer: TestIssuer;
 let postgres: TestPostgres;
 let db: pg.Client;
 const apps: AppProcess[] = [];
 
 beforeAll(async () => {
   execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--output-logs=none'], { cwd: apiDir, stdio: 'ignore' });
+  issuer = await startTestIssuer();
   postgres = await startTestPostgres();
   db = new pg.Client(postgres.adminUrl);
   await db.connect();
@@ -23,7 +25,11 @@ afterAll(async () => {
   for (const app of apps) await app.kill('SIGKILL');
   await db?.end();
   await postgres?.stop();
+  await issuer?.stop();
 });
+
+const staff = () => bearer(issuer.staffToken());
+const customer = (email: string) => bearer(issuer.customerToken(email));
 
 async function startApp(): Promise<AppProcess> {
   const app = await startAppProcess({
@@ -34,6 +40,8 @@ async function startApp(): Promise<AppProcess> {
       DEMO_DATA: 'false',
       RESERVATION_TTL_MS: '1000',
       RESERVATION_SWEEP_INTERVAL_MS: '200',
+      WRITE_RATE_LIMIT: '1000000',
+      ...issuer.env(),
     },
     readyPath: '/products?limit=1',
     readyTimeoutMs: 60_000,
@@ -51,7 +59,7 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   const initial = 40;
   const productIds: string[] = [];
   for (let i = 0; i < 4; i++) {
-    const res = await http(survivor.url, 'POST', '/products', { sku: `CHAOS-${i}`, name: `Chaos ${i}`, unitPrice: 100, stock: initial });
+    const res = await http(survivor.url, 'POST', '/products', { sku: `CHAOS-${i}`, name: `Chaos ${i}`, unitPrice: 100, stock: initial }, staff());
     expect(res.status).toBe(201);
     productIds.push(res.body.id);
   }
@@ -73,10 +81,10 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
     const lines = [pick(productIds, i), pick(productIds, i + 1 + (i % 2))];
     const items = (i % 3 === 0 ? [...lines].reverse() : lines).map((productId, j) => ({ productId, quantity: 1 + ((i + j) % 3) }));
     const target = i % 2 === 0 ? doomed : survivor;
-    return http(target.url, 'POST', '/orders', { customerEmail: `chaos${i}@example.com`, items }).finally(() => answered++);
+    return http(target.url, 'POST', '/orders', { customerEmail: `chaos${i}@example.com`, items }, customer(`chaos${i}@example.com`)).finally(() => answered++);
   });
   const restocks = Array.from({ length: 12 }, (_, i) =>
-    http(survivor.url, 'POST', `/products/${pick(productIds, i)}/restock`, { quantity: 1 + (i % 3) }),
+    http(survivor.url, 'POST', `/products/${pick(productIds, i)}/restock`, { quantity: 1 + (i % 3) }, staff()),
   );
   await eventually(async () => {
     if (answered < 30) throw new Error(`only ${answered} of 120 orders answered`);
@@ -93,7 +101,7 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
 
   const restarted = await startApp();
   for (let i = 0; i < 5; i++) {
-    const res = await http(restarted.url, 'POST', '/orders', { customerEmail: `after${i}@example.com`, items: [{ productId: pick(productIds, i), quantity: 1 }] });
+    const res = await http(restarted.url, 'POST', '/orders', { customerEmail: `after${i}@example.com`, items: [{ productId: pick(productIds, i), quantity: 1 }] }, customer(`after${i}@example.com`));
     expect([201, 409]).toContain(res.status);
   }
 

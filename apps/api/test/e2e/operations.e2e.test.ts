@@ -21,7 +21,7 @@ afterAll(async () => {
 const sku = () => `OPS-${Math.random().toString(36).slice(2, 10)}`;
 
 async function createProduct(stock: number): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Lamp', unitPrice: 500, stock });
+  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Lamp', unitPrice: 500, stock }, sut.staff);
   expect(res.status).toBe(201);
   return res.body.id;
 }
@@ -55,7 +55,7 @@ describe('request ids', () => {
   it('carries the request id into the events the request publishes and into the logs of their handlers', async () => {
     const productId = await createProduct(5);
     const requestId = `req-${Date.now()}`;
-    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'ops@example.com', items: [{ productId, quantity: 1 }] }, { 'X-Request-Id': requestId });
+    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'ops@example.com', items: [{ productId, quantity: 1 }] }, { ...sut.customer('ops@example.com'), 'X-Request-Id': requestId });
     expect(placed.status).toBe(201);
     const { rows } = await db.query('SELECT correlation_id FROM orders.outbox WHERE aggregate_id = $1', [placed.body.id]);
     expect(rows).toEqual([{ correlation_id: requestId }]);
@@ -67,7 +67,7 @@ describe('request ids', () => {
 
 describe('logs', () => {
   it('writes one JSON line per request with method, route, status, duration and request id', async () => {
-    const res = await http(sut.url, 'GET', '/orders/00000000-0000-4000-8000-00000000abcd', undefined, { 'X-Request-Id': 'log-line-1' });
+    const res = await http(sut.url, 'GET', '/orders/00000000-0000-4000-8000-00000000abcd', undefined, { ...sut.staff, 'X-Request-Id': 'log-line-1' });
     expect(res.status).toBe(404);
     const lines = await eventually(async () => {
       const found = logs.where((l) => l.requestId === 'log-line-1');
@@ -136,8 +136,8 @@ describe('metrics', () => {
     const postedBefore = (await metric(ordersPosted)) || 0;
     const deliveredBefore = (await metric('orderly_event_delivery_latency_seconds_count{module="orders",type="orders.OrderPlaced"}')) || 0;
 
-    expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'a@example.com', items: [{ productId, quantity: 1 }] })).status).toBe(201);
-    expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'b@example.com', items: [{ productId, quantity: 1 }] })).status).toBe(409);
+    expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'a@example.com', items: [{ productId, quantity: 1 }] }, sut.customer('a@example.com'))).status).toBe(201);
+    expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'b@example.com', items: [{ productId, quantity: 1 }] }, sut.customer('b@example.com'))).status).toBe(409);
 
     expect(await metric('orderly_orders_placed_total')).toBe(placedBefore + 1);
     expect(await metric('orderly_stock_refusals_total')).toBe(refusedBefore + 1);
@@ -149,8 +149,8 @@ describe('metrics', () => {
     const productId = await createProduct(5);
     const placedBefore = await metric('orderly_orders_placed_total');
     const order = { customerEmail: 'replay@example.com', items: [{ productId, quantity: 1 }] };
-    const first = await http(sut.url, 'POST', '/orders', order, { 'Idempotency-Key': 'metrics-replay-1' });
-    const replay = await http(sut.url, 'POST', '/orders', order, { 'Idempotency-Key': 'metrics-replay-1' });
+    const first = await http(sut.url, 'POST', '/orders', order, { ...sut.customer(order.customerEmail), 'Idempotency-Key': 'metrics-replay-1' });
+    const replay = await http(sut.url, 'POST', '/orders', order, { ...sut.customer(order.customerEmail), 'Idempotency-Key': 'metrics-replay-1' });
     expect([first.status, replay.status]).toEqual([201, 201]);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await metric('orderly_orders_placed_total')).toBe(placedBefore + 1);

@@ -2,7 +2,7 @@
  * Errors a module raises for a client to act on. The HTTP layer in apps/api maps `kind` to a
  * status code and renders problem+json; modules never know about HTTP.
  */
-export type ApplicationErrorKind = 'invalid' | 'not-found' | 'conflict' | 'unprocessable';
+export type ApplicationErrorKind = 'invalid' | 'forbidden' | 'not-found' | 'conflict' | 'unprocessable';
 
 export abstract class ApplicationError extends Error {
   abstract readonly kind: ApplicationErrorKind;

@@ -9,6 +9,11 @@ export const isInteger: FieldCheck = (v) => (Number.isSafeInteger(v) ? null : 'm
 export const isIsoDate: FieldCheck = (v) =>
   typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? null : 'must be an ISO 8601 date-time';
 
+/** A field that may be absent (undefined); when present it must pass `check`. */
+export function isOptional(check: FieldCheck): FieldCheck {
+  return (v) => (v === undefined ? null : check(v));
+}
+
 export function isArrayOf(shape: Record<string, FieldCheck>): FieldCheck {
   return (v) => {
     if (!Array.isArray(v)) return 'must be an array';

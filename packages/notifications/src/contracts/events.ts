@@ -5,6 +5,8 @@
  */
 export interface OrderConfirmationNeeded {
   readonly orderId: string;
+  /** The subject (token `sub`) the order belongs to; absent for orders placed before identity. */
+  readonly customerId?: string;
   readonly customerEmail: string;
   readonly total: number;
   readonly lines: readonly { readonly productId: string; readonly quantity: number; readonly lineTotal: number }[];

@@ -1,8 +1,10 @@
-import { checkObject, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel';
+import { checkObject, isArrayOf, isInteger, isIsoDate, isOptional, isString, type EventSchema } from '@orderly/kernel';
 
 /** Published when an order has been committed: its stock is reserved and its lines priced. */
 export interface OrderPlaced {
   readonly orderId: string;
+  /** The subject (token `sub`) the order belongs to; absent in events of orders placed before identity. */
+  readonly customerId?: string;
   readonly customerEmail: string;
   readonly lines: readonly { readonly productId: string; readonly quantity: number; readonly unitPrice: number; readonly lineTotal: number }[];
   readonly total: number;
@@ -15,6 +17,7 @@ export const OrderPlacedV1: EventSchema<OrderPlaced> = {
   problems: (payload) =>
     checkObject(payload, {
       orderId: isString,
+      customerId: isOptional(isString),
       customerEmail: isString,
       lines: isArrayOf({ productId: isString, quantity: isInteger, unitPrice: isInteger, lineTotal: isInteger }),
       total: isInteger,

@@ -27,6 +27,7 @@ export class SendOrderConfirmation implements EventHandler<OrderConfirmationNeed
       await notifications.add({
         id: this.newId(),
         orderId: event.payload.orderId,
+        customerId: event.payload.customerId ?? null,
         channel: 'email',
         recipient: message.to,
         template: 'order-confirmation',

@@ -15,5 +15,5 @@ export function toOrderDto(order: Order): OrderDto {
 
 export function toOrderPlaced(order: Order): OrderPlaced {
   const dto = toOrderDto(order);
-  return { orderId: dto.id, customerEmail: dto.customerEmail, lines: dto.items, total: dto.total, placedAt: dto.createdAt };
+  return { orderId: dto.id, customerId: order.customerId ?? undefined, customerEmail: dto.customerEmail, lines: dto.items, total: dto.total, placedAt: dto.createdAt };
 }

@@ -17,6 +17,8 @@ export interface OrderWasPlaced {
 
 export interface OrderState {
   readonly id: string;
+  /** The subject (token `sub`) the order belongs to; null for orders placed before identity. */
+  readonly customerId: string | null;
   readonly customerEmail: string;
   readonly status: OrderStatus;
   readonly lines: readonly OrderLine[];
@@ -35,13 +37,14 @@ export class Order extends AggregateRoot<OrderWasPlaced> {
 
   static place(input: {
     id: string;
+    customerId: string;
     customerEmail: string;
     lines: readonly { productId: string; quantity: number; unitPrice: number }[];
     now: Date;
   }): Order {
     Order.checkRequest(input.customerEmail, input.lines);
     const lines = input.lines.map((l) => new OrderLine(l.productId, l.quantity, l.unitPrice));
-    const order = new Order({ id: input.id, customerEmail: input.customerEmail, status: 'confirmed', lines, createdAt: input.now });
+    const order = new Order({ id: input.id, customerId: input.customerId, customerEmail: input.customerEmail, status: 'confirmed', lines, createdAt: input.now });
     order.record({ kind: 'OrderWasPlaced', order });
     return order;
   }
@@ -60,6 +63,9 @@ export class Order extends AggregateRoot<OrderWasPlaced> {
 
   get id() {
     return this.state.id;
+  }
+  get customerId() {
+    return this.state.customerId;
   }
   get customerEmail() {
     return this.state.customerEmail;

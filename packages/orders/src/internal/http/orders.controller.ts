@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
-import type { OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, CurrentPrincipal, hasScope, RequireScope, type Principal } from '@orderly/kernel';
+import type { CustomerIdentity, OrderAudience, OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
+import { ORDER_SCOPES } from '../../contracts/scopes.js';
 import { OrderHistory } from '../application/order-history.js';
 import { OrderQueries } from '../application/order-queries.js';
 import { PlaceOrder } from '../application/place-order.js';
@@ -29,6 +30,7 @@ export class OrdersController {
    * is still running waits for it, or gets 409 if it takes too long.
    */
   @Post()
+  @RequireScope(ORDER_SCOPES.write)
   @ApiOperation({
     summary: 'Place an order',
     description: 'Reserves the stock of every line, all or none, then records the order; its confirmation is sent asynchronously.',
@@ -38,6 +40,10 @@ export class OrdersController {
     description: 'The placed order',
     schema: OrderSchema,
     headers: [{ name: 'Location', description: 'Where to read the order: /orders/{id}', required: true, schema: { type: 'string' } }],
+  })
+  @ApiProblem(403, {
+    description: "customerEmail is not the e-mail address of the caller's own account (the token's email claim); nothing was reserved",
+    title: 'Order for another customer',
   })
   @ApiProblem(409, {
     description: 'Not enough stock for some lines; nothing was reserved',
@@ -61,16 +67,18 @@ export class OrdersController {
   })
   @ApiProblem(422, { description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
   async place(
+    @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderRequest,
     @Headers(IDEMPOTENCY_KEY_HEADER) rawIdempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: HeaderSink,
   ): Promise<OrderDto> {
     const idempotencyKey = checkIdempotencyKey(rawIdempotencyKey);
+    const command = { customerEmail: body.customerEmail, items: body.items, placedBy: customerOf(principal) };
     let order: OrderDto;
     if (idempotencyKey === undefined) {
-      order = await this.placeOrder.execute(body);
+      order = await this.placeOrder.execute(command);
     } else {
-      const answer = await this.placeOrderIdempotently.execute(idempotencyKey, body);
+      const answer = await this.placeOrderIdempotently.execute(idempotencyKey, command);
       order = answer.order;
       if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
     }
@@ -80,21 +88,33 @@ export class OrdersController {
 
   /** Order history from the read model: may trail a just-placed order by a moment (README). */
   @Get()
+  @RequireScope(ORDER_SCOPES.read, ORDER_SCOPES.readAny)
   @ApiOperation({
     summary: 'List orders, newest first',
     description:
+      'A customer (orders:read) sees only their own orders, whatever customerEmail filter is sent; staff (orders:read:any) see every order and may filter by customerEmail. ' +
       'Served from the order history read model, kept up to date by OrderPlaced events: normally milliseconds behind a placed order, at most about a second when a wake-up is missed.',
   })
   @ApiResponse(200, { description: 'A page of order summaries', schema: OrderSummaryPageSchema })
-  list(@Query() query: ListOrdersQuery): Promise<OrderSummaryPageDto> {
-    return this.history.list(query);
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListOrdersQuery): Promise<OrderSummaryPageDto> {
+    return this.history.list(query, audienceOf(principal));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get one order' })
+  @RequireScope(ORDER_SCOPES.read, ORDER_SCOPES.readAny)
+  @ApiOperation({ summary: 'Get one order', description: "A customer (orders:read) gets only their own orders: another customer's order is answered 404, exactly like an unknown id." })
   @ApiResponse(200, { description: 'The order', schema: OrderSchema })
-  @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
-    return this.queries.get(id);
+  @ApiProblem(404, { description: 'No order has this id (or it is not yours)', title: 'Order not found' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+    return this.queries.get(id, audienceOf(principal));
   }
+}
+
+function customerOf(principal: Principal): CustomerIdentity {
+  return { customerId: principal.subject, email: principal.email };
+}
+
+/** Staff read every order; anyone else only their own (the query is scoped to their subject). */
+function audienceOf(principal: Principal): OrderAudience {
+  return hasScope(principal, ORDER_SCOPES.readAny) ? { kind: 'everyone' } : { kind: 'customer', customerId: principal.subject };
 }

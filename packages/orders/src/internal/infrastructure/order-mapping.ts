@@ -4,7 +4,7 @@ import type { OrderLineRow, OrderRow } from './order.entity-schema.js';
 
 export function toOrderRows(order: Order): { order: OrderRow; lines: OrderLineRow[] } {
   return {
-    order: { id: order.id, customerEmail: order.customerEmail, status: order.status, total: order.total, createdAt: order.createdAt },
+    order: { id: order.id, customerId: order.customerId, customerEmail: order.customerEmail, status: order.status, total: order.total, createdAt: order.createdAt },
     lines: order.lines.map((l, position) => ({
       orderId: order.id,
       position,
@@ -20,6 +20,7 @@ export function fromOrderRow(row: OrderRow): Order {
   const lines = [...(row.lines ?? [])].sort((a, b) => a.position - b.position);
   return Order.restore({
     id: row.id,
+    customerId: row.customerId,
     customerEmail: row.customerEmail,
     status: row.status,
     lines: lines.map((l) => new OrderLine(l.productId, l.quantity, l.unitPrice)),

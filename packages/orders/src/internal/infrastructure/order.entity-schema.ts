@@ -4,6 +4,7 @@ import { EntitySchema } from 'typeorm';
 /** Rows of orders' tables. The domain model never sees them; repositories translate. */
 export interface OrderRow {
   id: string;
+  customerId: string | null;
   customerEmail: string;
   status: 'confirmed';
   total: number;
@@ -26,6 +27,7 @@ export const OrderEntity = new EntitySchema<OrderRow>({
   schema: 'orders',
   columns: {
     id: { type: 'uuid', primary: true },
+    customerId: { name: 'customer_id', type: 'text', nullable: true },
     customerEmail: { name: 'customer_email', type: 'text' },
     status: { type: 'text' },
     total: { type: 'bigint', transformer: bigintAsNumber },

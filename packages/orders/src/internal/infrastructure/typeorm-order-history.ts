@@ -1,5 +1,6 @@
 import type { EventEnvelope, UnitOfWork } from '@orderly/kernel';
 import type { DataSource } from 'typeorm';
+import type { OrderAudience } from '../../contracts/dto.js';
 import type { OrderHistoryProjection, OrderHistoryReader, OrderSummary, OrderSummaryPosition, OrderSummaryWriter } from '../application/ports.js';
 
 export class TypeOrmOrderHistoryProjection implements OrderHistoryProjection {
@@ -10,9 +11,9 @@ export class TypeOrmOrderHistoryProjection implements OrderHistoryProjection {
       work({
         add: async (s: OrderSummary) => {
           await tx.manager.query(
-            `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO NOTHING`,
-            [s.id, s.customerEmail, s.total, s.itemCount, s.placedAt],
+            `INSERT INTO orders.order_summaries (order_id, customer_id, customer_email, total, item_count, placed_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING`,
+            [s.id, s.customerId, s.customerEmail, s.total, s.itemCount, s.placedAt],
           );
         },
       }),
@@ -23,9 +24,13 @@ export class TypeOrmOrderHistoryProjection implements OrderHistoryProjection {
 export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  async page(query: { customerEmail: string | null; limit: number; before: OrderSummaryPosition | null }): Promise<OrderSummary[]> {
+  async page(query: { audience: OrderAudience; customerEmail: string | null; limit: number; before: OrderSummaryPosition | null }): Promise<OrderSummary[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
+    if (query.audience.kind === 'customer') {
+      values.push(query.audience.customerId);
+      conditions.push(`customer_id = $${values.length}`);
+    }
     if (query.customerEmail !== null) {
       values.push(query.customerEmail);
       conditions.push(`lower(customer_email) = lower($${values.length})`);
@@ -35,9 +40,9 @@ export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
       conditions.push(`(placed_at, order_id) < ($${values.length - 1}, $${values.length})`);
     }
     values.push(query.limit);
-    const rows: { order_id: string; customer_email: string; total: string; item_count: number; placed_at: Date }[] =
+    const rows: { order_id: string; customer_id: string | null; customer_email: string; total: string; item_count: number; placed_at: Date }[] =
       await this.dataSource.query(
-        `SELECT order_id, customer_email, total, item_count, placed_at FROM orders.order_summaries
+        `SELECT order_id, customer_id, customer_email, total, item_count, placed_at FROM orders.order_summaries
           ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
           ORDER BY placed_at DESC, order_id DESC
           LIMIT $${values.length}`,
@@ -45,6 +50,7 @@ export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
       );
     return rows.map((r) => ({
       id: r.order_id,
+      customerId: r.customer_id,
       customerEmail: r.customer_email,
       total: Number(r.total),
       itemCount: r.item_count,

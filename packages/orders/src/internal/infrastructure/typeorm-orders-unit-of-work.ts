@@ -1,5 +1,6 @@
 import type { EventEnvelope, Transaction, UnitOfWork } from '@orderly/kernel';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { OrderAudience } from '../../contracts/dto.js';
 import type { Order } from '../domain/order.js';
 import type { OrderReader, OrderRepository, OrdersScope, OrdersUnitOfWork } from '../application/ports.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
@@ -38,26 +39,24 @@ class TypeOrmOrderRepository implements OrderRepository {
   }
 
   get(id: string): Promise<Order | null> {
-    return loadOrder(this.manager, id);
+    return loadOrder(this.manager, id, { kind: 'everyone' });
   }
 }
 
 export class TypeOrmOrderReader implements OrderReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  get(id: string): Promise<Order | null> {
-    return loadOrder(this.dataSource.manager, id);
+  get(id: string, audience: OrderAudience): Promise<Order | null> {
+    return loadOrder(this.dataSource.manager, id, audience);
   }
 }
 
-async function loadOrder(manager: EntityManager, id: string): Promise<Order | null> {
+async function loadOrder(manager: EntityManager, id: string, audience: OrderAudience): Promise<Order | null> {
   // One query. findOne({relations}) adds `take: 1`, which makes TypeORM first run a
   // SELECT DISTINCT over the join to find the id it was given, then the join again.
-  const row = await manager
-    .getRepository(OrderEntity)
-    .createQueryBuilder('order')
-    .leftJoinAndSelect('order.lines', 'line')
-    .where('order.id = :id', { id })
-    .getOne();
+  const query = manager.getRepository(OrderEntity).createQueryBuilder('order').leftJoinAndSelect('order.lines', 'line').where('order.id = :id', { id });
+  // A customer's query is scoped to its subject in SQL: another's order is simply not found.
+  if (audience.kind === 'customer') query.andWhere('order.customerId = :customerId', { customerId: audience.customerId });
+  const row = await query.getOne();
   return row ? fromOrderRow(row) : null;
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
+import { ApiOperation, ApiProblem, ApiResponse, Public, RequireScope } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
+import { PRODUCT_SCOPES } from '../../contracts/scopes.js';
 import { CreateProduct } from '../application/create-product.js';
 import { ProductCatalog } from '../application/product-catalog.js';
 import { RestockProduct } from '../application/restock-product.js';
@@ -16,6 +17,7 @@ export class ProductsController {
   ) {}
 
   @Post()
+  @RequireScope(PRODUCT_SCOPES.write)
   @ApiOperation({ summary: 'Add a product to the catalog' })
   @ApiResponse(201, { description: 'The new product', schema: ProductSchema })
   @ApiProblem(409, { description: 'A product with this sku already exists', title: 'SKU already exists', extensions: { sku: { type: 'string' } } })
@@ -24,6 +26,7 @@ export class ProductsController {
   }
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'List products', description: 'Stable order (createdAt, id); follow `nextCursor` to page through.' })
   @ApiResponse(200, { description: 'One page of products', schema: ProductPageSchema })
   list(@Query() query: ListProductsQuery): Promise<ProductPageDto> {
@@ -31,6 +34,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @Public()
   @ApiOperation({ summary: 'Get one product' })
   @ApiResponse(200, { description: 'The product', schema: ProductSchema })
   @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
@@ -39,6 +43,7 @@ export class ProductsController {
   }
 
   @Post(':id/restock')
+  @RequireScope(PRODUCT_SCOPES.write)
   @HttpCode(200)
   @ApiOperation({ summary: 'Add stock to a product' })
   @ApiResponse(200, { description: 'The product with its new stock', schema: ProductSchema })
