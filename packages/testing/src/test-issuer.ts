@@ -2,7 +2,7 @@ import { createHmac, createSign, generateKeyPairSync, randomUUID, type KeyObject
 import { createServer, type Server } from 'node:http';
 
 /** Every scope the API knows: what a test's staff token carries. */
-export const ALL_SCOPES = ['orders:write', 'orders:read', 'orders:read:any', 'catalog:write'] as const;
+export const ALL_SCOPES = ['orders:write', 'orders:read', 'orders:read:any', 'orders:fulfil', 'catalog:write'] as const;
 export const CUSTOMER_SCOPES = ['orders:write', 'orders:read'] as const;
 
 export interface TokenClaims {

@@ -12,7 +12,7 @@ const ALGORITHM = 'ES256';
 
 /** What a customer's token carries by default, and what `--staff` adds. */
 export const CUSTOMER_SCOPES = ['orders:write', 'orders:read'] as const;
-export const STAFF_SCOPES = ['orders:read:any', 'catalog:write'] as const;
+export const STAFF_SCOPES = ['orders:read:any', 'orders:fulfil', 'catalog:write'] as const;
 
 export interface TokenRequest {
   readonly subject: string;

@@ -123,7 +123,7 @@ describe('npm run token (the development issuer of the embedded setup)', () => {
       expect(result.stdout).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/);
       const [header, payload] = result.stdout.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
       expect(header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
-      expect(payload).toMatchObject({ email: 'ada@example.com', scope: 'orders:write orders:read orders:read:any catalog:write' });
+      expect(payload).toMatchObject({ email: 'ada@example.com', scope: 'orders:write orders:read orders:read:any orders:fulfil catalog:write' });
       expect(payload.exp - payload.iat).toBe(300);
       // The same e-mail always gets the same subject: orders placed with one token are seen with the next.
       const again = JSON.parse(Buffer.from(mintDevelopmentToken(dataDir, ['--email', 'ada@example.com']).split('.')[1]!, 'base64url').toString());

@@ -16,7 +16,7 @@ const CALLERS = {
   anonymous: {},
   'customer A': bearer(issuer.token(A)),
   'customer B': bearer(issuer.token(B)),
-  staff: bearer(issuer.token({ sub: 'staff-1', email: 'staff@example.com', scope: 'orders:read:any' })),
+  staff: bearer(issuer.token({ sub: 'staff-1', email: 'staff@example.com', scope: 'orders:read:any orders:fulfil' })),
   'catalog manager': bearer(issuer.token({ sub: 'catalog-1', email: 'catalog@example.com', scope: 'catalog:write' })),
   expired: bearer(issuer.token({ ...A, expiresIn: -120 })),
   'no exp': bearer(issuer.token({ ...A, extra: { exp: undefined } })),
@@ -38,7 +38,7 @@ let orderOfB: string;
 beforeAll(async () => {
   productId = (await http(sut.url, 'POST', '/products', { sku: 'MATRIX-1', name: 'Matrix lamp', unitPrice: 500, stock: 1_000 }, sut.staff)).body.id;
   ordersOfA = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     ordersOfA.push((await http(sut.url, 'POST', '/orders', { customerEmail: A.email, items: [{ productId, quantity: 1 }] }, CALLERS['customer A'])).body.id);
   }
   orderOfB = (await http(sut.url, 'POST', '/orders', { customerEmail: B.email, items: [{ productId, quantity: 1 }] }, CALLERS['customer B'])).body.id;
@@ -82,6 +82,16 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /orders': {
     send: (h) => http(sut.url, 'GET', `/orders?customerEmail=${encodeURIComponent(A.email)}`, undefined, h),
     expected: { anonymous: 401, 'customer A': 200, 'customer B': 200, staff: 200, 'catalog manager': 403 },
+  },
+  // A's second order: A cancels it, staff may too (a repeat answers the same); B gets 404.
+  'POST /orders/{id}/cancel': {
+    send: (h) => http(sut.url, 'POST', `/orders/${ordersOfA[1]}/cancel`, undefined, h),
+    expected: { anonymous: 401, 'customer A': 200, 'customer B': 404, staff: 200, 'catalog manager': 403 },
+  },
+  // A's third order: only staff (orders:fulfil) ship.
+  'POST /orders/{id}/ship': {
+    send: (h) => http(sut.url, 'POST', `/orders/${ordersOfA[2]}/ship`, undefined, h),
+    expected: { anonymous: 401, 'customer A': 403, 'customer B': 403, staff: 200, 'catalog manager': 403 },
   },
   'GET /notifications': {
     send: (h) => http(sut.url, 'GET', `/notifications?orderId=${ordersOfA[0]}`, undefined, h),
@@ -129,6 +139,15 @@ describe('customer B learns nothing about customer A', () => {
     expect(forA.status).toBe(404);
     expect({ ...forA.body, detail: forA.body.detail.replace(ordersOfA[0], 'ID') }).toEqual({ ...unknown.body, detail: unknown.body.detail.replace(UNKNOWN_ORDER, 'ID') });
     expect(JSON.stringify(forA.body)).not.toContain(A.email);
+  });
+
+  it("cannot cancel A's order: 404 exactly like an order that does not exist, and the order stays as it was", async () => {
+    const before = (await http(sut.url, 'GET', `/orders/${ordersOfA[0]}`, undefined, CALLERS['customer A'])).body;
+    const forA = await http(sut.url, 'POST', `/orders/${ordersOfA[0]}/cancel`, undefined, asB());
+    const unknown = await http(sut.url, 'POST', `/orders/${UNKNOWN_ORDER}/cancel`, undefined, asB());
+    expect(forA.status).toBe(404);
+    expect({ ...forA.body, detail: forA.body.detail.replace(ordersOfA[0], 'ID') }).toEqual({ ...unknown.body, detail: unknown.body.detail.replace(UNKNOWN_ORDER, 'ID') });
+    expect((await http(sut.url, 'GET', `/orders/${ordersOfA[0]}`, undefined, CALLERS['customer A'])).body).toEqual(before);
   });
 
   it("sees A's notifications exactly like those of an order that does not exist", async () => {

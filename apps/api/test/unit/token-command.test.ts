@@ -15,7 +15,7 @@ describe('npm run token -- <options>', () => {
     expect(tokenRequestFrom(['--email', 'grace@example.com', '--sub', 'grace', '--scope', 'orders:read', '--ttl', '30m', '--staff'])).toEqual({
       subject: 'grace',
       email: 'grace@example.com',
-      scopes: ['orders:read', 'orders:read:any', 'catalog:write'],
+      scopes: ['orders:read', 'orders:read:any', 'orders:fulfil', 'catalog:write'],
       ttlSeconds: 1_800,
     });
   });

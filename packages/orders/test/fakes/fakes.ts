@@ -1,3 +1,4 @@
+import type { OrderAudience } from '../../src/contracts/dto.js';
 import { assertConforms, type EventEnvelope, type EventSchema, type NewEvent, type Outbox } from '@orderly/kernel';
 import type {
   IdempotencyClaim,
@@ -56,8 +57,14 @@ export class FakeOrdersUnitOfWork implements OrdersUnitOfWork {
         return envelope;
       },
     };
+    const find = async (id: string) => this.orders.get(id) ?? added.find((o) => o.id === id) ?? null;
+    // As in SQL: a customer's lock finds only their own order.
+    const findFor = async (id: string, audience: OrderAudience) => {
+      const order = await find(id);
+      return order && (audience.kind === 'everyone' || order.customerId === audience.customerId) ? order : null;
+    };
     const result = await work({
-      orders: { add: async (order) => void added.push(order), get: async (id) => this.orders.get(id) ?? added.find((o) => o.id === id) ?? null },
+      orders: { add: async (order) => void added.push(order), get: find, getForUpdate: findFor, saveStatus: async () => undefined },
       outbox,
       fates: fakeFates(fates),
       idempotencyKeys: fakeKeys(keys, () => this.nowMs),

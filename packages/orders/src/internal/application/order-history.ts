@@ -20,7 +20,7 @@ export class OrderHistory {
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map(({ id, customerEmail, total, itemCount, placedAt }) => ({ id, customerEmail, total, itemCount, placedAt: placedAt.toISOString() })),
+      items: items.map(({ customerId: _owner, ...s }) => ({ ...s, placedAt: s.placedAt.toISOString(), statusChangedAt: s.statusChangedAt.toISOString() })),
       nextCursor: rows.length > limit && last ? encodeOrderCursor({ placedAt: last.placedAt, id: last.id }) : null,
     };
   }

@@ -41,6 +41,21 @@ class TypeOrmOrderRepository implements OrderRepository {
   get(id: string): Promise<Order | null> {
     return loadOrder(this.manager, id, { kind: 'everyone' });
   }
+
+  async getForUpdate(id: string, audience: OrderAudience): Promise<Order | null> {
+    // Lock the order's row alone (FOR UPDATE cannot reach through the outer join to its lines);
+    // under READ COMMITTED the load after the lock sees whatever the previous holder committed.
+    // A customer's lock is scoped to their subject: another's order is not found (nor locked).
+    const locked: unknown[] =
+      audience.kind === 'customer'
+        ? await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 AND customer_id = $2 FOR UPDATE`, [id, audience.customerId])
+        : await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 FOR UPDATE`, [id]);
+    return locked.length === 0 ? null : loadOrder(this.manager, id, { kind: 'everyone' });
+  }
+
+  async saveStatus(order: Order): Promise<void> {
+    await this.manager.getRepository(OrderEntity).update({ id: order.id }, { status: order.status, statusChangedAt: order.statusChangedAt });
+  }
 }
 
 export class TypeOrmOrderReader implements OrderReader {

@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * existed keep customer_id NULL: no customer owns them, only staff read them. Idempotency keys
  * become per subject: the same key from two subjects is two requests.
  */
-export class AddOrderOwners1732100005000 implements MigrationInterface {
+export class AddOrderOwners1732100013000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE orders.orders ADD COLUMN customer_id text`);
     await queryRunner.query(`ALTER TABLE orders.order_summaries ADD COLUMN customer_id text`);
