@@ -31,6 +31,9 @@ export interface OrderlyConfig {
   readonly shutdownDrainDelayMs: number;
   /** Who issues the bearer tokens the API accepts (docs/adr/0011). */
   readonly auth: AuthConfig;
+  /** The management listener (/metrics, detailed readiness): operators only, loopback by default. */
+  readonly managementHost: string;
+  readonly managementPort: number;
   /** Writes (POST, PUT, PATCH, DELETE) each subject (or address, when anonymous) may make per window; 0: unlimited. */
   readonly writeRateLimit: { readonly limit: number; readonly windowMs: number };
 }
@@ -132,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
     shutdownDrainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS', 500, 0, 60_000),
     auth,
+    managementHost: env.MANAGEMENT_HOST || '127.0.0.1',
+    managementPort: int('MANAGEMENT_PORT', 9464, 0, 65535),
     writeRateLimit: { limit: int('WRITE_RATE_LIMIT', 100, 0, 1_000_000), windowMs: int('WRITE_RATE_WINDOW_MS', 10_000, 100, 3_600_000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);

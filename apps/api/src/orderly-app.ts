@@ -14,6 +14,7 @@ import { serveApiDocs } from './http/openapi/api-docs.js';
 import { discoverRoutes } from './http/openapi/route-discovery.js';
 import { checkAccessDeclared, prepareIdentity, serveDevelopmentJwks } from './identity/identity-setup.js';
 import { createLogger } from './logging/create-logger.js';
+import { startManagementServer } from './management/management-server.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
 export interface RunningOrderly {
@@ -21,6 +22,8 @@ export interface RunningOrderly {
   readonly database: PreparedDatabase;
   /** Base URL the API listens on, e.g. http://127.0.0.1:3000 */
   readonly url: string;
+  /** Base URL of the management listener (/metrics, detailed /health/ready), e.g. http://127.0.0.1:9464 */
+  readonly managementUrl: string;
   /** Stops accepting requests, finishes what is in flight, closes pools, stops embedded PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -54,15 +57,21 @@ export async function startOrderly(config: OrderlyConfig, options: StartOptions 
     const server = app.getHttpServer() as Server;
     const connections = new ConnectionDrain(server, config.shutdownDrainDelayMs);
     await app.listen(config.port, config.host);
+    const management = await startManagementServer(app, metrics, { host: config.managementHost, port: config.managementPort }).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
     const address = server.address() as { port: number };
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     return {
       app,
       database,
       url: `http://${host}:${address.port}`,
+      managementUrl: management.url,
       async stop() {
         lifecycle.shuttingDown = true; // /health/ready answers 503 from now on
         await connections.drain(); // stop accepting, answer every request in flight
+        await management.close();
         await app.close(); // relays finish their batch, then every module's pool closes
         await database.stop();
       },

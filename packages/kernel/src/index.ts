@@ -28,6 +28,8 @@ export { MessagingModule, type MessagingOptions, subscribe, type SubscriptionBin
 
 export { CurrentPrincipal, hasScope, PRINCIPAL, Public, readRouteAccess, RequireScope, type Principal, type RouteAccess } from './identity/access.js';
 
+export { maskEmail, maskPersonalData } from './logging/personal-data.js';
+
 export { PeriodicJob } from './scheduling/periodic-job.js';
 export {
   ApiHeader,

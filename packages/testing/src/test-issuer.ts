@@ -114,7 +114,11 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     token,
     customerToken: (email, claims = {}) => token({ sub: customerSubject(email), email, scope: CUSTOMER_SCOPES.join(' '), ...claims }),
     staffToken: (claims = {}) => token({ sub: 'staff:test', email: 'staff@orderly.test', scope: ALL_SCOPES.join(' '), ...claims }),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the app's JWKS client keeps its connection alive
+      }),
   };
 }
 

@@ -18,7 +18,7 @@ beforeAll(async () => {
   postgres = await startTestPostgres();
   issuer = await startTestIssuer();
   production = { DATABASE_URL: postgres.adminUrl, ...issuer.env() };
-}, 120_000);
+}, 300_000); // the build may take minutes on a loaded machine
 afterAll(async () => {
   await postgres?.stop();
   await issuer?.stop();

@@ -60,7 +60,6 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /products/{id}': { send: (h) => http(sut.url, 'GET', `/products/${productId}`, undefined, h), expected: everyone(200), public: true },
   'GET /health/live': { send: (h) => http(sut.url, 'GET', '/health/live', undefined, h), expected: everyone(200), public: true },
   'GET /health/ready': { send: (h) => http(sut.url, 'GET', '/health/ready', undefined, h), expected: everyone(200), public: true },
-  'GET /metrics': { send: (h) => http(sut.url, 'GET', '/metrics', undefined, h), expected: everyone(200), public: true },
   'POST /products': {
     send: (h) => http(sut.url, 'POST', '/products', { sku: `MATRIX-NEW-${++skus}`, name: 'New', unitPrice: 1, stock: 1 }, h),
     expected: { anonymous: 401, 'customer A': 403, 'customer B': 403, staff: 403, 'catalog manager': 201 },

@@ -27,7 +27,7 @@ async function createProduct(stock: number): Promise<string> {
 }
 
 async function metric(series: string): Promise<number> {
-  const res = await fetch(`${sut.url}/metrics`);
+  const res = await fetch(`${sut.managementUrl}/metrics`);
   const line = (await res.text()).split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? NaN : Number(line.slice(series.length + 1));
 }
@@ -61,7 +61,7 @@ describe('request ids', () => {
     expect(rows).toEqual([{ correlation_id: requestId }]);
     // notifications sends the confirmation while handling OrderPlaced, in the relay, not the request
     const emailLine = await eventually(async () => logs.where((l) => l.context === 'Email' && l.correlationId === requestId)[0]);
-    expect(emailLine.msg).toContain('to=ops@example.com');
+    expect(emailLine.msg).toContain('to=o***@example.com'); // the recipient masked: no personal data in logs
   });
 });
 
@@ -110,7 +110,7 @@ describe('logs', () => {
 describe('metrics', () => {
   it('serves Prometheus text with the HTTP, order, stock, outbox and delivery series', async () => {
     await http(sut.url, 'GET', '/products?limit=1');
-    const res = await fetch(`${sut.url}/metrics`);
+    const res = await fetch(`${sut.managementUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -169,6 +169,22 @@ describe('metrics', () => {
   });
 });
 
+describe('the management listener', () => {
+  it('serves /metrics and the detailed readiness there, and neither on the public port', async () => {
+    expect((await http(sut.url, 'GET', '/metrics')).status).toBe(404);
+    expect(new URL(sut.managementUrl).hostname).toBe('127.0.0.1');
+    const metrics = await fetch(`${sut.managementUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    const ready = await fetch(`${sut.managementUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as any).details['orders.database']).toEqual({ status: 'up' });
+    expect((await fetch(`${sut.managementUrl}/health/live`)).status).toBe(200);
+    const unknown = await fetch(`${sut.managementUrl}/orders`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+});
+
 describe('health', () => {
   it('is live', async () => {
     const res = await http(sut.url, 'GET', '/health/live');
@@ -198,12 +214,22 @@ describe('health', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 503, title: 'Not ready', failing: ['notifications.relay'] });
-    expect(res.body.detail).toBe('Failing checks: notifications.relay (the event relay is not running).');
+    // Why it fails is for operators: the management listener says it, the public port does not.
+    expect(res.body.detail).toBe('Failing checks: notifications.relay.');
+    let detailed = await fetch(`${sut.managementUrl}/health/ready`);
+    expect(detailed.status).toBe(503);
+    expect(detailed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await detailed.json()) as any).detail).toBe('Failing checks: notifications.relay (the event relay is not running).');
 
     await databases.find((d) => d.module === 'products')!.dataSource.destroy();
     res = await http(sut.url, 'GET', '/health/ready');
     expect(res.status).toBe(503);
     expect(res.body.failing.sort()).toEqual(['notifications.relay', 'products.database']);
+    expect(JSON.stringify(res.body)).not.toMatch(/products\.database \(|"message"/);
+    detailed = await fetch(`${sut.managementUrl}/health/ready`);
+    const problem = (await detailed.json()) as any;
+    expect(problem.failing.sort()).toEqual(['notifications.relay', 'products.database']);
+    expect(problem.checks['products.database']).toEqual({ status: 'down', message: expect.any(String) });
     expect((await http(sut.url, 'GET', '/health/live')).status).toBe(200);
   });
 });

@@ -7,6 +7,8 @@ export interface OrderlyUnderTest {
   readonly orderly: RunningOrderly;
   readonly postgres: TestPostgres;
   readonly url: string;
+  /** The management listener: /metrics and the detailed /health/ready. */
+  readonly managementUrl: string;
   /** The identity provider the app trusts (its JWKS is served by the test). */
   readonly issuer: TestIssuer;
   /** Authorization headers of the customer with this e-mail (orders:write orders:read; sub derived from the e-mail). */
@@ -31,6 +33,7 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
       LOG_LEVEL: 'error',
       DEMO_DATA: 'false',
       SHUTDOWN_DRAIN_DELAY_MS: '0',
+      MANAGEMENT_PORT: '0',
       // Tests place orders in bursts; the rate limit has its own test (as the bench sets its own).
       WRITE_RATE_LIMIT: '1000000',
       ...issuer.env(),
@@ -41,6 +44,7 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
       orderly,
       postgres,
       url: orderly.url,
+      managementUrl: orderly.managementUrl,
       issuer,
       customer: (email) => bearer(issuer.customerToken(email)),
       staff: bearer(issuer.staffToken()),

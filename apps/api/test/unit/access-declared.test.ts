@@ -33,7 +33,7 @@ it('stops the start when a route declares neither @Public() nor @RequireScope(),
   try {
     const routes = discoverRoutes(app);
     expect(accessGaps(routes)).toEqual(['POST /planted/forgotten (PlantedController.forgotten)']);
-    expect(() => checkAccessDeclared(routes)).toThrow(/neither @Public\(\) nor @RequireScope\(...\):\n  POST \/planted\/forgotten/);
+    expect(() => checkAccessDeclared(routes)).toThrow(/neither @Public\(\) nor @RequireScope\(...\):\n {2}POST \/planted\/forgotten/);
     expect(() => checkAccessDeclared(routes.filter((r) => r.handlerName !== 'forgotten'))).not.toThrow();
   } finally {
     await app.close();
