@@ -32,11 +32,14 @@ const BROKEN: Caller[] = ['expired', 'no exp', 'wrong issuer', 'wrong audience',
 
 const UNKNOWN_ORDER = '00000000-0000-4000-8000-00000000dead';
 let productId: string;
+/** A product of its own for the catalog edits (withdrawing the orders' product would refuse them). */
+let editableId: string;
 let ordersOfA: string[];
 let orderOfB: string;
 
 beforeAll(async () => {
   productId = (await http(sut.url, 'POST', '/products', { sku: 'MATRIX-1', name: 'Matrix lamp', unitPrice: 500, stock: 1_000 }, sut.staff)).body.id;
+  editableId = (await http(sut.url, 'POST', '/products', { sku: 'MATRIX-EDIT', name: 'Editable', unitPrice: 500, stock: 10 }, sut.staff)).body.id;
   ordersOfA = [];
   for (let i = 0; i < 3; i++) {
     ordersOfA.push((await http(sut.url, 'POST', '/orders', { customerEmail: A.email, items: [{ productId, quantity: 1 }] }, CALLERS['customer A'])).body.id);
@@ -63,6 +66,18 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /products': {
     send: (h) => http(sut.url, 'POST', '/products', { sku: `MATRIX-NEW-${++skus}`, name: 'New', unitPrice: 1, stock: 1 }, h),
     expected: { anonymous: 401, 'customer A': 403, 'customer B': 403, staff: 403, 'catalog manager': 201 },
+  },
+  // With the current ETag: the catalog manager's edit succeeds, everyone else is refused before it.
+  'PATCH /products/{id}': {
+    send: async (h) => {
+      const etag = (await http(sut.url, 'GET', `/products/${editableId}`)).headers.get('etag')!;
+      return http(sut.url, 'PATCH', `/products/${editableId}`, { name: `Edited ${++skus}` }, { ...h, 'if-match': etag });
+    },
+    expected: { anonymous: 401, 'customer A': 403, 'customer B': 403, staff: 403, 'catalog manager': 200 },
+  },
+  'POST /products/{id}/withdraw': {
+    send: (h) => http(sut.url, 'POST', `/products/${editableId}/withdraw`, undefined, h),
+    expected: { anonymous: 401, 'customer A': 403, 'customer B': 403, staff: 403, 'catalog manager': 200 },
   },
   'POST /products/{id}/restock': {
     send: (h) => http(sut.url, 'POST', `/products/${productId}/restock`, { quantity: 1 }, h),

@@ -118,6 +118,10 @@ it('documents who may call each operation: a bearer JWT with one of its scopes, 
   expect(security('/notifications', 'get')).toEqual([{ bearerAuth: ['orders:read'] }, { bearerAuth: ['orders:read:any'] }]);
   expect(security('/products', 'post')).toEqual([{ bearerAuth: ['catalog:write'] }]);
   expect(security('/products/{id}/restock', 'post')).toEqual([{ bearerAuth: ['catalog:write'] }]);
+  expect(security('/products/{id}', 'patch')).toEqual([{ bearerAuth: ['catalog:write'] }]);
+  expect(security('/products/{id}/withdraw', 'post')).toEqual([{ bearerAuth: ['catalog:write'] }]);
+  expect(security('/orders/{id}/cancel', 'post')).toEqual([{ bearerAuth: ['orders:write'] }, { bearerAuth: ['orders:fulfil'] }]);
+  expect(security('/orders/{id}/ship', 'post')).toEqual([{ bearerAuth: ['orders:fulfil'] }]);
   expect(security('/products', 'get')).toEqual([]);
   expect(security('/products/{id}', 'get')).toEqual([]);
   for (const { op } of operations()) {
