@@ -1,28 +1,22 @@
-import { embeddedAdminUrl, OutboxAdmin, sqlState, startEmbeddedPostgres } from '@orderly/kernel';
-import { join, resolve } from 'node:path';
+import { OutboxAdmin, sqlState, startEmbeddedPostgres } from '@orderly/kernel';
 import pg from 'pg';
 import { ConfigError, loadConfig } from './config.js';
 import { moduleDatabases } from './database/module-databases.js';
+import { embeddedPostgresOptions } from './database/prepare-database.js';
 import { runEventsCommand } from './operations/events-command.js';
 
 /**
  * `npm run events -- <list|stats|replay|discard> ...`: operators' view of every module's outbox.
- * Connects with DATABASE_URL, or to the embedded PostgreSQL of a running app (starting it from
- * DATA_DIR when the app is not running).
+ * Connects with DATABASE_URL, or to the embedded PostgreSQL of DATA_DIR: as a client of the
+ * running app's server (found by its data directory, whatever its port), or starting it for the
+ * command's duration when no app runs.
  */
 async function main(): Promise<number> {
   const config = loadConfig();
-  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
-  let client = new pg.Client(config.databaseUrl ?? embeddedAdminUrl(config.embeddedPostgresPort));
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(embeddedPostgresOptions(config, { whenOwned: 'attach' }));
+  const client = new pg.Client(config.databaseUrl ?? embedded!.adminUrl);
   try {
     await client.connect();
-  } catch (error) {
-    if (config.databaseUrl) throw error;
-    embedded = await startEmbeddedPostgres({ dataDir: join(resolve(config.dataDir), 'postgres'), port: config.embeddedPostgresPort });
-    client = new pg.Client(embedded.adminUrl);
-    await client.connect();
-  }
-  try {
     const sql = { query: async (text: string, values?: unknown[]) => (await client.query(text, values)).rows };
     const outboxes = new Map(moduleDatabases.map((m) => [m.module, new OutboxAdmin(sql, m.schema)] as const));
     return await runEventsCommand(process.argv.slice(2), outboxes, {
