@@ -17,7 +17,18 @@ export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/m
 export { createModuleDataSource } from './persistence/create-data-source.js';
 export { UnitOfWork, type Transaction, type TransactionOptions } from './persistence/unit-of-work.js';
 export { ConcurrencyConflict, isDatabaseUnavailable, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
-export { provisionModuleDatabases, type ProvisioningOptions, rolePassword, urlForRole } from './persistence/provisioning.js';
+export {
+  provisionModuleDatabases,
+  moduleConnections,
+  moduleRoleName,
+  pendingMigrations,
+  rolePassword,
+  scramSha256Verifier,
+  urlForRole,
+  MIN_ROLE_SECRET_LENGTH,
+  type ModuleConnectionOptions,
+  type ProvisioningOptions,
+} from './persistence/provisioning.js';
 export {
   startEmbeddedPostgres,
   embeddedAdminUrl,

@@ -6,18 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, startAppProcess, startTestPostgres, type TestPostgres } from '@orderly/testing';
 import { apiDir, ensureApiBuilt } from './built-api.js';
+import { provisionForApp } from './orderly-harness.js';
 
 const entry = `${apiDir}/dist/main.js`;
 let postgres: TestPostgres;
+let database: Record<string, string>;
 
 beforeAll(async () => {
   await ensureApiBuilt();
   postgres = await startTestPostgres();
+  database = await provisionForApp(postgres);
 }, 120_000);
 afterAll(async () => postgres?.stop());
 
 it('serves the API from dist/main.js and exits 0 on SIGTERM', async () => {
-  const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'warn', DEMO_DATA: 'true' }, readyPath: '/health/ready' });
+  const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'true' }, readyPath: '/health/ready' });
   const res = await fetch(`${app.url}/products?limit=100`);
   expect(res.status).toBe(200);
   const page = (await res.json()) as { items: unknown[] };
@@ -27,7 +30,7 @@ it('serves the API from dist/main.js and exits 0 on SIGTERM', async () => {
 
 describe('logs', () => {
   it('writes JSON lines when stdout is not a terminal (the default), one per request', async () => {
-    const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'info' }, readyPath: '/health/live' });
+    const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'info' }, readyPath: '/health/live' });
     await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-1' } });
     expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     const lines = app.output().trim().split('\n').map((line) => JSON.parse(line));
@@ -37,7 +40,7 @@ describe('logs', () => {
   });
 
   it('writes human-readable lines with LOG_FORMAT=pretty', async () => {
-    const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, readyPath: '/health/live' });
+    const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, readyPath: '/health/live' });
     await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-2' } });
     expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     const line = app.output().split('\n').find((l) => l.includes('process-log-2'))!;
@@ -57,7 +60,7 @@ describe('configuration', () => {
     ['SHUTDOWN_TIMEOUT_MS', '-1', 'SHUTDOWN_TIMEOUT_MS="-1" must be an integer from 100 to 600000 (default 9000)'],
     ['DATABASE_URL', 'mysql://localhost/x', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
   ])('refuses to start with a bad %s, naming it and what it accepts', (name, value, message) => {
-    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, DATABASE_URL: postgres.adminUrl, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, ...database, [name]: value }, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid configuration:');
     expect(result.stderr).toContain(message);
