@@ -1,3 +1,5 @@
+import { MIN_ROLE_SECRET_LENGTH } from '@orderly/kernel';
+
 /**
  * Configuration from environment variables, validated once at start-up. A bad value stops the
  * start with a message naming the variable and what it accepts. README lists every variable.
@@ -125,8 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
-
-const MIN_ROLE_SECRET_LENGTH = 32;
 
 /**
  * DATABASE_URL is where the API connects (as the module roles), DATABASE_ADMIN_URL the admin

@@ -18,17 +18,14 @@ export {
   moduleRoleName,
   pendingMigrations,
   rolePassword,
-  scramSha256Verifier,
-  urlForRole,
   MIN_ROLE_SECRET_LENGTH,
   type ModuleConnectionOptions,
   type ProvisioningOptions,
 } from './persistence/provisioning.js';
 export {
   startEmbeddedPostgres,
-  embeddedAdminUrl,
-  embeddedPostgresOwner,
   EmbeddedPostgresInUse,
+  EmbeddedPostgresDidNotStart,
   type ClusterOwner,
   type EmbeddedPostgresOptions,
   type RunningPostgres,

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import {
+  EmbeddedPostgresDidNotStart,
   EmbeddedPostgresInUse,
   isDatabaseUnavailable,
   moduleConnections,
@@ -53,7 +54,7 @@ export async function prepareDatabase(config: OrderlyConfig, options: PrepareOpt
   if (config.databaseUrl) {
     return connectToDatabaseUrl(config);
   }
-  const embedded = await startEmbedded(embeddedPostgresOptions(config, { whenOwned: 'refuse', ...options }));
+  const embedded = await startEmbedded(embeddedPostgresOptions(config, { whenOwned: 'refuse', ...options }), config);
   try {
     const connections = await provisionModuleDatabases({
       adminUrl: embedded.adminUrl,
@@ -99,7 +100,7 @@ export async function migrateDatabase(config: OrderlyConfig): Promise<string[]> 
  */
 export async function connectForOperations(config: OrderlyConfig): Promise<PreparedDatabase> {
   if (config.databaseUrl) return connectToDatabaseUrl(config);
-  const embedded = await startEmbedded(embeddedPostgresOptions(config, { whenOwned: 'attach' }));
+  const embedded = await startEmbedded(embeddedPostgresOptions(config, { whenOwned: 'attach' }), config);
   const connections = moduleConnections({ url: embedded.adminUrl, modules: moduleDatabases, roleSecret: embeddedRoleSecret(config), poolSize: 1 });
   try {
     await verifyProvisioned(connections, 'DATA_DIR', EMBEDDED_HINT);
@@ -120,9 +121,17 @@ export function embeddedPostgresOptions(config: OrderlyConfig, options: PrepareO
   };
 }
 
-function startEmbedded(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+/** The embedded server of DATA_DIR; what keeps it from starting is said in terms of the variables. */
+function startEmbedded(options: EmbeddedPostgresOptions, config: OrderlyConfig): Promise<RunningPostgres> {
   return startEmbeddedPostgres(options).catch((error: unknown) => {
-    throw error instanceof EmbeddedPostgresInUse ? new StartRefused(error.message) : error;
+    if (error instanceof EmbeddedPostgresInUse) throw new StartRefused(error.message);
+    if (error instanceof EmbeddedPostgresDidNotStart && error.portInUse) {
+      throw new ConfigError([`EMBEDDED_POSTGRES_PORT=${config.embeddedPostgresPort}: another program listens on that port; set a free one (default 54329)`]);
+    }
+    if (error instanceof EmbeddedPostgresDidNotStart || ['EACCES', 'EROFS', 'ENOTDIR', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) {
+      throw new ConfigError([`DATA_DIR=${config.dataDir}: the embedded PostgreSQL cannot start there (${(error as Error).message})`]);
+    }
+    throw error;
   });
 }
 

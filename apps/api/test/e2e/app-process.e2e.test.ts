@@ -1,6 +1,7 @@
 // The built app as a real process: starts on an existing database, serves, logs, refuses bad
 // configuration, and shuts down gracefully on SIGTERM.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,30 @@ describe('configuration', () => {
     expect(result.stderr).toContain('Invalid configuration:');
     expect(result.stderr).toContain(message);
   });
+});
+
+describe('configuration of the embedded PostgreSQL', () => {
+  it('names EMBEDDED_POSTGRES_PORT when another program listens there', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderly-port-'));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DATABASE_')));
+      const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [entry], { env: { ...clean, DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(port), PORT: '0' } });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('close', (status) => resolve({ status, stderr }));
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`EMBEDDED_POSTGRES_PORT=${port}: another program listens on that port; set a free one`);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('graceful shutdown on SIGTERM, with the embedded PostgreSQL', () => {

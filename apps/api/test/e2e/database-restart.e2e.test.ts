@@ -12,7 +12,8 @@ const logs = new CapturedLogs();
 beforeAll(async () => {
   sut = await startOrderlyForTest({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, { logDestination: logs });
 });
-afterAll(async () => sut?.stop());
+let appStopped = false;
+afterAll(async () => (appStopped ? sut?.postgres.stop() : sut?.stop()));
 
 async function relayListeners(): Promise<string[]> {
   const admin = new pg.Client(sut.postgres.adminUrl);
@@ -68,3 +69,12 @@ it('answers 503 with Retry-After while the database is down, and recovers by its
   });
   await eventually(async () => ((await relayListeners()).length === 3 ? true : undefined), { timeoutMs: 30_000 });
 }, 180_000);
+
+// Last: it stops the app.
+it('shuts down cleanly while the database is down', async () => {
+  await sut.postgres.stopServer();
+  expect((await http(sut.url, 'GET', '/products')).status).toBe(503);
+  const ceiling = new Promise((resolve) => setTimeout(() => resolve('still stopping after 30 s'), 30_000).unref());
+  expect(await Promise.race([sut.orderly.stop().then(() => 'stopped'), ceiling])).toBe('stopped');
+  appStopped = true;
+}, 60_000);

