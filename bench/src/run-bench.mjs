@@ -76,7 +76,7 @@ try {
     nodeArgs: [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), appEntry],
     // The development issuer signs the bench's tokens (Orderly verifies each one, as in production);
     // the write rate limit is off: the bench is one client making far more writes than any shop's.
-    env: { PORT: String(orderlyPort), HOST: '127.0.0.1', DATABASE_URL: db.adminUrl, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production', AUTH_DEV_ISSUER: 'true', DATA_DIR: identityDir, WRITE_RATE_LIMIT: '0', MANAGEMENT_PORT: '0' },
+    env: { PORT: String(orderlyPort), HOST: '127.0.0.1', ...db.apiEnv, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production', AUTH_DEV_ISSUER: 'true', DATA_DIR: identityDir, WRITE_RATE_LIMIT: '0', MANAGEMENT_PORT: '0' },
     logFile: join(workDir, 'orderly.log'),
     readyUrl: `http://127.0.0.1:${orderlyPort}/products?limit=1`,
   });

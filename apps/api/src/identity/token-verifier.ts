@@ -66,9 +66,9 @@ function classify(error: unknown): Error {
   if (error instanceof errors.JWTExpired) return new InvalidToken('The access token has expired.');
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return new KeysUnavailable(error);
   if (error instanceof errors.JOSEError) return new InvalidToken('The access token is not valid here (signature, algorithm, issuer, audience or claims).');
-  // fetch() of the JWKS failed (network, DNS): not the caller's fault.
-  if (error instanceof TypeError) return new KeysUnavailable(error);
-  return new InvalidToken('The access token could not be read.');
+  // jose reports every problem of the token as a JOSEError; anything else came from fetching the
+  // keys (network, DNS, TLS: fetch's TypeError): not the caller's fault.
+  return new KeysUnavailable(error);
 }
 
 function principalOf(payload: JWTPayload): Principal {

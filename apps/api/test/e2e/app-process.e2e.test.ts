@@ -1,23 +1,27 @@
 // The built app as a real process: starts on an existing database, serves, logs, refuses bad
 // configuration, and shuts down gracefully on SIGTERM.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearer, eventually, freePort, startAppProcess, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import { apiDir, ensureApiBuilt } from './built-api.js';
+import { provisionForApp } from './orderly-harness.js';
 
 const entry = `${apiDir}/dist/main.js`;
 let postgres: TestPostgres;
 let issuer: TestIssuer;
 /** What every start on an existing database needs: the database and who issues tokens. */
 let production: Record<string, string>;
+let database: Record<string, string>;
 
 beforeAll(async () => {
   await ensureApiBuilt();
   postgres = await startTestPostgres();
+  database = await provisionForApp(postgres);
   issuer = await startTestIssuer();
-  production = { DATABASE_URL: postgres.adminUrl, ...issuer.env() };
+  production = { ...database, ...issuer.env() };
 }, 300_000); // the build may take minutes on a loaded machine
 afterAll(async () => {
   await postgres?.stop();
@@ -75,7 +79,7 @@ describe('configuration', () => {
   });
 
   it('refuses to start on a DATABASE_URL without AUTH_*, saying what to set', () => {
-    const env = { ...withoutAuth(process.env), DATABASE_URL: postgres.adminUrl };
+    const env = { ...withoutAuth(process.env), ...database };
     const result = spawnSync(process.execPath, [entry], { env, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE');
@@ -85,7 +89,7 @@ describe('configuration', () => {
   it('accepts the development issuer on a DATABASE_URL only when opted in, and says so loudly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'orderly-dev-issuer-'));
     try {
-      const env = { ...withoutAuth(process.env), DATABASE_URL: postgres.adminUrl, AUTH_DEV_ISSUER: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+      const env = { ...withoutAuth(process.env), ...database, AUTH_DEV_ISSUER: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
       const app = await startAppProcess({ entry, env, readyPath: '/health/live' });
       const token = mintDevelopmentToken(dataDir, ['--email', 'optin@example.com']);
       const res = await fetch(`${app.url}/orders`, { headers: bearer(token) });
@@ -151,6 +155,30 @@ describe('npm run token (the development issuer of the embedded setup)', () => {
         expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
       }
     } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+describe('configuration of the embedded PostgreSQL', () => {
+  it('names EMBEDDED_POSTGRES_PORT when another program listens there', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderly-port-'));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DATABASE_')));
+      const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [entry], { env: { ...clean, DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(port), PORT: '0' } });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('close', (status) => resolve({ status, stderr }));
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`EMBEDDED_POSTGRES_PORT=${port}: another program listens on that port; set a free one`);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      taken.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);

@@ -1,6 +1,6 @@
 import { bearer, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import { Writable } from 'node:stream';
-import { loadConfig, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
+import { loadConfig, migrateDatabase, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 
 export interface OrderlyUnderTest {
@@ -18,7 +18,16 @@ export interface OrderlyUnderTest {
   stop(): Promise<void>;
 }
 
-/** The real app on a free port against its own throwaway PostgreSQL, trusting a test identity provider. */
+/**
+ * Provisions the database as production does (`npm run db:migrate` with the admin URL) and returns
+ * the API's database environment: DATABASE_URL without credentials and DATABASE_ROLE_SECRET.
+ */
+export async function provisionForApp(postgres: TestPostgres): Promise<{ DATABASE_URL: string; DATABASE_ROLE_SECRET: string }> {
+  await migrateDatabase(loadConfig({ DATABASE_ADMIN_URL: postgres.adminUrl, DATABASE_ROLE_SECRET: postgres.roleSecret }));
+  return { DATABASE_URL: postgres.url, DATABASE_ROLE_SECRET: postgres.roleSecret };
+}
+
+/** The real app on a free port against its own throwaway PostgreSQL, provisioned as in production, trusting a test identity provider. */
 export async function startOrderlyForTest(env: Record<string, string> = {}, options: StartOptions = {}): Promise<OrderlyUnderTest> {
   const issuer = await startTestIssuer();
   const postgres = await startTestPostgres().catch(async (error) => {
@@ -26,8 +35,9 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
     throw error;
   });
   try {
+    const databaseEnv = await provisionForApp(postgres);
     const config = loadConfig({
-      DATABASE_URL: postgres.adminUrl,
+      ...databaseEnv,
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'error',

@@ -25,15 +25,15 @@ describe('who issues the access tokens', () => {
   });
 
   it('reads the three settings of an identity provider', () => {
-    const auth = requireAuth(loadConfig({ DATABASE_URL: 'postgres://db/orderly', ...provider, AUTH_CLOCK_TOLERANCE_SECONDS: '5' }).auth);
+    const auth = requireAuth(loadConfig({ DATABASE_URL: 'postgres://db/orderly', DATABASE_ROLE_SECRET: 's'.repeat(32), ...provider, AUTH_CLOCK_TOLERANCE_SECONDS: '5' }).auth);
     expect(auth).toMatchObject({ kind: 'jwks', issuer: 'https://login.example.com/', audience: 'orderly', clockToleranceSeconds: 5 });
     expect(auth.kind === 'jwks' && auth.jwksUrl.href).toBe('https://login.example.com/certs');
   });
 
   it('refuses a DATABASE_URL without them, saying what to set, unless the development issuer is opted into', () => {
-    const withDatabase = loadConfig({ DATABASE_URL: 'postgres://db/orderly' });
+    const withDatabase = loadConfig({ DATABASE_URL: 'postgres://db/orderly', DATABASE_ROLE_SECRET: 's'.repeat(32) });
     expect(() => requireAuth(withDatabase.auth)).toThrow(/set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE .* or AUTH_DEV_ISSUER=true/);
-    expect(requireAuth(loadConfig({ DATABASE_URL: 'postgres://db/orderly', AUTH_DEV_ISSUER: 'true' }).auth)).toMatchObject({ kind: 'development', explicitOptIn: true });
+    expect(requireAuth(loadConfig({ DATABASE_URL: 'postgres://db/orderly', DATABASE_ROLE_SECRET: 's'.repeat(32), AUTH_DEV_ISSUER: 'true' }).auth)).toMatchObject({ kind: 'development', explicitOptIn: true });
   });
 
   it('names what is missing or wrong', () => {
@@ -46,5 +46,39 @@ describe('who issues the access tokens', () => {
   it('limits writes to 100 per 10 s per caller unless told otherwise', () => {
     expect(loadConfig({}).writeRateLimit).toEqual({ limit: 100, windowMs: 10_000 });
     expect(loadConfig({ WRITE_RATE_LIMIT: '5', WRITE_RATE_WINDOW_MS: '1000' }).writeRateLimit).toEqual({ limit: 5, windowMs: 1_000 });
+  });
+});
+
+describe('database configuration', () => {
+  const secret = 's'.repeat(32);
+
+  it('uses the embedded PostgreSQL when no database URL is set, needing no secret', () => {
+    expect(loadConfig({})).toMatchObject({ databaseUrl: null, databaseAdminUrl: null, databaseRoleSecret: null });
+  });
+
+  it('reads DATABASE_URL (no credentials), DATABASE_ADMIN_URL and DATABASE_ROLE_SECRET', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://db.example.com:5432/orderly',
+      DATABASE_ADMIN_URL: 'postgres://admin:pw@db.example.com:5432/orderly',
+      DATABASE_ROLE_SECRET: secret,
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://db.example.com:5432/orderly',
+      databaseAdminUrl: 'postgres://admin:pw@db.example.com:5432/orderly',
+      databaseRoleSecret: secret,
+    });
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://db/orderly' }, 'DATABASE_ROLE_SECRET is required with DATABASE_URL: at least 32 characters'],
+    [{ DATABASE_ADMIN_URL: 'postgres://admin:pw@db/orderly' }, 'DATABASE_ROLE_SECRET is required with DATABASE_ADMIN_URL'],
+    [{ DATABASE_URL: 'postgres://db/orderly', DATABASE_ROLE_SECRET: 'x'.repeat(31) }, 'DATABASE_ROLE_SECRET must have at least 32 characters (it has 31)'],
+    [{ DATABASE_URL: 'postgres://admin:pw@db/orderly', DATABASE_ROLE_SECRET: secret }, 'DATABASE_URL must not contain a user or password'],
+    [{ DATABASE_URL: 'postgres://db:5432', DATABASE_ROLE_SECRET: secret }, 'DATABASE_URL must name the database'],
+    [{ DATABASE_URL: 'mysql://db/orderly', DATABASE_ROLE_SECRET: secret }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    [{ DATABASE_ADMIN_URL: 'postgres://db/orderly', DATABASE_ROLE_SECRET: secret }, 'DATABASE_ADMIN_URL must name the admin user'],
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });

@@ -60,6 +60,13 @@ const INVALID_INPUT: ApiProblemDescription = {
 };
 const TOO_LARGE: ApiProblemDescription = { description: 'The body exceeds the size limit (64 KiB by default)' };
 const UNSUPPORTED_MEDIA: ApiProblemDescription = { description: 'The body is not JSON in UTF-8 (content type, charset or encoding not supported)' };
+const DATABASE_UNAVAILABLE: ApiProblemDescription = {
+  description: 'The database cannot be reached right now (down or restarting); nothing was changed. Retry after `Retry-After` seconds',
+  title: 'Database unavailable',
+};
+const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+};
 
 /** Problems every operation that needs a token can answer, and the rate limit of writes. */
 const UNAUTHORIZED: ApiProblemDescription = {
@@ -166,6 +173,8 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
   }
   if (WRITE_METHODS.has(route.method)) addProblem(429, TOO_MANY_WRITES);
   for (const [status, list] of described.problems) for (const problem of list) addProblem(status, problem);
+  // Every operation but the probes (which answer their own status) needs the database.
+  if (!route.path.startsWith('/health/')) addProblem(503, DATABASE_UNAVAILABLE);
 
   const responses: Record<string, unknown> = {};
   const successes = new Map(described.responses);
@@ -187,7 +196,7 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     const variants = list.map((problem) => problemSchema(status, problem, resolve));
     responses[status] = {
       description: list.map((p) => p.description).join('; or: '),
-      ...(PROBLEM_HEADERS[status] ? { headers: PROBLEM_HEADERS[status] } : {}),
+      ...(PROBLEM_HEADERS[status] || list.includes(DATABASE_UNAVAILABLE) ? { headers: { ...PROBLEM_HEADERS[status], ...(list.includes(DATABASE_UNAVAILABLE) ? RETRY_AFTER_HEADER : {}) } } : {}),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: variants.length === 1 ? variants[0] : { anyOf: variants } } },
     };
   }
