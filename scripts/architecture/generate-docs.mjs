@@ -53,14 +53,7 @@ function firstDifference(committed, generated) {
   const b = generated.split('\n');
   let line = 0;
   while (line < a.length && line < b.length && a[line] === b[line]) line++;
-  // A long line (a list of exports) is shown from a little before where the two differ.
-  let column = 0;
-  while (column < (a[line]?.length ?? 0) && a[line]?.[column] === b[line]?.[column]) column++;
-  const from = column > 100 ? column - 40 : 0;
-  const show = (text) => {
-    if (text === undefined) return '(end of file)';
-    const shown = text.slice(from, from + 140);
-    return JSON.stringify(`${from > 0 ? '...' : ''}${shown}${text.length > from + 140 ? '...' : ''}`);
-  };
+  // 400: a package's export list is long, and what changed in it may be near its end.
+  const show = (text) => (text === undefined ? '(end of file)' : JSON.stringify(text.length > 400 ? `${text.slice(0, 400)}...` : text));
   return `  first difference at line ${line + 1}:\n    committed: ${show(a[line])}\n    from code: ${show(b[line])}`;
 }
