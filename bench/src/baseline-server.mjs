@@ -8,11 +8,17 @@
 // class-validator, TypeORM's query building and mapping, the domain model - and the event relay
 // that later delivers the outbox row.
 //
-// Env: PORT, PRODUCTS_URL, ORDERS_URL (module role URLs from provisioning), POOL_SIZE,
-// RESERVATION_TTL_MS.
+// With EVENT_WORK=relay it is the full-work baseline: it also does Orderly's per-order event work
+// (relay, the three OrderPlaced handlers: read model, reservation confirmation, notification,
+// with their inbox rows and the outbox completion) with Orderly's SQL, in the background as
+// Orderly does (bench/src/baseline-event-work.mjs). Without it, it is the request-path baseline.
+//
+// Env: PORT, PRODUCTS_URL, ORDERS_URL, NOTIFICATIONS_URL (module role URLs from provisioning),
+// POOL_SIZE, RESERVATION_TTL_MS, EVENT_WORK (relay | none).
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
+import { startEventWork } from './baseline-event-work.mjs';
 
 const poolSize = Number(process.env.POOL_SIZE ?? 10);
 const reservationTtlMs = Number(process.env.RESERVATION_TTL_MS ?? 300_000);
@@ -20,6 +26,10 @@ const reservationTtlMs = Number(process.env.RESERVATION_TTL_MS ?? 300_000);
 const ISOLATION = '-c default_transaction_isolation=read\\ committed';
 const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: 'bench-baseline-products' });
 const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: 'bench-baseline-orders' });
+const fullWork = process.env.EVENT_WORK === 'relay';
+const notifications = fullWork
+  ? new pg.Pool({ connectionString: process.env.NOTIFICATIONS_URL, max: poolSize, options: `-c search_path=notifications ${ISOLATION}`, application_name: 'bench-baseline-notifications' })
+  : null;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -176,8 +186,16 @@ const server = createServer((req, res) => {
   send(res, [404, { title: 'Not Found', status: 404 }]);
 });
 
+const stopEventWork = fullWork
+  ? await startEventWork({ pools: { orders, products, notifications }, listenUrl: process.env.ORDERS_URL, inTransaction })
+  : async () => undefined;
 server.keepAliveTimeout = 5_000; // node's default, the same as Orderly's
 server.listen(Number(process.env.PORT ?? 3100), process.env.HOST ?? '127.0.0.1');
-const stop = () => server.close(() => Promise.all([products.end(), orders.end()]).then(() => process.exit(0)));
+const stop = () =>
+  server.close(() =>
+    stopEventWork()
+      .then(() => Promise.all([products.end(), orders.end(), notifications?.end()]))
+      .then(() => process.exit(0)),
+  );
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
