@@ -262,6 +262,7 @@ async function checkSqlMirror(trace, admin, servers, productIds, orderId) {
     const others = Object.keys(servers).filter((n) => n !== name);
     for (const other of others) servers[other].pause();
     try {
+      await waitUntilIdle(servers[name]); // e.g. a relay woken by a NOTIFY that arrived while it was paused
       return await trace.capture(admin, request);
     } finally {
       for (const other of others) servers[other].resume();
@@ -269,7 +270,8 @@ async function checkSqlMirror(trace, admin, servers, productIds, orderId) {
   };
   const post = (name) => async () => {
     await postJson(`${servers[name].url}/orders`, orderBody(productIds));
-    if (name !== 'baseline') await waitForOutboxDrained(admin); // the event work, inside the capture
+    const paused = Object.keys(servers).filter((n) => n !== name).map((n) => servers[n]);
+    if (name !== 'baseline') await waitForOutboxDrained(admin, { paused }); // the event work, inside the capture
   };
   const get = (name) => async () => {
     const res = await fetch(`${servers[name].url}/orders/${orderId}`);
@@ -305,6 +307,7 @@ async function checkSqlMirror(trace, admin, servers, productIds, orderId) {
 async function measure(name, servers, cell, { productIds, orderIds, db, rssSamples }) {
   const server = servers[name];
   const others = Object.keys(servers).filter((n) => n !== name);
+  const pausedServers = others.map((n) => servers[n]);
   for (const other of others) servers[other].pause();
   try {
     const post = cell.endpoint.startsWith('POST');
@@ -314,7 +317,7 @@ async function measure(name, servers, cell, { productIds, orderIds, db, rssSampl
       : { method: 'GET', setupRequest: (req) => ({ ...req, path: `/orders/${orderIds[Math.floor(Math.random() * orderIds.length)]}` }) };
     const load = (seconds) => autocannon({ url: server.url, connections: cell.connections, duration: seconds, requests: [request], timeout: 20 });
     await load(settings.warmupSeconds);
-    if (withEventWork) await waitForOutboxDrained(db.admin);
+    if (withEventWork) await waitForOutboxDrained(db.admin, { paused: pausedServers });
     const sampler = name === 'orderly' ? setInterval(() => rssSamples.push(server.rssMiB() ?? 0), 200) : null;
     const startedAt = new Date();
     const cpuBefore = server.cpuMs();
@@ -322,7 +325,7 @@ async function measure(name, servers, cell, { productIds, orderIds, db, rssSampl
     const r = await load(settings.seconds);
     const cpuUsed = server.cpuMs() - cpuBefore;
     const endedAt = new Date();
-    const drainedAfterMs = withEventWork ? await waitForOutboxDrained(db.admin) : 0;
+    const drainedAfterMs = withEventWork ? await waitForOutboxDrained(db.admin, { paused: pausedServers }) : 0;
     const pgCpuUsed = db.cpuMs() - pgCpuBefore;
     if (sampler) clearInterval(sampler);
     const run = {
@@ -346,11 +349,11 @@ async function measure(name, servers, cell, { productIds, orderIds, db, rssSampl
       run.eventDelivery = { drainedAfterLoadMs: drainedAfterMs };
     }
     if (post) {
-      // Requests still in flight when autocannon stopped commit in this second; their outbox rows
-      // must be handled before this server is paused, or its frozen relay would hold them locked.
-      await sleep(1_000);
+      // Requests still in flight when autocannon stopped commit now; their outbox rows must be
+      // handled before this server is paused, or its frozen relay could hold them locked.
+      await waitUntilIdle(server);
       if (name === 'baseline') await discardPendingOutbox(db.admin);
-      else await waitForOutboxDrained(db.admin);
+      else await waitForOutboxDrained(db.admin, { paused: pausedServers });
     }
     return run;
   } finally {
@@ -358,13 +361,42 @@ async function measure(name, servers, cell, { productIds, orderIds, db, rssSampl
   }
 }
 
-async function waitForOutboxDrained(admin, timeoutMs = 120_000) {
+/**
+ * Waits until orders' outbox has no pending row. `paused` are the servers frozen meanwhile: should
+ * one of them hold pending rows locked in a relay batch it was frozen in (a request that was still
+ * in flight when it was paused), nothing would move; after 5 s without progress they are let run
+ * for a second to finish that batch, and the bench says so.
+ */
+async function waitForOutboxDrained(admin, { timeoutMs = 120_000, paused = [] } = {}) {
   const started = performance.now();
+  let last = { n: -1, at: started };
   for (;;) {
     const { rows } = await admin.query(`SELECT count(*)::int AS n FROM orders.outbox WHERE status = 'pending'`);
-    if (rows[0].n === 0) return Math.round(performance.now() - started);
-    if (performance.now() - started > timeoutMs) throw new Error(`${rows[0].n} events still pending after ${timeoutMs} ms`);
+    const { n } = rows[0];
+    if (n === 0) return Math.round(performance.now() - started);
+    if (performance.now() - started > timeoutMs) throw new Error(`${n} events still pending after ${timeoutMs} ms`);
+    if (n !== last.n) last = { n, at: performance.now() };
+    else if (paused.length > 0 && performance.now() - last.at > 5_000) {
+      log(`${n} events stuck for 5 s: letting ${paused.map((s) => s.name).join(', ')} run for a second to release them`);
+      for (const server of paused) server.resume();
+      await sleep(1_000);
+      for (const server of paused) server.pause();
+      last = { n: -1, at: performance.now() };
+    }
     await sleep(50);
+  }
+}
+
+/** Waits until a server's process has used no CPU for half a second: no request is in flight any more. */
+async function waitUntilIdle(server, timeoutMs = 30_000) {
+  const started = performance.now();
+  let before = server.cpuMs();
+  let quiet = 0;
+  while (quiet < 2 && performance.now() - started < timeoutMs) {
+    await sleep(250);
+    const now = server.cpuMs();
+    quiet = now - before <= 10 ? quiet + 1 : 0; // at most one clock tick
+    before = now;
   }
 }
 

@@ -90,7 +90,8 @@ function transactions(lines) {
   const orphan = (u) => u.open || u.statements.every((s) => /: (COMMIT|ROLLBACK)$/.test(s));
   const sqlOf = (s) => s.slice(s.indexOf(': ') + 2);
   const any = (u, patterns) => u.statements.some((s) => patterns.some((re) => re.test(sqlOf(s))));
-  const emptyClaim = (u) => u.statements.length === 3 && /outbox o\b/.test(sqlOf(u.statements[1]));
+  // A claim that found nothing; or only the tail of a relay batch that began before the capture.
+  const emptyClaim = (u) => (u.statements.length === 3 || (u.statements.length === 1 && !u.open)) && u.statements.some((s) => /outbox o\b/.test(sqlOf(s)));
   for (const u of units) {
     if (orphan(u) || any(u, NOISE) || (u.statements.length === 1 && IDLE_POLL.test(sqlOf(u.statements[0]))) || emptyClaim(u)) u.kind = 'noise';
     else u.kind = any(u, EVENT_WORK) ? 'event-work' : 'request';

@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 it('runs the quick benchmark and writes its table and JSON results', () => {
   // apps/api is built by turbo before this task (@orderly/api is a devDependency of the bench).
-  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quick'], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quick'], { cwd: root, encoding: 'utf8', timeout: 420_000 });
   const output = run.stdout + run.stderr;
   expect({ status: run.status, output: run.status === 0 ? '' : output }).toEqual({ status: 0, output: '' });
 
@@ -41,7 +41,7 @@ it('runs the quick benchmark and writes its table and JSON results', () => {
   expect(output).toMatch(/\| [\d,]+ orders preloaded: ratios and p99 vs small data \|/);
   expect(result.rss.orderlyPeakMiB).toBeGreaterThan(0);
   expect(result.startup.exitCodes).toEqual([0, 0]);
-}, 300_000);
+}, 480_000);
 
 it('rejects an unknown flag with its usage instead of running', () => {
   const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quik'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
