@@ -31,9 +31,9 @@ export const NEXT_DUE = `SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now(
            FROM "orders".outbox WHERE status = 'pending'`;
 const inboxInsert = (schema) => `INSERT INTO "${schema}".inbox (event_id, handler) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING event_id`;
-const INSERT_SUMMARY = `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO NOTHING`;
-export const CONFIRM_RESERVATION = `UPDATE "products"."stock_reservations" SET "status" = $1 WHERE "order_id" = $2 AND "status" = $3 RETURNING *`;
+const INSERT_SUMMARY = `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at, status, status_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`;
+export const CONFIRM_RESERVATION = `UPDATE "products"."stock_reservations" SET "status" = $1 WHERE "order_id" = $2 AND "status" IN ($3) RETURNING *`;
 const INSERT_NOTIFICATION = `INSERT INTO "notifications"."notifications"("id", "order_id", "channel", "recipient", "template", "status", "created_at") VALUES ($1, $2, $3, $4, $5, $6, $7)`;
 
 /** The OrderPlaced handlers, in subscription order; each runs once per event (inbox row in its transaction). */
@@ -42,7 +42,7 @@ const HANDLERS = [
     name: 'orders.ProjectOrderSummary',
     module: 'orders',
     effect: (db, order) =>
-      db.query(INSERT_SUMMARY, [order.orderId, order.customerEmail, order.total, order.lines.reduce((sum, l) => sum + l.quantity, 0), new Date(order.placedAt)]),
+      db.query(INSERT_SUMMARY, [order.orderId, order.customerEmail, order.total, order.lines.reduce((sum, l) => sum + l.quantity, 0), new Date(order.placedAt), 'confirmed', new Date(order.placedAt)]),
   },
   {
     name: 'products.ConfirmStockReservation',
@@ -62,11 +62,11 @@ const HANDLERS = [
  * event to its handlers one after the other), mark them delivered, commit; sleep until the next
  * due event or a NOTIFY. `pools` maps module name to that module role's pg.Pool.
  */
-export async function startEventWork({ pools, listenUrl, inTransaction }) {
+export async function startEventWork({ pools, listenUrl, inTransaction, applicationName }) {
   let running = true;
   let wake = null;
   let wakeRequested = false;
-  const listener = new pg.Client({ connectionString: listenUrl, application_name: 'bench-baseline-relay' });
+  const listener = new pg.Client({ connectionString: listenUrl, application_name: applicationName });
   listener.on('notification', () => (wake ? wake() : (wakeRequested = true)));
   await listener.connect();
   await listener.query(`LISTEN ${CHANNEL}`);

@@ -14,21 +14,23 @@
 // Orderly does (bench/src/baseline-event-work.mjs). Without it, it is the request-path baseline.
 //
 // Env: PORT, PRODUCTS_URL, ORDERS_URL, NOTIFICATIONS_URL (module role URLs from provisioning),
-// POOL_SIZE, RESERVATION_TTL_MS, EVENT_WORK (relay | none).
+// POOL_SIZE, RESERVATION_TTL_MS, EVENT_WORK (relay | none), APPLICATION_NAME (prefix of its connections' names).
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { startEventWork } from './baseline-event-work.mjs';
 
 const poolSize = Number(process.env.POOL_SIZE ?? 10);
+// The bench names the two baselines' connections apart: bench-baseline-path-*, bench-baseline-full-*.
+const appName = process.env.APPLICATION_NAME ?? 'bench-baseline';
 const reservationTtlMs = Number(process.env.RESERVATION_TTL_MS ?? 300_000);
 // Same pool settings as the kernel's createModuleDataSource (one pool per module role).
 const ISOLATION = '-c default_transaction_isolation=read\\ committed';
-const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: 'bench-baseline-products' });
-const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: 'bench-baseline-orders' });
+const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: `${appName}-products` });
+const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: `${appName}-orders` });
 const fullWork = process.env.EVENT_WORK === 'relay';
 const notifications = fullWork
-  ? new pg.Pool({ connectionString: process.env.NOTIFICATIONS_URL, max: poolSize, options: `-c search_path=notifications ${ISOLATION}`, application_name: 'bench-baseline-notifications' })
+  ? new pg.Pool({ connectionString: process.env.NOTIFICATIONS_URL, max: poolSize, options: `-c search_path=notifications ${ISOLATION}`, application_name: `${appName}-notifications` })
   : null;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -187,7 +189,7 @@ const server = createServer((req, res) => {
 });
 
 const stopEventWork = fullWork
-  ? await startEventWork({ pools: { orders, products, notifications }, listenUrl: process.env.ORDERS_URL, inTransaction })
+  ? await startEventWork({ pools: { orders, products, notifications }, listenUrl: process.env.ORDERS_URL, inTransaction, applicationName: `${appName}-relay` })
   : async () => undefined;
 server.keepAliveTimeout = 5_000; // node's default, the same as Orderly's
 server.listen(Number(process.env.PORT ?? 3100), process.env.HOST ?? '127.0.0.1');

@@ -100,23 +100,23 @@ try {
     readyUrl: `http://127.0.0.1:${orderlyPort}/products?limit=1`,
   });
   cleanups.push(() => orderly.stop());
-  const servers = { orderly: { ...orderly, url: `http://127.0.0.1:${orderlyPort}` } };
+  const servers = { orderly: { ...orderly, url: `http://127.0.0.1:${orderlyPort}`, applicationNames: 'orderly-%' } };
   // The two baselines: the request path alone, and the full work (the request path plus Orderly's
   // per-order event work, in the background as Orderly does it).
-  for (const [name, eventWork] of [['baseline', 'none'], ['fullWork', 'relay']]) {
+  for (const [name, eventWork, applicationName] of [['baseline', 'none', 'bench-baseline-path'], ['fullWork', 'relay', 'bench-baseline-full']]) {
     const port = await freePort();
     const server = await startServer({
       name,
       nodeArgs: [baselineEntry],
       env: {
-        PORT: String(port), HOST: '127.0.0.1', POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production', EVENT_WORK: eventWork,
+        PORT: String(port), HOST: '127.0.0.1', POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production', EVENT_WORK: eventWork, APPLICATION_NAME: applicationName,
         PRODUCTS_URL: db.connections.get('products').url, ORDERS_URL: db.connections.get('orders').url, NOTIFICATIONS_URL: db.connections.get('notifications').url,
       },
       logFile: join(workDir, `${name}.log`),
       readyUrl: `http://127.0.0.1:${port}/health`,
     });
     cleanups.push(() => server.stop());
-    servers[name] = { ...server, url: `http://127.0.0.1:${port}` };
+    servers[name] = { ...server, url: `http://127.0.0.1:${port}`, applicationNames: `${applicationName}-%` };
   }
 
   const productIds = await seedProducts(servers.orderly.url, settings.products);
@@ -262,8 +262,10 @@ async function checkSqlMirror(trace, admin, servers, productIds, orderId) {
     const others = Object.keys(servers).filter((n) => n !== name);
     for (const other of others) servers[other].pause();
     try {
-      await waitUntilIdle(servers[name]); // e.g. a relay woken by a NOTIFY that arrived while it was paused
-      return await trace.capture(admin, request);
+      await waitUntilIdle(servers[name], admin); // e.g. a relay woken by a NOTIFY that arrived while it was paused
+      const statements = await trace.capture(admin, request);
+      if (name === 'baseline') await discardPendingOutbox(admin); // before a relay can resume and take its row
+      return statements;
     } finally {
       for (const other of others) servers[other].resume();
     }
@@ -285,7 +287,6 @@ async function checkSqlMirror(trace, admin, servers, productIds, orderId) {
   };
   const orderlyPost = await alone('orderly', post('orderly'));
   const baselinePost = await alone('baseline', post('baseline'));
-  await discardPendingOutbox(admin);
   const fullWorkPost = await alone('fullWork', post('fullWork'));
   const orderlyGet = await alone('orderly', get('orderly'));
   const baselineGet = await alone('baseline', get('baseline'));
@@ -351,7 +352,7 @@ async function measure(name, servers, cell, { productIds, orderIds, db, rssSampl
     if (post) {
       // Requests still in flight when autocannon stopped commit now; their outbox rows must be
       // handled before this server is paused, or its frozen relay could hold them locked.
-      await waitUntilIdle(server);
+      await waitUntilIdle(server, db.admin);
       if (name === 'baseline') await discardPendingOutbox(db.admin);
       else await waitForOutboxDrained(db.admin, { paused: pausedServers });
     }
@@ -387,15 +388,23 @@ async function waitForOutboxDrained(admin, { timeoutMs = 120_000, paused = [] } 
   }
 }
 
-/** Waits until a server's process has used no CPU for half a second: no request is in flight any more. */
-async function waitUntilIdle(server, timeoutMs = 30_000) {
+/**
+ * Waits until a server is idle: its process has used no CPU for half a second and none of its
+ * PostgreSQL connections is running a statement or sits in a transaction - no request or relay
+ * batch is in flight any more.
+ */
+async function waitUntilIdle(server, admin, timeoutMs = 30_000) {
   const started = performance.now();
   let before = server.cpuMs();
   let quiet = 0;
   while (quiet < 2 && performance.now() - started < timeoutMs) {
     await sleep(250);
     const now = server.cpuMs();
-    quiet = now - before <= 10 ? quiet + 1 : 0; // at most one clock tick
+    const { rows } = await admin.query(
+      `SELECT count(*)::int AS busy FROM pg_stat_activity WHERE application_name LIKE $1 AND state IN ('active', 'idle in transaction')`,
+      [server.applicationNames],
+    );
+    quiet = now - before <= 10 && rows[0].busy === 0 ? quiet + 1 : 0; // at most one clock tick of CPU
     before = now;
   }
 }

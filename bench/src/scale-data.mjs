@@ -33,13 +33,13 @@ export function scaleStatements(orders, products) {
           1 + i % 3 AS quantity, 'customer' || i % 50000 || '@example.com' AS email,
           now() - interval '365 days' + i * (interval '365 days' / ${orders}) AS placed_at
      FROM generate_series(1, ${orders}) i`,
-  `INSERT INTO orders.orders (id, customer_email, status, total, created_at)
-   SELECT id, email, 'confirmed', quantity * unit_price, placed_at FROM scale_orders`,
+  `INSERT INTO orders.orders (id, customer_email, status, status_changed_at, total, created_at)
+   SELECT id, email, 'confirmed', placed_at, quantity * unit_price, placed_at FROM scale_orders`,
   `INSERT INTO orders.order_lines (order_id, position, product_id, quantity, unit_price, line_total)
    SELECT id, 0, product_id, quantity, unit_price, quantity * unit_price FROM scale_orders`,
   `INSERT INTO orders.order_fates (order_id, fate, decided_at) SELECT id, 'placed', placed_at FROM scale_orders`,
-  `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at, projected_at)
-   SELECT id, email, quantity * unit_price, quantity, placed_at, placed_at FROM scale_orders`,
+  `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at, projected_at, status, status_changed_at)
+   SELECT id, email, quantity * unit_price, quantity, placed_at, placed_at, 'confirmed', placed_at FROM scale_orders`,
   `INSERT INTO orders.outbox (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at, status, attempts, next_attempt_at, delivered_at)
    SELECT event_id, 'orders.OrderPlaced', 1, id::text, ${uuidSql("'correlation-' || i")}::text, NULL,
           jsonb_build_object('orderId', id, 'customerEmail', email, 'total', quantity * unit_price, 'placedAt', placed_at,
