@@ -37,7 +37,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const BODY_LIMIT = 64 * 1024;
 
-const SELECT_RESERVATIONS = `SELECT "StockReservation"."order_id" AS "StockReservation_order_id", "StockReservation"."product_id" AS "StockReservation_product_id", "StockReservation"."quantity" AS "StockReservation_quantity", "StockReservation"."unit_price" AS "StockReservation_unit_price", "StockReservation"."status" AS "StockReservation_status", "StockReservation"."expires_at" AS "StockReservation_expires_at" FROM "products"."stock_reservations" "StockReservation" WHERE (("StockReservation"."order_id" = $1)) ORDER BY "StockReservation"."product_id" ASC`;
+// No idempotency lookup of reservations: Orderly skips it for an order id it generated a moment ago (issue 17).
 const selectProductsForUpdate = (n) =>
   `SELECT "p"."id" AS "p_id", "p"."sku" AS "p_sku", "p"."name" AS "p_name", "p"."unit_price" AS "p_unit_price", "p"."stock" AS "p_stock", "p"."version" AS "p_version", "p"."created_at" AS "p_created_at", "p"."withdrawn_at" AS "p_withdrawn_at" FROM "products"."products" "p" WHERE "p"."id" IN (${placeholders(n, 1)}) ORDER BY "p"."id" ASC FOR UPDATE`;
 const UPDATE_PRODUCT = `UPDATE "products"."products" SET "stock" = $1, "version" = $2 WHERE ("id" = $3 AND "version" = $4)`;
@@ -84,7 +84,6 @@ async function placeOrder(body) {
   const ids = [...new Set(items.map((i) => i.productId))].sort();
 
   const reserved = await inTransaction(products, async (db) => {
-    await db.query(SELECT_RESERVATIONS, [orderId]);
     const found = (await db.query(selectProductsForUpdate(ids.length), ids)).rows;
     const byId = new Map(found.map((p) => [p.p_id, p]));
     const unknown = ids.filter((id) => !byId.has(id));
