@@ -24,7 +24,7 @@ export class StockReservations {
    * `newOrderId`: the caller generated the order id (a random UUID) for this very call, so no
    * reservation can exist for it, and the lookup that makes a repeat idempotent is skipped.
    */
-  async reserve(orderId: string, lines: readonly StockRequestLine[], options: { readonly newOrderId?: boolean } = {}): Promise<StockReservationOutcome> {
+  async reserve(orderId: string, lines: readonly StockRequestLine[], options: { newOrderId?: boolean } = {}): Promise<StockReservationOutcome> {
     return this.uow.transaction(async ({ products, reservations }) => {
       const existing = options.newOrderId ? [] : await reservations.forOrder(orderId);
       if (existing.length > 0) {
