@@ -334,8 +334,9 @@ async function measure(name, servers, cell, { productIds, orderIds, db, rssSampl
       endpoint: cell.endpoint,
       connections: cell.connections,
       requestsPerSecond: round(r['2xx'] / r.duration),
-      p50Ms: r.latency.p50,
-      p99Ms: r.latency.p99,
+      // No answer, no latency (autocannon reports 0).
+      p50Ms: r['2xx'] > 0 ? r.latency.p50 : null,
+      p99Ms: r['2xx'] > 0 ? r.latency.p99 : null,
       non2xx: r.non2xx,
       errors: r.errors + r.timeouts,
       // Node CPU per request, this server's process only, during the load.
