@@ -25,7 +25,7 @@ const reps = Number(process.env.REPS ?? 3);
 const db = await startBenchDatabase({ dataDir: join(workDir, 'pg'), port: await freePort(), poolSize: 10 });
 const start = async (name, root) => {
   const port = await freePort();
-  const s = await startServer({ name, nodeArgs: [join(root, 'apps/api/dist/main.js')], env: { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.adminUrl, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: '10', NODE_ENV: 'production' }, logFile: join(workDir, `${name}.log`), readyUrl: `http://127.0.0.1:${port}/products?limit=1` });
+  const s = await startServer({ name, nodeArgs: [join(root, 'apps/api/dist/main.js')], env: { PORT: String(port), HOST: '127.0.0.1', ...db.apiEnv, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: '10', NODE_ENV: 'production' }, logFile: join(workDir, `${name}.log`), readyUrl: `http://127.0.0.1:${port}/products?limit=1` });
   return { ...s, url: `http://127.0.0.1:${port}` };
 };
 const servers = { A: await start('A', A), B: await start('B', B) };
