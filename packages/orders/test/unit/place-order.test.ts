@@ -75,6 +75,14 @@ describe('PlaceOrder', () => {
     expect(uow.orders.size).toBe(1);
   });
 
+  it('reserves an id it generated as new (no idempotency lookup), a given id as possibly seen before', async () => {
+    const { inventory, placeOrder } = setUp();
+    await placeOrder.execute({ placedBy: customer('a@b.co'), customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 1 }] });
+    await placeOrder.execute({ placedBy: customer('a@b.co'), customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 1 }] }, 'order-from-a-retry');
+    expect([...inventory.reserved.keys()]).toEqual(['order-1', 'order-from-a-retry']);
+    expect(inventory.reservedAsNew).toEqual(['order-1']);
+  });
+
   it('checks the order before reserving anything', async () => {
     const { inventory, placeOrder } = setUp();
     await expect(placeOrder.execute({ placedBy: customer('a@b.co'), customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 1 }, { productId: 'mug', quantity: 1 }] })).rejects.toBeInstanceOf(BusinessRuleViolation);

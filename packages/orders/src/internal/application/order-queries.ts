@@ -1,6 +1,5 @@
 import type { OrderAudience, OrderDto } from '../../contracts/dto.js';
 import { OrderNotFound } from './errors.js';
-import { toOrderDto } from './order-presenter.js';
 import type { OrderReader } from './ports.js';
 
 export class OrderQueries {
@@ -10,6 +9,6 @@ export class OrderQueries {
   async get(id: string, audience: OrderAudience): Promise<OrderDto> {
     const order = await this.reader.get(id, audience);
     if (!order) throw new OrderNotFound(id);
-    return toOrderDto(order);
+    return order;
   }
 }

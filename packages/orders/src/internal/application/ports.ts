@@ -67,8 +67,8 @@ export interface OrdersUnitOfWork {
 
 /** Read side for single orders, outside any transaction. */
 export interface OrderReader {
-  /** The order if it exists and the audience may see it; null otherwise (the two look the same). */
-  get(id: string, audience: OrderAudience): Promise<Order | null>;
+  /** The order as GET /orders/:id shows it, if it exists and the audience may see it; null otherwise (the two look the same). */
+  get(id: string, audience: OrderAudience): Promise<OrderDto | null>;
 }
 
 export interface OrdersClock {
