@@ -18,7 +18,7 @@ export {
   type OrderShipped,
   type ReservationExpiryNotice,
 } from './contracts/events.js';
-export { INVENTORY_PORT, type InventoryLine, type InventoryPort, type InventoryReservation } from './contracts/ports.js';
+export { INVENTORY_PORT, type InventoryLine, type InventoryPort, type InventoryReservation, type ReserveOptions } from './contracts/ports.js';
 
 export { OrdersModule, type OrdersModuleOptions } from './internal/orders.module.js';
 export { ordersDatabase } from './internal/infrastructure/orders-database.js';

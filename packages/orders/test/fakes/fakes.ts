@@ -11,6 +11,7 @@ import type {
   OrderRepository,
   OrdersScope,
   OrdersUnitOfWork,
+  ReserveOptions,
 } from '@orderly/orders';
 
 interface FakeKey {
@@ -132,10 +133,13 @@ export class FakeInventory implements InventoryPort {
   readonly reserved = new Map<string, readonly InventoryLine[]>();
   readonly released: string[] = [];
   readonly withdrawn = new Set<string>();
+  /** Order ids reserved as new (ReserveOptions.newOrderId): no idempotency lookup needed. */
+  readonly reservedAsNew: string[] = [];
 
   constructor(private readonly stock: Record<string, { available: number; unitPrice: number }>) {}
 
-  async reserve(orderId: string, lines: readonly InventoryLine[]): Promise<InventoryReservation> {
+  async reserve(orderId: string, lines: readonly InventoryLine[], options: ReserveOptions = {}): Promise<InventoryReservation> {
+    if (options.newOrderId) this.reservedAsNew.push(orderId);
     const unknown = lines.filter((l) => !this.stock[l.productId]).map((l) => l.productId);
     if (unknown.length) return { status: 'unknown-products', productIds: unknown };
     const withdrawn = lines.filter((l) => this.withdrawn.has(l.productId)).map((l) => l.productId);
