@@ -27,6 +27,21 @@ import type { Authenticator } from './identity/authenticator.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
 
+/** Which handler each event is delivered to (also read by the AsyncAPI document and docs/modules.md). */
+export const EVENT_SUBSCRIPTIONS = [
+  // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
+  subscribe(OrderPlacedV1, ProjectOrderSummary),
+  subscribe(OrderPlacedV1, ConfirmStockReservation),
+  subscribe(OrderPlacedV1, SendOrderConfirmation),
+  subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
+  subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
+  subscribe(OrderCancelledV1, ProjectOrderCancellation),
+  subscribe(OrderCancelledV1, ReturnCancelledOrderStock),
+  subscribe(OrderCancelledV1, SendCancellationEmail),
+  subscribe(OrderShippedV1, ProjectOrderShipment),
+  subscribe(OrderShippedV1, SendShippedEmail),
+] as const;
+
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
@@ -77,19 +92,7 @@ export class AppModule {
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
           relayObserver: observability.metrics.relayObserver,
-          subscriptions: [
-            // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
-            subscribe(OrderPlacedV1, ProjectOrderSummary),
-            subscribe(OrderPlacedV1, ConfirmStockReservation),
-            subscribe(OrderPlacedV1, SendOrderConfirmation),
-            subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
-            subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
-            subscribe(OrderCancelledV1, ProjectOrderCancellation),
-            subscribe(OrderCancelledV1, ReturnCancelledOrderStock),
-            subscribe(OrderCancelledV1, SendCancellationEmail),
-            subscribe(OrderShippedV1, ProjectOrderShipment),
-            subscribe(OrderShippedV1, SendShippedEmail),
-          ],
+          subscriptions: EVENT_SUBSCRIPTIONS,
         }),
         HttpModule,
         IdentityModule.forRoot(config, authenticator),

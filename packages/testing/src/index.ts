@@ -7,3 +7,4 @@ export { eventually } from './eventually.js';
 export { startTestSmtpServer, type TestSmtpServer, type ReceivedEmail } from './test-smtp-server.js';
 export { brokenRule } from './broken-rule.js';
 export { ALL_SCOPES, bearer, CUSTOMER_SCOPES, customerSubject, startTestIssuer, type Signing, type TestIssuer, type TokenClaims } from './test-issuer.js';
+export { brokerAvailable, startTestNatsServer, type TestNatsServer } from './test-nats-server.js';
