@@ -2,17 +2,8 @@
 // reading, listing, filtering, cancelling, refused requests of every kind - then the whole log
 // output (debug level) is searched for them. (Errors stored with events: stored-errors-masked.)
 import { bearer, eventually } from '@orderly/testing';
-import { Writable } from 'node:stream';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
-
-/** Every byte the app logged, as written. */
-class RawLog extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { RawLog } from './raw-log.js';
 
 const ADA = 'Pii.Ada+shop@example.com';
 const BOB = 'pii.bob@example.org';

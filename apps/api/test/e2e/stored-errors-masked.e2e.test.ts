@@ -2,18 +2,9 @@
 // that quotes the recipient in its refusal must put the address neither in the outbox nor in the
 // log. (Its own file: nestjs-pino keeps the first app's logger for the whole process.)
 import { eventually, startTestSmtpServer, type TestSmtpServer } from '@orderly/testing';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
-
-/** Every byte the app logged, as written. */
-class RawLog extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { RawLog } from './raw-log.js';
 
 const ADA = 'Pii.Ada+shop@example.com';
 
