@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, runUntilSignalled } from '@orderly/host';
+import { loadConfig, runUntilSignalled, StartRefused } from '@orderly/host';
 import { startOrderly } from './orderly-app.js';
 
 /**
@@ -14,12 +14,13 @@ async function main(): Promise<void> {
     () => startOrderly(config),
     (orderly) =>
       `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; ` +
-      `events: ${config.eventsBrokerUrl ? `in-process and to NATS JetStream at ${config.eventsBrokerUrl}, notifications runs as its own service` : 'in-process'})`,
+      `events: ${config.eventsBrokerUrl ? `in-process and to NATS JetStream at ${config.eventsBrokerUrl}, notifications runs as its own service` : 'in-process'}; ` +
+      `/metrics and detailed readiness on ${orderly.managementUrl})`,
   );
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof StartRefused) console.error(error.message);
   else console.error('Orderly failed to start:', error);
   process.exit(1);
 });

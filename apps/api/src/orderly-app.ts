@@ -1,5 +1,5 @@
-import { startHttpService, type OrderlyConfig } from '@orderly/host';
 import type { INestApplication } from '@nestjs/common';
+import { startHttpService, type OrderlyConfig } from '@orderly/host';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { prepareDatabase, type PreparedDatabase } from './database/prepare-database.js';
@@ -11,6 +11,8 @@ export interface RunningOrderly {
   readonly database: PreparedDatabase;
   /** Base URL the API listens on, e.g. http://127.0.0.1:3000 */
   readonly url: string;
+  /** Base URL of the management listener (/metrics, detailed /health/ready), e.g. http://127.0.0.1:9464 */
+  readonly managementUrl: string;
   /** Stops accepting requests, finishes what is in flight, closes pools, stops embedded PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -25,30 +27,17 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Prepares the database, builds the Nest app and starts listening: `npm start` and every e2e test. */
 export async function startOrderly(config: OrderlyConfig, options: StartOptions = {}): Promise<RunningOrderly> {
-  // The process stops its embedded PostgreSQL itself, last, in stop() (see main.ts for signals).
-  const database = await prepareDatabase(config, { stopOnSignals: false });
-  try {
-    const service = await startHttpService({
-      config,
-      service: 'orderly',
-      logDestination: options.logDestination,
-      root: (observability) => AppModule.forRoot({ config, connections: database.connections, observability }),
-      beforeListen: (app) => {
-        serveApiDocs(app);
-        serveAsyncApi(app);
-      },
-    });
-    return {
-      app: service.app,
-      database,
-      url: service.url,
-      async stop() {
-        await service.stop();
-        await database.stop();
-      },
-    };
-  } catch (error) {
-    await database.stop();
-    throw error;
-  }
+  const service = await startHttpService({
+    config,
+    service: 'orderly',
+    logDestination: options.logDestination,
+    // The process stops its embedded PostgreSQL itself, last, in stop() (see main.ts for signals).
+    open: () => prepareDatabase(config, { stopOnSignals: false }),
+    root: (database, observability) => AppModule.forRoot({ config, connections: database.connections, observability }),
+    beforeListen: (app) => {
+      serveApiDocs(app);
+      serveAsyncApi(app);
+    },
+  });
+  return { app: service.app, database: service.resources, url: service.url, managementUrl: service.managementUrl, stop: () => service.stop() };
 }

@@ -1,19 +1,20 @@
-import { ConfigError, loadConfig, runUntilSignalled } from '@orderly/host';
-import { startNotificationsService } from './notifications-service.js';
+import { loadConfig, runUntilSignalled, StartRefused } from '@orderly/host';
+import { SERVICE_DEFAULTS, startNotificationsService } from './notifications-service.js';
 
-/** `npm run start:notifications`: the notifications module as its own service (PORT default 3001). */
-const config = (() => {
-  try {
-    return loadConfig(process.env, { port: 3001 });
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  }
-})();
+/** `npm run start:notifications`: the notifications module as its own service (PORT default 3001, MANAGEMENT_PORT 9465). */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, SERVICE_DEFAULTS);
+  await runUntilSignalled(
+    config,
+    () => startNotificationsService(config),
+    (service) =>
+      `notifications service listening on ${service.url} (database: ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL of ${config.dataDir}, as a client`}; ` +
+      `consuming from ${config.eventsBrokerUrl}; /metrics and detailed readiness on ${service.managementUrl})`,
+  );
+}
 
-runUntilSignalled(config, () => startNotificationsService(config), (service) => `notifications service listening on ${service.url}, consuming from ${config.eventsBrokerUrl}`).catch(
-  (error: unknown) => {
-    console.error('The notifications service failed to start:', error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+main().catch((error: unknown) => {
+  if (error instanceof StartRefused) console.error(error.message);
+  else console.error('The notifications service failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,3 +1,5 @@
+import { MIN_ROLE_SECRET_LENGTH } from '@orderly/kernel';
+
 /**
  * Configuration from environment variables, validated once at start-up. A bad value stops the
  * start with a message naming the variable and what it accepts. README lists every variable.
@@ -5,10 +7,16 @@
 export interface OrderlyConfig {
   readonly port: number;
   readonly host: string;
-  /** Admin connection; when absent an embedded PostgreSQL is started under dataDir. */
+  /**
+   * Where the API's database is (host, port, database; no user or password): the API logs in as
+   * each module's role. Absent: an embedded PostgreSQL is started under dataDir.
+   */
   readonly databaseUrl: string | null;
+  /** Admin connection for `npm run db:migrate` only; the API refuses to start holding it. */
+  readonly databaseAdminUrl: string | null;
   readonly dataDir: string;
   readonly embeddedPostgresPort: number;
+  /** Module roles' passwords derive from it; required with a database URL, else kept under dataDir. */
   readonly databaseRoleSecret: string | null;
   readonly demoData: boolean;
   readonly logLevel: LogLevel;
@@ -29,6 +37,13 @@ export interface OrderlyConfig {
   readonly shutdownTimeoutMs: number;
   /** After SIGTERM: how long connections are still accepted while /health/ready answers 503. */
   readonly shutdownDrainDelayMs: number;
+  /** Who issues the bearer tokens the API accepts (docs/adr/0011). */
+  readonly auth: AuthConfig;
+  /** The management listener (/metrics, detailed readiness): operators only, loopback by default. */
+  readonly managementHost: string;
+  readonly managementPort: number;
+  /** Writes (POST, PUT, PATCH, DELETE) each subject (or address, when anonymous) may make per window; 0: unlimited. */
+  readonly writeRateLimit: { readonly limit: number; readonly windowMs: number };
   /**
    * NATS JetStream (nats://host:port, comma-separated for a cluster). apps/api: set, integration
    * events also go to the broker and modules that run as their own service (notifications) are not
@@ -38,24 +53,50 @@ export interface OrderlyConfig {
   readonly eventsBrokerUrl: string | null;
 }
 
-/** Defaults that differ between processes (apps/api listens on 3000, the notifications service on 3001). */
+/**
+ * Defaults that differ between processes, so that they can run side by side on one machine:
+ * apps/api listens on 3000 (management 9464), the notifications service on 3001 (management 9465).
+ */
 export interface ConfigDefaults {
   readonly port: number;
+  readonly managementPort: number;
 }
+
+/**
+ * `jwks`: an identity provider's tokens (Keycloak, Auth0, Entra ID, ...), verified against its
+ * JWKS. `development`: the built-in development issuer, its key pair under DATA_DIR, tokens from
+ * `npm run token`; the default of the embedded setup, an explicit opt-in (AUTH_DEV_ISSUER) otherwise.
+ * `missing`: DATABASE_URL without either - the API refuses to start (requireAuth); operators'
+ * commands (migrate, events), which take no tokens, do not mind.
+ */
+export type AuthConfig =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'jwks'; readonly jwksUrl: URL; readonly issuer: string; readonly audience: string; readonly clockToleranceSeconds: number }
+  | { readonly kind: 'development'; readonly explicitOptIn: boolean; readonly clockToleranceSeconds: number };
+
+const AUTH_SETTINGS = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
 
 export type LogFormat = 'json' | 'pretty';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 
-export class ConfigError extends Error {
+/** A start refused for a reason the operator can fix: its message is printed alone, no stack. */
+export class StartRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartRefused';
+  }
+}
+
+export class ConfigError extends StartRefused {
   constructor(problems: readonly string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: ConfigDefaults = { port: 3000 }): OrderlyConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: ConfigDefaults = { port: 3000, managementPort: 9464 }): OrderlyConfig {
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
@@ -77,14 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
   };
 
   const databaseUrl = env.DATABASE_URL || null;
-  if (databaseUrl) {
-    try {
-      const url = new URL(databaseUrl);
-      if (!['postgres:', 'postgresql:'].includes(url.protocol)) throw new Error();
-    } catch {
-      problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (unset: embedded PostgreSQL)');
-    }
-  }
+  const databaseAdminUrl = env.DATABASE_ADMIN_URL || null;
+  const databaseRoleSecret = env.DATABASE_ROLE_SECRET || null;
+  checkDatabaseSettings(databaseUrl, databaseAdminUrl, databaseRoleSecret, problems);
   const smtpUrl = env.SMTP_URL || null;
   if (smtpUrl) {
     try {
@@ -114,14 +150,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
     problems.push(`LOG_FORMAT="${env.LOG_FORMAT}" must be json or pretty (default: pretty when stdout is a terminal, else json)`);
   }
   const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS, problems);
+  const clockToleranceSeconds = int('AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300);
+  const auth = parseAuth(env, databaseUrl, bool('AUTH_DEV_ISSUER', false), clockToleranceSeconds, problems);
 
   const config: OrderlyConfig = {
     port: int('PORT', defaults.port, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl,
+    databaseAdminUrl,
     dataDir: env.DATA_DIR || '.data',
     embeddedPostgresPort: int('EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
-    databaseRoleSecret: env.DATABASE_ROLE_SECRET || null,
+    databaseRoleSecret,
     demoData: bool('DEMO_DATA', databaseUrl === null),
     logLevel,
     reservationTtlMs: int('RESERVATION_TTL_MS', 300_000, 1_000, 86_400_000),
@@ -135,10 +174,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
     corsOrigins,
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
     shutdownDrainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS', 500, 0, 60_000),
+    auth,
+    managementHost: env.MANAGEMENT_HOST || '127.0.0.1',
+    managementPort: int('MANAGEMENT_PORT', defaults.managementPort, 0, 65535),
+    writeRateLimit: { limit: int('WRITE_RATE_LIMIT', 100, 0, 1_000_000), windowMs: int('WRITE_RATE_WINDOW_MS', 10_000, 100, 3_600_000) },
     eventsBrokerUrl,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * DATABASE_URL is where the API connects (as the module roles), DATABASE_ADMIN_URL the admin
+ * credential `npm run db:migrate` provisions with, DATABASE_ROLE_SECRET what both derive the module
+ * roles' passwords from. Without either URL the embedded PostgreSQL is used and a secret is kept
+ * under DATA_DIR.
+ */
+function checkDatabaseSettings(databaseUrl: string | null, adminUrl: string | null, roleSecret: string | null, problems: string[]): void {
+  const parse = (name: string, raw: string): URL | null => {
+    try {
+      const url = new URL(raw);
+      if (['postgres:', 'postgresql:'].includes(url.protocol)) return url;
+    } catch {
+      /* reported below */
+    }
+    problems.push(`${name} must be a postgres:// or postgresql:// URL`);
+    return null;
+  };
+  const url = databaseUrl ? parse('DATABASE_URL', databaseUrl) : null;
+  if (url && (url.username || url.password)) {
+    problems.push(
+      'DATABASE_URL must not contain a user or password: the API logs in as each module\'s own role (passwords derived from DATABASE_ROLE_SECRET); ' +
+        'the admin URL is for `npm run db:migrate`, as DATABASE_ADMIN_URL',
+    );
+  }
+  if (url && url.pathname.replace(/^\//, '') === '') problems.push('DATABASE_URL must name the database, e.g. postgres://db.example.com:5432/orderly');
+  const admin = adminUrl ? parse('DATABASE_ADMIN_URL', adminUrl) : null;
+  if (admin && !admin.username) problems.push('DATABASE_ADMIN_URL must name the admin user, e.g. postgres://orderly_admin:<password>@db.example.com:5432/orderly');
+  if (roleSecret !== null && roleSecret.length < MIN_ROLE_SECRET_LENGTH) {
+    problems.push(`DATABASE_ROLE_SECRET must have at least ${MIN_ROLE_SECRET_LENGTH} characters (it has ${roleSecret.length}); e.g. openssl rand -base64 48`);
+  }
+  if (roleSecret === null && (databaseUrl || adminUrl)) {
+    problems.push(
+      `DATABASE_ROLE_SECRET is required with ${databaseUrl ? 'DATABASE_URL' : 'DATABASE_ADMIN_URL'}: at least ${MIN_ROLE_SECRET_LENGTH} characters, ` +
+        'the same for `npm run db:migrate` and the API (the module roles\' passwords derive from it); e.g. openssl rand -base64 48',
+    );
+  }
 }
 
 function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly string[] | '*' {
@@ -159,4 +240,44 @@ function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly
     );
   }
   return origins;
+}
+
+function parseAuth(
+  env: NodeJS.ProcessEnv,
+  databaseUrl: string | null,
+  devIssuerOptIn: boolean,
+  clockToleranceSeconds: number,
+  problems: string[],
+): AuthConfig {
+  const given = AUTH_SETTINGS.filter((name) => env[name]);
+  if (given.length === 0) {
+    if (databaseUrl === null || devIssuerOptIn) return { kind: 'development', explicitOptIn: devIssuerOptIn, clockToleranceSeconds };
+    return { kind: 'missing' };
+  }
+  if (devIssuerOptIn) problems.push(`AUTH_DEV_ISSUER=true contradicts ${given.join(', ')}: set one or the other`);
+  const missing = AUTH_SETTINGS.filter((name) => !env[name]);
+  if (missing.length > 0) problems.push(`${missing.join(', ')} must be set too: AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE go together`);
+  let jwksUrl = new URL('https://invalid.example');
+  if (env.AUTH_JWKS_URL) {
+    try {
+      jwksUrl = new URL(env.AUTH_JWKS_URL);
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(jwksUrl.hostname);
+      if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && loopback)) throw new Error();
+    } catch {
+      problems.push(
+        `AUTH_JWKS_URL="${env.AUTH_JWKS_URL}" must be an https:// URL (http:// only on localhost), e.g. https://login.example.com/realms/shop/protocol/openid-connect/certs`,
+      );
+    }
+  }
+  return { kind: 'jwks', jwksUrl, issuer: env.AUTH_ISSUER ?? '', audience: env.AUTH_AUDIENCE ?? '', clockToleranceSeconds };
+}
+
+/** The API needs to know who issues its tokens; with DATABASE_URL there is no silent default. */
+export function requireAuth(auth: AuthConfig): Exclude<AuthConfig, { kind: 'missing' }> {
+  if (auth.kind !== 'missing') return auth;
+  throw new ConfigError([
+    'With DATABASE_URL set, tell the API who issues its access tokens: set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE ' +
+      "to your identity provider's JWKS URL, issuer and audience (docs/adr/0011), or AUTH_DEV_ISSUER=true to accept " +
+      'tokens of the built-in development issuer (npm run token; never in production)',
+  ]);
 }

@@ -1,41 +1,24 @@
-import { join, resolve } from 'node:path';
-import { provisionModuleDatabases, startEmbeddedPostgres, type ModuleConnection } from '@orderly/kernel';
-import type { OrderlyConfig } from '@orderly/host';
-import { moduleDatabasesRunHere } from './module-databases.js';
+import * as host from '@orderly/host';
+import type { OrderlyConfig, PreparedDatabase } from '@orderly/host';
+import { moduleDatabases, moduleDatabasesRunHere } from './module-databases.js';
 
-export interface PreparedDatabase {
-  readonly adminUrl: string;
-  readonly connections: ReadonlyMap<string, ModuleConnection>;
-  readonly embedded: boolean;
-  /** Stops the embedded PostgreSQL, if this process started one. */
-  stop(): Promise<void>;
-}
+export type { PreparedDatabase } from '@orderly/host';
 
 /**
- * Gets a database ready for the app: DATABASE_URL when given, otherwise an embedded PostgreSQL
- * whose data lives under DATA_DIR across restarts. Then provisions every module (role, schema,
- * migrations as that role). The same code serves `npm start` and `npm run db:migrate`.
- * `stopOnSignals: false` is for a caller that stops the embedded server itself on SIGTERM.
+ * The API's database connections (`npm start`), one role per module it runs (@orderly/host's
+ * prepareDatabase). As the owner of the embedded PostgreSQL it provisions every module, also one
+ * that runs as its own service (notifications with EVENTS_BROKER_URL), which attaches as a client.
  */
-export async function prepareDatabase(config: OrderlyConfig, options: { stopOnSignals?: boolean } = {}): Promise<PreparedDatabase> {
-  const embedded = config.databaseUrl
-    ? null
-    : await startEmbeddedPostgres({
-        dataDir: join(resolve(config.dataDir), 'postgres'),
-        port: config.embeddedPostgresPort,
-        stopOnSignals: options.stopOnSignals,
-      });
-  const adminUrl = config.databaseUrl ?? embedded!.adminUrl;
-  try {
-    const connections = await provisionModuleDatabases({
-      adminUrl,
-      modules: moduleDatabasesRunHere(config),
-      roleSecret: config.databaseRoleSecret ?? undefined,
-      poolSize: config.poolSize,
-    });
-    return { adminUrl, connections, embedded: embedded !== null, stop: async () => embedded?.stop() };
-  } catch (error) {
-    await embedded?.stop();
-    throw error;
-  }
+export function prepareDatabase(config: OrderlyConfig, options: { stopOnSignals?: boolean } = {}): Promise<PreparedDatabase> {
+  return host.prepareDatabase(config, { modules: moduleDatabasesRunHere(config), provision: moduleDatabases, ...options });
+}
+
+/** `npm run db:migrate`: every module's role, schema and migrations (@orderly/host's migrateDatabase). */
+export function migrateDatabase(config: OrderlyConfig): Promise<string[]> {
+  return host.migrateDatabase(config, moduleDatabases);
+}
+
+/** Every module's connection for `npm run events` (@orderly/host's connectForOperations). */
+export function connectForOperations(config: OrderlyConfig): Promise<PreparedDatabase> {
+  return host.connectForOperations(config, moduleDatabases);
 }

@@ -2,8 +2,18 @@
 // instances while the notifications service, the broker and one API instance are each SIGKILLed
 // and restarted at random moments. Afterwards every acknowledged order has exactly one
 // confirmation, nothing is stuck in any outbox and no dead letter appeared.
-import { brokerAvailable, eventually, startTestNatsServer, startTestPostgres, type AppProcess, type TestNatsServer, type TestPostgres } from '@orderly/testing';
-import { createProduct, ensureBuilt, placeOrder, query, startApi, startNotificationsService } from './split-processes.js';
+import {
+  brokerAvailable,
+  eventually,
+  startTestIssuer,
+  startTestNatsServer,
+  startTestPostgres,
+  type AppProcess,
+  type TestIssuer,
+  type TestNatsServer,
+  type TestPostgres,
+} from '@orderly/testing';
+import { createProduct, ensureBuilt, placeOrder, provision, query, startApi, startNotificationsService, type DatabaseEnv } from './split-processes.js';
 
 const describeWithBroker = brokerAvailable() ? describe : describe.skip;
 const CHAOS_MS = 20_000;
@@ -11,23 +21,26 @@ const CHAOS_MS = 20_000;
 describeWithBroker('chaos in split mode', () => {
   let postgres: TestPostgres;
   let nats: TestNatsServer;
+  let issuer: TestIssuer;
+  let database: DatabaseEnv;
   let apis: AppProcess[] = [];
   let service: AppProcess | undefined;
 
   beforeAll(async () => {
     await ensureBuilt();
-    [postgres, nats] = await Promise.all([startTestPostgres(), startTestNatsServer()]);
+    [postgres, nats, issuer] = await Promise.all([startTestPostgres(), startTestNatsServer(), startTestIssuer()]);
+    database = provision(postgres, 'api');
   }, 300_000);
 
   afterAll(async () => {
     await Promise.all([...apis, ...(service ? [service] : [])].map((p) => p.kill('SIGKILL')));
-    await Promise.all([postgres?.stop(), nats?.stop()]);
+    await Promise.all([postgres?.stop(), nats?.stop(), issuer?.stop()]);
   });
 
   it('loses and doubles no confirmation while the service, the broker and an API instance are killed at random moments', async () => {
-    apis = await Promise.all([startApi(postgres.adminUrl, nats.url), startApi(postgres.adminUrl, nats.url)]);
-    service = await startNotificationsService(postgres.adminUrl, nats.url);
-    const productId = await createProduct(apis[0]!.url, 'SPLIT-CHAOS');
+    apis = await Promise.all([startApi(database, nats.url, issuer), startApi(database, nats.url, issuer)]);
+    service = await startNotificationsService(database, nats.url, issuer);
+    const productId = await createProduct(apis[0]!.url, 'SPLIT-CHAOS', issuer);
 
     const acknowledged: string[] = [];
     const kills: string[] = [];
@@ -35,7 +48,7 @@ describeWithBroker('chaos in split mode', () => {
     const placer = (async () => {
       for (let n = 0; placing; n++) {
         const api = apis[n % apis.length]!;
-        const id = await placeOrder(api.url, productId, n);
+        const id = await placeOrder(api.url, productId, n, issuer);
         if (id) acknowledged.push(id);
         else await new Promise((r) => setTimeout(r, 50)); // that instance is down: try the other
       }
@@ -56,12 +69,12 @@ describeWithBroker('chaos in split mode', () => {
       } else if (victim === 'notifications-service') {
         await service.kill('SIGKILL');
         await pause(0, 1_000);
-        service = await startNotificationsService(postgres.adminUrl, nats.url);
+        service = await startNotificationsService(database, nats.url, issuer);
       } else {
         const [killed] = apis.splice(1, 1); // the second instance; the first keeps taking orders
         await killed!.kill('SIGKILL');
         await pause(0, 1_000);
-        apis.push(await startApi(postgres.adminUrl, nats.url));
+        apis.push(await startApi(database, nats.url, issuer));
       }
     }
     placing = false;

@@ -53,7 +53,7 @@ describeWithBroker('events over NATS JetStream', () => {
 
   beforeAll(async () => {
     [postgres, nats] = await Promise.all([startKernelTestPostgres(), startKernelTestBroker()]);
-    const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule, auditModule] });
+    const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule] });
     admin = new pg.Client(postgres.adminUrl);
     await admin.connect();
     const ledgerSource = createModuleDataSource(ledgerModule, connections.get('ledger')!);

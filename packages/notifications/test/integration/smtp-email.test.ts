@@ -16,7 +16,7 @@ let transport: SmtpEmailTransport;
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [notificationsDatabase] });
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [notificationsDatabase] });
   dataSource = createModuleDataSource(notificationsDatabase, connections.get('notifications')!);
   await dataSource.initialize();
   smtp = await startTestSmtpServer();
@@ -40,7 +40,7 @@ function orderPlaced(): EventEnvelope<OrderConfirmationNeeded> {
 
 const handler = () => new SendOrderConfirmation(new TypeOrmNotificationsUnitOfWork(new UnitOfWork(dataSource, 'notifications')), transport);
 const recorded = async (orderId: string) =>
-  (await new NotificationQueries(new TypeOrmNotificationReader(dataSource)).forOrder(orderId)).items;
+  (await new NotificationQueries(new TypeOrmNotificationReader(dataSource)).forOrder(orderId, { kind: 'everyone' })).items;
 
 it('sends the order confirmation through SMTP with a Message-ID stable per event', async () => {
   const event = orderPlaced();

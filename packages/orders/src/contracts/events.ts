@@ -1,8 +1,10 @@
-import { defineEventSchema, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel/domain';
+import { defineEventSchema, isArrayOf, isInteger, isIsoDate, isString, optional, type EventSchema } from '@orderly/kernel/domain';
 
 /** Published when an order has been committed: its stock is reserved and its lines priced. */
 export interface OrderPlaced {
   readonly orderId: string;
+  /** The subject (token `sub`) the order belongs to; absent in events of orders placed before identity. */
+  readonly customerId?: string;
   readonly customerEmail: string;
   readonly lines: readonly { readonly productId: string; readonly quantity: number; readonly unitPrice: number; readonly lineTotal: number }[];
   readonly total: number;
@@ -15,6 +17,7 @@ export const OrderPlacedV1: EventSchema<OrderPlaced> = defineEventSchema({
   description: 'An order has been committed: its stock is reserved and its lines priced (amounts in cents).',
   payload: {
     orderId: isString,
+    customerId: optional(isString),
     customerEmail: isString,
     lines: isArrayOf({ productId: isString, quantity: isInteger, unitPrice: isInteger, lineTotal: isInteger }),
     total: isInteger,
@@ -46,6 +49,8 @@ export const OrderAbandonedV1: EventSchema<OrderAbandoned> = defineEventSchema({
  */
 export interface OrderCancelled {
   readonly orderId: string;
+  /** The subject the order belongs to; absent for orders placed before identity. */
+  readonly customerId?: string;
   readonly customerEmail: string;
   readonly lines: readonly { readonly productId: string; readonly quantity: number }[];
   readonly total: number;
@@ -58,6 +63,7 @@ export const OrderCancelledV1: EventSchema<OrderCancelled> = defineEventSchema({
   description: 'A confirmed order has been cancelled and will never ship; lines are the quantities it had (amounts in cents).',
   payload: {
     orderId: isString,
+    customerId: optional(isString),
     customerEmail: isString,
     lines: isArrayOf({ productId: isString, quantity: isInteger }),
     total: isInteger,
@@ -68,6 +74,8 @@ export const OrderCancelledV1: EventSchema<OrderCancelled> = defineEventSchema({
 /** Published when staff have shipped a confirmed order; it can no longer be cancelled. */
 export interface OrderShipped {
   readonly orderId: string;
+  /** The subject the order belongs to; absent for orders placed before identity. */
+  readonly customerId?: string;
   readonly customerEmail: string;
   readonly shippedAt: string;
 }
@@ -76,7 +84,7 @@ export const OrderShippedV1: EventSchema<OrderShipped> = defineEventSchema({
   type: 'orders.OrderShipped',
   version: 1,
   description: 'A confirmed order has been handed to the carrier.',
-  payload: { orderId: isString, customerEmail: isString, shippedAt: isIsoDate },
+  payload: { orderId: isString, customerId: optional(isString), customerEmail: isString, shippedAt: isIsoDate },
 });
 
 /**

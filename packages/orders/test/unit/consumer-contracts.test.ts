@@ -41,6 +41,7 @@ async function placedPayload(): Promise<unknown> {
   const uow = new FakeOrdersUnitOfWork();
   const inventory = new FakeInventory({ mug: { available: 5, unitPrice: 1299 } });
   await new PlaceOrder(uow, inventory, { now: () => new Date('2026-01-01T00:00:00Z') }, () => 'order-1').execute({
+    placedBy: { customerId: 'customer:ada@example.com', email: 'ada@example.com' },
     customerEmail: 'ada@example.com',
     items: [{ productId: 'mug', quantity: 2 }],
   });

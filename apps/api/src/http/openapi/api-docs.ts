@@ -3,7 +3,7 @@ import express, { type Request, type Response } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
-import { discoverRoutes } from './route-discovery.js';
+import { discoverRoutes } from '@orderly/host';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';

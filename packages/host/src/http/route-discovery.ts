@@ -3,8 +3,13 @@ import { HttpStatus, ParseIntPipe, ParseUUIDPipe, RequestMethod, type INestAppli
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ModulesContainer } from '@nestjs/core';
-import { readApiDescription, type ApiDescription, type JsonSchema } from '@orderly/kernel';
-import type { ClassReference } from './class-schema.js';
+import { readApiDescription, readRouteAccess, type ApiDescription, type JsonSchema, type RouteAccess } from '@orderly/kernel';
+/**
+ * A request class as class-validator and class-transformer key their metadata: by constructor.
+ * Their APIs type it as the broad `Function`, so this one alias carries that looseness.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- matches class-validator's metadata keys
+export type ClassReference = Function;
 
 /**
  * Every route the Nest app serves, read from the same metadata Nest's router uses: controller and
@@ -23,6 +28,8 @@ export interface DiscoveredRoute {
   readonly pathParams: readonly { readonly name: string; readonly schema: JsonSchema }[];
   readonly headers: readonly string[];
   readonly description: ApiDescription;
+  /** Who may call it (@Public() or @RequireScope(...)); undefined when the handler declares nothing. */
+  readonly access: RouteAccess | undefined;
 }
 
 const METHODS: Partial<Record<RequestMethod, string>> = {
@@ -77,6 +84,7 @@ function routesOf(controller: new (...args: never[]) => object): DiscoveredRoute
         status,
         ...inputs,
         description: readApiDescription(handler),
+        access: readRouteAccess(handler),
       })),
     );
   });
