@@ -1,20 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { bindPort, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
-import { NotificationsModule, SendOrderConfirmation, SmtpEmailTransport } from '@orderly/notifications';
+import { bindPort, bindPortToValue, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
+import { NotificationsModule, SEND_ORDER_CONFIRMATION } from '@orderly/notifications';
 import {
-  AbandonExpiredOrder,
+  ABANDON_EXPIRED_ORDER,
   INVENTORY_PORT,
+  ORDERS_METRICS,
   OrderAbandonedV1,
   OrderPlacedV1,
   OrdersModule,
-  ProjectOrderSummary,
+  PROJECT_ORDER_SUMMARY,
 } from '@orderly/orders';
 import {
-  ConfirmStockReservation,
+  CONFIRM_STOCK_RESERVATION,
   ProductsModule,
-  ReleaseAbandonedReservation,
+  RELEASE_ABANDONED_RESERVATION,
+  STOCK_RESERVATIONS,
   StockReservationExpiredV1,
-  StockReservations,
 } from '@orderly/products';
 import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
@@ -29,10 +30,12 @@ export interface AppModuleOptions {
 
 /**
  * The composition root: the one place that knows every module. Read it to see
- * - which adapter each port is bound to (orders' INVENTORY_PORT -> products' StockReservations),
+ * - which provider each port is bound to (orders' INVENTORY_PORT -> products' STOCK_RESERVATIONS;
+ *   orders' ORDERS_METRICS -> the Prometheus counters),
  * - which handler each event is delivered to (orders' OrderPlaced -> orders' read model,
  *   products, notifications; products' StockReservationExpired -> orders; orders'
- *   OrderAbandoned -> products).
+ *   OrderAbandoned -> products). Each module declares its handlers in its contracts
+ *   (contracts/handlers.ts): the event it listens to and the token it provides the handler under.
  * TypeScript checks each binding structurally; no module imports another.
  */
 @Module({})
@@ -52,12 +55,12 @@ export class AppModule {
     });
     const notifications = NotificationsModule.forRoot({
       connection: connection('notifications'),
-      emailTransport: config.smtpUrl ? new SmtpEmailTransport({ url: config.smtpUrl }) : undefined,
+      smtpUrl: config.smtpUrl ?? undefined,
     });
     const orders = OrdersModule.forRoot({
       connection: connection('orders'),
       imports: [products],
-      ports: [bindPort(INVENTORY_PORT, StockReservations)],
+      ports: [bindPort(INVENTORY_PORT, STOCK_RESERVATIONS), bindPortToValue(ORDERS_METRICS, observability.metrics.orders)],
       idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     });
 
@@ -69,11 +72,11 @@ export class AppModule {
           relayObserver: observability.metrics.relayObserver,
           subscriptions: [
             // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
-            subscribe(OrderPlacedV1, ProjectOrderSummary),
-            subscribe(OrderPlacedV1, ConfirmStockReservation),
-            subscribe(OrderPlacedV1, SendOrderConfirmation),
-            subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
-            subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
+            subscribe(OrderPlacedV1, PROJECT_ORDER_SUMMARY),
+            subscribe(OrderPlacedV1, CONFIRM_STOCK_RESERVATION),
+            subscribe(OrderPlacedV1, SEND_ORDER_CONFIRMATION),
+            subscribe(StockReservationExpiredV1, ABANDON_EXPIRED_ORDER),
+            subscribe(OrderAbandonedV1, RELEASE_ABANDONED_RESERVATION),
           ],
         }),
         HttpModule,

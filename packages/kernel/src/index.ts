@@ -6,7 +6,7 @@ export * from './domain/index.js';
 
 export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
 
-export { bindPort } from './nest/bind-port.js';
+export { bindPort, bindPortToValue } from './nest/bind-port.js';
 
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';

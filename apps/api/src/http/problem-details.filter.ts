@@ -4,8 +4,6 @@ import { toProblem } from './to-problem.js';
 
 interface ResponseLike {
   headersSent: boolean;
-  /** Express' per-response locals: the problem type is left there for metrics. */
-  locals?: Record<string, unknown>;
   status(code: number): ResponseLike;
   setHeader(name: string, value: string): unknown;
   end(body: string): unknown;
@@ -31,7 +29,6 @@ export function sendProblem(response: ResponseLike, exception: unknown, logger: 
   // An HttpException is a deliberate answer (e.g. 503 not ready); anything else >= 500 is a bug.
   if (problem.status >= 500 && !(exception instanceof HttpException)) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   if (response.headersSent) return;
-  if (response.locals) response.locals.problemType = problem.type;
   response.status(problem.status);
   response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
   response.end(JSON.stringify(problem));

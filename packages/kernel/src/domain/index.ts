@@ -11,6 +11,6 @@ export { ApplicationError, type ApplicationErrorKind, NotFoundError, InvalidInpu
 export type { EventEnvelope } from '../events/event-envelope.js';
 export { type EventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from '../events/event-schema.js';
 export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString } from '../events/payload-checks.js';
-export type { EventHandler } from '../events/event-handler.js';
+export { declareHandler, type EventHandler, type HandlerDeclaration } from '../events/event-handler.js';
 
 export { type PortToken, portToken } from '../ports/port-token.js';

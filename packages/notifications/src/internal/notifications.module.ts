@@ -1,18 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
+import { SEND_ORDER_CONFIRMATION } from '../contracts/handlers.js';
 import { EMAIL_TRANSPORT, type EmailTransport } from '../contracts/ports.js';
 import { NotificationQueries } from './application/notification-queries.js';
 import type { NotificationsUnitOfWork } from './application/ports.js';
 import { SendOrderConfirmation } from './application/send-order-confirmation.js';
 import { LogEmailTransport } from './infrastructure/log-email-transport.js';
 import { notificationsDatabase } from './infrastructure/notifications-database.js';
+import { SmtpEmailTransport } from './infrastructure/smtp-email-transport.js';
 import { TypeOrmNotificationReader, TypeOrmNotificationsUnitOfWork } from './infrastructure/typeorm-notifications.js';
 import { NotificationsController } from './http/notifications.controller.js';
 
 export interface NotificationsModuleOptions {
   readonly connection: ModuleConnection;
-  /** Where emails go; the log transport when not given. */
+  /** Where e-mails go: an SMTP server (smtp://host:port), or the log when not given. */
+  readonly smtpUrl?: string;
+  /** Any other implementation of the EMAIL_TRANSPORT port; wins over smtpUrl. */
   readonly emailTransport?: EmailTransport;
 }
 
@@ -27,7 +31,7 @@ export class NotificationsModule {
       controllers: [NotificationsController],
       providers: [
         ...moduleDatabaseProviders(notificationsDatabase, options.connection),
-        { provide: EMAIL_TRANSPORT, useValue: options.emailTransport ?? new LogEmailTransport() },
+        { provide: EMAIL_TRANSPORT, useValue: options.emailTransport ?? (options.smtpUrl ? new SmtpEmailTransport({ url: options.smtpUrl }) : new LogEmailTransport()) },
         { provide: NOTIFICATIONS_UOW, useFactory: (uow: UnitOfWork) => new TypeOrmNotificationsUnitOfWork(uow), inject: [UnitOfWork] },
         {
           provide: SendOrderConfirmation,
@@ -39,8 +43,9 @@ export class NotificationsModule {
           useFactory: (dataSource: DataSource) => new NotificationQueries(new TypeOrmNotificationReader(dataSource)),
           inject: [DataSource],
         },
+        // The handler notifications declares in its contracts (contracts/handlers.ts), under its token.
+        { provide: SEND_ORDER_CONFIRMATION.token, useExisting: SendOrderConfirmation },
       ],
-      exports: [SendOrderConfirmation, NotificationQueries],
     };
   }
 }

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
+import { CONFIRM_STOCK_RESERVATION, RELEASE_ABANDONED_RESERVATION } from '../contracts/handlers.js';
+import { STOCK_RESERVATIONS } from '../contracts/ports.js';
 import { ConfirmStockReservation } from './application/confirm-stock-reservation.js';
 import { CreateProduct } from './application/create-product.js';
 import { ProductCatalog } from './application/product-catalog.js';
@@ -76,6 +78,11 @@ export class ProductsModule {
         useFactory: (sweeper: ReservationSweeper) => new ReservationSweeperJob(sweeper, options.reservationSweepIntervalMs ?? 10_000),
         inject: [ReservationSweeper],
       },
+      // What products offers other modules (contracts/ports.ts) and the handlers it declares
+      // (contracts/handlers.ts), under their tokens.
+      { provide: STOCK_RESERVATIONS, useExisting: StockReservations },
+      { provide: CONFIRM_STOCK_RESERVATION.token, useExisting: ConfirmStockReservation },
+      { provide: RELEASE_ABANDONED_RESERVATION.token, useExisting: ReleaseAbandonedReservation },
     ];
     if (options.demoCatalog) {
       providers.push({
@@ -88,7 +95,7 @@ export class ProductsModule {
       module: ProductsModule,
       controllers: [ProductsController],
       providers,
-      exports: [StockReservations, ConfirmStockReservation, ReleaseAbandonedReservation, ReservationSweeper, ProductCatalog],
+      exports: [STOCK_RESERVATIONS],
     };
   }
 }

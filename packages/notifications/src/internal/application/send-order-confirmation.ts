@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { OrderConfirmationNeeded } from '../../contracts/events.js';
+import { SEND_ORDER_CONFIRMATION } from '../../contracts/handlers.js';
 import type { EmailTransport } from '../../contracts/ports.js';
 import { composeOrderConfirmation } from '../domain/order-confirmation.js';
 import type { NotificationsUnitOfWork } from './ports.js';
@@ -13,7 +14,7 @@ import type { NotificationsUnitOfWork } from './ports.js';
  * duplicate (docs/adr/0003).
  */
 export class SendOrderConfirmation implements EventHandler<OrderConfirmationNeeded> {
-  readonly name = 'notifications.SendOrderConfirmation';
+  readonly name = SEND_ORDER_CONFIRMATION.name;
 
   constructor(
     private readonly uow: NotificationsUnitOfWork,
