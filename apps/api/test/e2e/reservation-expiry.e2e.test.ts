@@ -71,8 +71,9 @@ describe('reservation expiry', () => {
     await eventually(async () => {
       const { rows } = await db.query(`SELECT status FROM products.stock_reservations WHERE order_id = $1`, [unplacedOrder]);
       if (rows[0]?.status !== 'released') throw new Error(`the later reservation is ${rows[0]?.status}`);
+      return true;
     }, { timeoutMs: 60_000 });
     expect(await stockOf(productId)).toBe(7);
     expect((await db.query(`SELECT status FROM products.stock_reservations WHERE order_id = $1`, [placed.body.id])).rows).toEqual([{ status: 'confirmed' }]);
-  });
+  }, 150_000);
 });
