@@ -1,19 +1,24 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { bindPort, bindPortToValue, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
-import { NotificationsModule, SEND_ORDER_CONFIRMATION } from '@orderly/notifications';
+import { NotificationsModule, SEND_CANCELLATION_EMAIL, SEND_ORDER_CONFIRMATION, SEND_SHIPPED_EMAIL } from '@orderly/notifications';
 import {
   ABANDON_EXPIRED_ORDER,
   INVENTORY_PORT,
   ORDERS_METRICS,
   OrderAbandonedV1,
+  OrderCancelledV1,
   OrderPlacedV1,
+  OrderShippedV1,
   OrdersModule,
+  PROJECT_ORDER_CANCELLATION,
+  PROJECT_ORDER_SHIPMENT,
   PROJECT_ORDER_SUMMARY,
 } from '@orderly/orders';
 import {
   CONFIRM_STOCK_RESERVATION,
   ProductsModule,
   RELEASE_ABANDONED_RESERVATION,
+  RETURN_CANCELLED_ORDER_STOCK,
   STOCK_RESERVATIONS,
   StockReservationExpiredV1,
 } from '@orderly/products';
@@ -34,8 +39,10 @@ export interface AppModuleOptions {
  *   orders' ORDERS_METRICS -> the Prometheus counters),
  * - which handler each event is delivered to (orders' OrderPlaced -> orders' read model,
  *   products, notifications; products' StockReservationExpired -> orders; orders'
- *   OrderAbandoned -> products). Each module declares its handlers in its contracts
- *   (contracts/handlers.ts): the event it listens to and the token it provides the handler under.
+ *   OrderAbandoned -> products; orders' OrderCancelled -> read model, products (stock back),
+ *   notifications; orders' OrderShipped -> read model, notifications). Each module declares its
+ *   handlers in its contracts (contracts/handlers.ts): the event each listens to and the token it
+ *   provides the handler under.
  * TypeScript checks each binding structurally; no module imports another.
  */
 @Module({})
@@ -77,6 +84,11 @@ export class AppModule {
             subscribe(OrderPlacedV1, SEND_ORDER_CONFIRMATION),
             subscribe(StockReservationExpiredV1, ABANDON_EXPIRED_ORDER),
             subscribe(OrderAbandonedV1, RELEASE_ABANDONED_RESERVATION),
+            subscribe(OrderCancelledV1, PROJECT_ORDER_CANCELLATION),
+            subscribe(OrderCancelledV1, RETURN_CANCELLED_ORDER_STOCK),
+            subscribe(OrderCancelledV1, SEND_CANCELLATION_EMAIL),
+            subscribe(OrderShippedV1, PROJECT_ORDER_SHIPMENT),
+            subscribe(OrderShippedV1, SEND_SHIPPED_EMAIL),
           ],
         }),
         HttpModule,

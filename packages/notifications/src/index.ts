@@ -2,12 +2,13 @@
 // Everything else in this package is internal.
 //
 // Provides: the notifications HTTP endpoint. Handles (declared in contracts/handlers.ts,
-// subscribed by apps/api): orders' OrderPlaced (SEND_ORDER_CONFIRMATION). Needs: an e-mail
-// transport (EMAIL_TRANSPORT): SMTP when the module is given smtpUrl, the log otherwise.
+// subscribed by apps/api): orders' OrderPlaced (SEND_ORDER_CONFIRMATION), OrderCancelled
+// (SEND_CANCELLATION_EMAIL) and OrderShipped (SEND_SHIPPED_EMAIL). Needs: an e-mail transport
+// (EMAIL_TRANSPORT): SMTP when the module is given smtpUrl, the log otherwise.
 
 export type { NotificationChannel, NotificationDto, NotificationListDto, NotificationStatus, NotificationTemplate } from './contracts/dto.js';
-export type { OrderConfirmationNeeded } from './contracts/events.js';
-export { SEND_ORDER_CONFIRMATION } from './contracts/handlers.js';
+export type { OrderCancellationNotice, OrderConfirmationNeeded, OrderShipmentNotice } from './contracts/events.js';
+export { SEND_CANCELLATION_EMAIL, SEND_ORDER_CONFIRMATION, SEND_SHIPPED_EMAIL } from './contracts/handlers.js';
 export { EMAIL_TRANSPORT, type EmailMessage, type EmailTransport } from './contracts/ports.js';
 
 export { NotificationsModule, type NotificationsModuleOptions } from './internal/notifications.module.js';

@@ -1,11 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
-import { SEND_ORDER_CONFIRMATION } from '../contracts/handlers.js';
+import { SEND_CANCELLATION_EMAIL, SEND_ORDER_CONFIRMATION, SEND_SHIPPED_EMAIL } from '../contracts/handlers.js';
 import { EMAIL_TRANSPORT, type EmailTransport } from '../contracts/ports.js';
 import { NotificationQueries } from './application/notification-queries.js';
 import type { NotificationsUnitOfWork } from './application/ports.js';
+import { SendCancellationEmail } from './application/send-cancellation-email.js';
 import { SendOrderConfirmation } from './application/send-order-confirmation.js';
+import { SendShippedEmail } from './application/send-shipped-email.js';
 import { LogEmailTransport } from './infrastructure/log-email-transport.js';
 import { notificationsDatabase } from './infrastructure/notifications-database.js';
 import { SmtpEmailTransport } from './infrastructure/smtp-email-transport.js';
@@ -39,12 +41,24 @@ export class NotificationsModule {
           inject: [NOTIFICATIONS_UOW, EMAIL_TRANSPORT],
         },
         {
+          provide: SendCancellationEmail,
+          useFactory: (uow: NotificationsUnitOfWork, transport: EmailTransport) => new SendCancellationEmail(uow, transport),
+          inject: [NOTIFICATIONS_UOW, EMAIL_TRANSPORT],
+        },
+        {
+          provide: SendShippedEmail,
+          useFactory: (uow: NotificationsUnitOfWork, transport: EmailTransport) => new SendShippedEmail(uow, transport),
+          inject: [NOTIFICATIONS_UOW, EMAIL_TRANSPORT],
+        },
+        {
           provide: NotificationQueries,
           useFactory: (dataSource: DataSource) => new NotificationQueries(new TypeOrmNotificationReader(dataSource)),
           inject: [DataSource],
         },
-        // The handler notifications declares in its contracts (contracts/handlers.ts), under its token.
+        // The handlers notifications declares in its contracts (contracts/handlers.ts), under their tokens.
         { provide: SEND_ORDER_CONFIRMATION.token, useExisting: SendOrderConfirmation },
+        { provide: SEND_CANCELLATION_EMAIL.token, useExisting: SendCancellationEmail },
+        { provide: SEND_SHIPPED_EMAIL.token, useExisting: SendShippedEmail },
       ],
     };
   }

@@ -1,5 +1,13 @@
 import { declareHandler } from '@orderly/kernel/domain';
-import { OrderPlacedV1, type OrderPlaced, type ReservationExpiryNotice } from './events.js';
+import {
+  OrderCancelledV1,
+  OrderPlacedV1,
+  OrderShippedV1,
+  type OrderCancelled,
+  type OrderPlaced,
+  type OrderShipped,
+  type ReservationExpiryNotice,
+} from './events.js';
 
 /**
  * The events orders reacts to, one declaration per handler (its inbox name, the event it listens
@@ -14,3 +22,9 @@ export const ABANDON_EXPIRED_ORDER = declareHandler<ReservationExpiryNotice>('or
   type: 'products.StockReservationExpired',
   version: 1,
 });
+
+/** Shows a cancelled order as cancelled in the order history read model (its own OrderCancelled). */
+export const PROJECT_ORDER_CANCELLATION = declareHandler<OrderCancelled>('orders.ProjectOrderCancellation', OrderCancelledV1);
+
+/** Shows a shipped order as shipped in the order history read model (its own OrderShipped). */
+export const PROJECT_ORDER_SHIPMENT = declareHandler<OrderShipped>('orders.ProjectOrderShipment', OrderShippedV1);

@@ -2,9 +2,12 @@ import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
-import { ABANDON_EXPIRED_ORDER, PROJECT_ORDER_SUMMARY } from '../contracts/handlers.js';
+import { ABANDON_EXPIRED_ORDER, PROJECT_ORDER_CANCELLATION, PROJECT_ORDER_SHIPMENT, PROJECT_ORDER_SUMMARY } from '../contracts/handlers.js';
 import { INVENTORY_PORT, ORDERS_METRICS, type InventoryPort, type OrdersMetrics } from '../contracts/ports.js';
+import { CancelOrder } from './application/cancel-order.js';
 import { OrderHistory } from './application/order-history.js';
+import { ProjectOrderCancellation, ProjectOrderShipment } from './application/project-order-status.js';
+import { ShipOrder } from './application/ship-order.js';
 import { OrderQueries } from './application/order-queries.js';
 import { AbandonExpiredOrder } from './application/abandon-expired-order.js';
 import { ProjectOrderSummary } from './application/project-order-summary.js';
@@ -33,7 +36,7 @@ const ORDERS_UOW = Symbol('orders.UnitOfWork');
 const CLOCK = Symbol('orders.Clock');
 const systemClock: OrdersClock = { now: () => new Date() };
 
-/** Orders: placing and reading orders. Needs an InventoryPort bound by the composition root. */
+/** Orders: placing, reading, cancelling and shipping orders. Needs an InventoryPort bound by the composition root. */
 @Module({})
 export class OrdersModule {
   static forRoot(options: OrdersModuleOptions): DynamicModule {
@@ -81,12 +84,34 @@ export class OrdersModule {
           inject: [DataSource],
         },
         {
+          provide: CancelOrder,
+          useFactory: (uow: OrdersUnitOfWork, clock: OrdersClock) => new CancelOrder(uow, clock),
+          inject: [ORDERS_UOW, CLOCK],
+        },
+        {
+          provide: ShipOrder,
+          useFactory: (uow: OrdersUnitOfWork, clock: OrdersClock) => new ShipOrder(uow, clock),
+          inject: [ORDERS_UOW, CLOCK],
+        },
+        {
           provide: ProjectOrderSummary,
           useFactory: (uow: UnitOfWork) => new ProjectOrderSummary(new TypeOrmOrderHistoryProjection(uow)),
           inject: [UnitOfWork],
         },
+        {
+          provide: ProjectOrderCancellation,
+          useFactory: (uow: UnitOfWork) => new ProjectOrderCancellation(new TypeOrmOrderHistoryProjection(uow)),
+          inject: [UnitOfWork],
+        },
+        {
+          provide: ProjectOrderShipment,
+          useFactory: (uow: UnitOfWork) => new ProjectOrderShipment(new TypeOrmOrderHistoryProjection(uow)),
+          inject: [UnitOfWork],
+        },
         // The handlers orders declares in its contracts (contracts/handlers.ts), under their tokens.
         { provide: PROJECT_ORDER_SUMMARY.token, useExisting: ProjectOrderSummary },
+        { provide: PROJECT_ORDER_CANCELLATION.token, useExisting: ProjectOrderCancellation },
+        { provide: PROJECT_ORDER_SHIPMENT.token, useExisting: ProjectOrderShipment },
         { provide: ABANDON_EXPIRED_ORDER.token, useExisting: AbandonExpiredOrder },
       ],
     };

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
-import { CONFIRM_STOCK_RESERVATION, RELEASE_ABANDONED_RESERVATION } from '../contracts/handlers.js';
+import { CONFIRM_STOCK_RESERVATION, RELEASE_ABANDONED_RESERVATION, RETURN_CANCELLED_ORDER_STOCK } from '../contracts/handlers.js';
 import { STOCK_RESERVATIONS } from '../contracts/ports.js';
 import { ConfirmStockReservation } from './application/confirm-stock-reservation.js';
 import { CreateProduct } from './application/create-product.js';
@@ -10,6 +10,7 @@ import type { ProductsClock, ProductsUnitOfWork } from './application/ports.js';
 import { ReleaseAbandonedReservation } from './application/release-abandoned-reservation.js';
 import { ReservationSweeper } from './application/reservation-sweeper.js';
 import { RestockProduct } from './application/restock-product.js';
+import { ReturnCancelledOrderStock } from './application/return-cancelled-order-stock.js';
 import { StockReservations } from './application/stock-reservations.js';
 import { DemoCatalog } from './infrastructure/demo-catalog.js';
 import { productsDatabase } from './infrastructure/products-database.js';
@@ -69,6 +70,11 @@ export class ProductsModule {
         inject: [PRODUCTS_UOW],
       },
       {
+        provide: ReturnCancelledOrderStock,
+        useFactory: (uow: ProductsUnitOfWork) => new ReturnCancelledOrderStock(uow),
+        inject: [PRODUCTS_UOW],
+      },
+      {
         provide: ReservationSweeper,
         useFactory: (uow: ProductsUnitOfWork, clock: ProductsClock) => new ReservationSweeper(uow, clock, { reservationTtlMs }),
         inject: [PRODUCTS_UOW, CLOCK],
@@ -83,6 +89,7 @@ export class ProductsModule {
       { provide: STOCK_RESERVATIONS, useExisting: StockReservations },
       { provide: CONFIRM_STOCK_RESERVATION.token, useExisting: ConfirmStockReservation },
       { provide: RELEASE_ABANDONED_RESERVATION.token, useExisting: ReleaseAbandonedReservation },
+      { provide: RETURN_CANCELLED_ORDER_STOCK.token, useExisting: ReturnCancelledOrderStock },
     ];
     if (options.demoCatalog) {
       providers.push({
