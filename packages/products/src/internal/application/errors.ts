@@ -1,4 +1,4 @@
-import { ApplicationError, InvalidInputError, NotFoundError } from '@orderly/kernel';
+import { ApplicationError, NotFoundError } from '@orderly/kernel';
 
 export class ProductNotFound extends NotFoundError {
   constructor(id: string) {
@@ -13,12 +13,3 @@ export class SkuAlreadyExists extends ApplicationError {
     super(`A product with sku "${sku}" already exists.`, { sku });
   }
 }
-
-export class InvalidCursor extends InvalidInputError {
-  constructor() {
-    super('cursor is not one this API returned; start again without a cursor.', {
-      errors: [{ field: 'cursor', message: 'cursor is malformed' }],
-    });
-  }
-}
-
