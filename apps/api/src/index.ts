@@ -1,3 +1,3 @@
 // apps/api is the composition root. Nothing imports it; tests use it through this entry.
-export { startOrderly, type RunningOrderly, type StartOptions, BODY_LIMIT_BYTES } from './orderly-app.js';
+export { startOrderly, type RunningOrderly, type StartOptions } from './orderly-app.js';
 export { loadConfig, type OrderlyConfig, ConfigError } from './config.js';

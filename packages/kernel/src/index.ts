@@ -45,3 +45,5 @@ export {
 } from './http/api-description.js';
 export { bigintAsNumber } from './persistence/column-transformers.js';
 export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './pagination/keyset-cursor.js';
+export { DEFAULT_PAGE_SIZE, decodePageCursor, InvalidCursor, keysetPage, MAX_PAGE_SIZE, type Page } from './pagination/keyset-page.js';
+export { PageQuery } from './http/page-query.js';

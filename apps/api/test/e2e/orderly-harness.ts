@@ -1,5 +1,6 @@
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { loadConfig, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 
@@ -7,6 +8,10 @@ export interface OrderlyUnderTest {
   readonly orderly: RunningOrderly;
   readonly postgres: TestPostgres;
   readonly url: string;
+  /** An administrator's connection to the app's database, to look at what was stored. */
+  readonly db: pg.Client;
+  /** Creates a product over HTTP (expecting 201) with a fresh SKU; answers its id. */
+  createProduct(stock: number, fields?: { readonly unitPrice?: number; readonly name?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -16,11 +21,21 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
   try {
     const config = loadConfig({ DATABASE_URL: postgres.adminUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env });
     const orderly = await startOrderly(config, options);
+    const db = new pg.Client(postgres.adminUrl);
+    await db.connect();
     return {
       orderly,
       postgres,
       url: orderly.url,
+      db,
+      async createProduct(stock, { unitPrice = 1000, name = 'Test product' } = {}) {
+        const sku = `SKU-${Math.random().toString(36).slice(2, 10)}`;
+        const res = await http(orderly.url, 'POST', '/products', { sku, name, unitPrice, stock });
+        if (res.status !== 201) throw new Error(`creating a product answered ${res.status}: ${JSON.stringify(res.body)}`);
+        return res.body.id as string;
+      },
       async stop() {
+        await db.end().catch(() => undefined);
         await orderly.stop();
         await postgres.stop();
       },
@@ -87,4 +102,23 @@ export class CapturedLogs extends Writable {
   where(predicate: (line: Record<string, any>) => boolean): Record<string, any>[] {
     return this.lines.filter(predicate);
   }
+}
+
+/**
+ * Runs the calls concurrently, with at most `width` in flight: as many as the app's pool has
+ * connections (DATABASE_POOL_SIZE). The requests still race for the same rows, but none waits for
+ * a pooled connection against the pool's acquisition timeout, which a loaded machine would turn
+ * into a failure that has nothing to do with what the test checks.
+ */
+export async function inFlightAtMost<T>(width: number, calls: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(calls.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < calls.length) {
+      const i = next++;
+      results[i] = await calls[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, calls.length) }, lane));
+  return results;
 }

@@ -1,4 +1,4 @@
-import { ApplicationError, InvalidInputError, NotFoundError } from '@orderly/kernel';
+import { ApplicationError, NotFoundError } from '@orderly/kernel';
 
 export class OrderNotFound extends NotFoundError {
   constructor(id: string) {
@@ -67,13 +67,5 @@ export class IdempotentRequestSuperseded extends ApplicationError {
   readonly title = 'Request superseded';
   constructor() {
     super('This request took so long that a repeat with the same Idempotency-Key took over; nothing was placed by this one. Retry to get the answer.');
-  }
-}
-
-export class InvalidOrderCursor extends InvalidInputError {
-  constructor() {
-    super('cursor is not one this API returned; start again without a cursor.', {
-      errors: [{ field: 'cursor', message: 'cursor is malformed' }],
-    });
   }
 }
