@@ -32,6 +32,8 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
     const config = loadConfig({ ...databaseEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env });
     const orderly = await startOrderly(config, options);
     const db = new pg.Client(postgres.adminUrl);
+    // A test that restarts PostgreSQL ends this idle connection; that is not the test's failure.
+    db.on('error', () => undefined);
     await db.connect();
     return {
       orderly,
