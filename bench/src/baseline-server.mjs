@@ -8,24 +8,36 @@
 // class-validator, TypeORM's query building and mapping, the domain model - and the event relay
 // that later delivers the outbox row.
 //
-// Env: PORT, PRODUCTS_URL, ORDERS_URL (module role URLs from provisioning), POOL_SIZE,
-// RESERVATION_TTL_MS.
+// With EVENT_WORK=relay it is the full-work baseline: it also does Orderly's per-order event work
+// (relay, the three OrderPlaced handlers: read model, reservation confirmation, notification,
+// with their inbox rows and the outbox completion) with Orderly's SQL, in the background as
+// Orderly does (bench/src/baseline-event-work.mjs). Without it, it is the request-path baseline.
+//
+// Env: PORT, PRODUCTS_URL, ORDERS_URL, NOTIFICATIONS_URL (module role URLs from provisioning),
+// POOL_SIZE, RESERVATION_TTL_MS, EVENT_WORK (relay | none), APPLICATION_NAME (prefix of its connections' names).
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
+import { startEventWork } from './baseline-event-work.mjs';
 
 const poolSize = Number(process.env.POOL_SIZE ?? 10);
+// The bench names the two baselines' connections apart: bench-baseline-path-*, bench-baseline-full-*.
+const appName = process.env.APPLICATION_NAME ?? 'bench-baseline';
 const reservationTtlMs = Number(process.env.RESERVATION_TTL_MS ?? 300_000);
 // Same pool settings as the kernel's createModuleDataSource (one pool per module role).
 const ISOLATION = '-c default_transaction_isolation=read\\ committed';
-const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: 'bench-baseline-products' });
-const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: 'bench-baseline-orders' });
+const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: `${appName}-products` });
+const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: `${appName}-orders` });
+const fullWork = process.env.EVENT_WORK === 'relay';
+const notifications = fullWork
+  ? new pg.Pool({ connectionString: process.env.NOTIFICATIONS_URL, max: poolSize, options: `-c search_path=notifications ${ISOLATION}`, application_name: `${appName}-notifications` })
+  : null;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const BODY_LIMIT = 64 * 1024;
 
-const SELECT_RESERVATIONS = `SELECT "StockReservation"."order_id" AS "StockReservation_order_id", "StockReservation"."product_id" AS "StockReservation_product_id", "StockReservation"."quantity" AS "StockReservation_quantity", "StockReservation"."unit_price" AS "StockReservation_unit_price", "StockReservation"."status" AS "StockReservation_status", "StockReservation"."expires_at" AS "StockReservation_expires_at" FROM "products"."stock_reservations" "StockReservation" WHERE (("StockReservation"."order_id" = $1)) ORDER BY "StockReservation"."product_id" ASC`;
+// No idempotency lookup of reservations: Orderly skips it for an order id it generated a moment ago (issue 17).
 const selectProductsForUpdate = (n) =>
   `SELECT "p"."id" AS "p_id", "p"."sku" AS "p_sku", "p"."name" AS "p_name", "p"."unit_price" AS "p_unit_price", "p"."stock" AS "p_stock", "p"."version" AS "p_version", "p"."created_at" AS "p_created_at", "p"."withdrawn_at" AS "p_withdrawn_at" FROM "products"."products" "p" WHERE "p"."id" IN (${placeholders(n, 1)}) ORDER BY "p"."id" ASC FOR UPDATE`;
 const UPDATE_PRODUCT = `UPDATE "products"."products" SET "stock" = $1, "version" = $2 WHERE ("id" = $3 AND "version" = $4)`;
@@ -72,7 +84,6 @@ async function placeOrder(body) {
   const ids = [...new Set(items.map((i) => i.productId))].sort();
 
   const reserved = await inTransaction(products, async (db) => {
-    await db.query(SELECT_RESERVATIONS, [orderId]);
     const found = (await db.query(selectProductsForUpdate(ids.length), ids)).rows;
     const byId = new Map(found.map((p) => [p.p_id, p]));
     const unknown = ids.filter((id) => !byId.has(id));
@@ -178,8 +189,16 @@ const server = createServer((req, res) => {
   send(res, [404, { title: 'Not Found', status: 404 }]);
 });
 
+const stopEventWork = fullWork
+  ? await startEventWork({ pools: { orders, products, notifications }, listenUrl: process.env.ORDERS_URL, inTransaction, applicationName: `${appName}-relay` })
+  : async () => undefined;
 server.keepAliveTimeout = 5_000; // node's default, the same as Orderly's
 server.listen(Number(process.env.PORT ?? 3100), process.env.HOST ?? '127.0.0.1');
-const stop = () => server.close(() => Promise.all([products.end(), orders.end()]).then(() => process.exit(0)));
+const stop = () =>
+  server.close(() =>
+    stopEventWork()
+      .then(() => Promise.all([products.end(), orders.end(), notifications?.end()]))
+      .then(() => process.exit(0)),
+  );
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

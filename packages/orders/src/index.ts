@@ -27,6 +27,7 @@ export {
   type InventoryPort,
   type InventoryReservation,
   type OrdersMetrics,
+  type ReserveOptions,
 } from './contracts/ports.js';
 
 export { OrdersModule, type OrdersModuleOptions } from './internal/orders.module.js';

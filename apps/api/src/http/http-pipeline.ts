@@ -31,6 +31,9 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
   const routes = new KnownRoutes(() => (express_.router as unknown as { stack: [] }).stack);
 
   app.disable('x-powered-by');
+  // Express would hash every JSON body (SHA-1) for a weak ETag nobody asked for; a route that
+  // offers conditional requests sets its own ETag, which Express still honours (304).
+  app.set('etag', false);
   app.use(requestLogging(logger));
   app.use((req: Request, res: Response, next: NextFunction) => {
     runWithCausation({ correlationId: String(req.id), causationId: null }, next);

@@ -19,7 +19,9 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
     destination ??
     (settings.logFormat === 'pretty'
       ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true })
-      : pino.destination({ dest: 1, sync: true }));
+      : // Asynchronous: a request does not wait for its log line to reach stdout. pino flushes
+        // what is buffered when the process exits (process.exit, a signal handler's exit, a crash).
+        pino.destination({ dest: 1, sync: false }));
   return pino(
     {
       level: settings.logLevel,

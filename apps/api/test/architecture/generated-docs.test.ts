@@ -96,8 +96,9 @@ describe('generated module docs and public-API reports', () => {
   it("fail when an exported interface's signature changes, even though no name changes", () => {
     const reports = staleReports(changedSignature.output);
     expect(reports.map((r) => r.file)).toEqual(['docs/api/products.api.md']);
-    expect(reports[0]!.committed).toBe('  reserve(orderId: string, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;');
-    expect(reports[0]!.fromCode).toBe('  reserve(orderId: string | number, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;');
+    expect(reports[0]!.committed).toBe('  reserve(orderId: string, lines: readonly StockRequestLine[], options?: { newOrderId?: boolean; }): Promise<StockReservationOutcome>;');
+    // Lines over 140 characters are shown shortened.
+    expect(reports[0]!.fromCode).toBe('  reserve(orderId: string | number, lines: readonly StockRequestLine[], options?: { newOrderId?: boolean; }): Promise<StockReservationOutcom...');
     expect(changedSignature.status).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import { assertConforms, type EventEnvelope, type EventSchema, type NewEvent, type Outbox } from '@orderly/kernel';
 // Fakes of orders' ports: the application ports are internal, so they come by relative path.
 import type { OrderDto } from '../../src/contracts/dto.js';
-import type { InventoryLine, InventoryPort, InventoryReservation, OrdersMetrics } from '../../src/contracts/ports.js';
+import type { InventoryLine, InventoryPort, InventoryReservation, OrdersMetrics, ReserveOptions } from '../../src/contracts/ports.js';
 import type {
   IdempotencyClaim,
   IdempotencyKeyStore,
@@ -131,10 +131,13 @@ export class FakeInventory implements InventoryPort {
   readonly reserved = new Map<string, readonly InventoryLine[]>();
   readonly released: string[] = [];
   readonly withdrawn = new Set<string>();
+  /** Order ids reserved as new (ReserveOptions.newOrderId): no idempotency lookup needed. */
+  readonly reservedAsNew: string[] = [];
 
   constructor(private readonly stock: Record<string, { available: number; unitPrice: number }>) {}
 
-  async reserve(orderId: string, lines: readonly InventoryLine[]): Promise<InventoryReservation> {
+  async reserve(orderId: string, lines: readonly InventoryLine[], options: ReserveOptions = {}): Promise<InventoryReservation> {
+    if (options.newOrderId) this.reservedAsNew.push(orderId);
     const unknown = lines.filter((l) => !this.stock[l.productId]).map((l) => l.productId);
     if (unknown.length) return { status: 'unknown-products', productIds: unknown };
     const withdrawn = lines.filter((l) => this.withdrawn.has(l.productId)).map((l) => l.productId);

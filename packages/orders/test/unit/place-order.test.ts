@@ -68,6 +68,14 @@ describe('PlaceOrder', () => {
     expect(await inventory.reserve('again', [{ productId: 'mug', quantity: 5 }])).toMatchObject({ status: 'reserved' });
   });
 
+  it('reserves an id it generated as new (no idempotency lookup), a given id as possibly seen before', async () => {
+    const { inventory, placeOrder } = setUp();
+    await placeOrder.execute({ customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 1 }] });
+    await placeOrder.execute({ customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 1 }] }, 'order-from-a-retry');
+    expect([...inventory.reserved.keys()]).toEqual(['order-1', 'order-from-a-retry']);
+    expect(inventory.reservedAsNew).toEqual(['order-1']);
+  });
+
   it('checks the order before reserving anything', async () => {
     const { inventory, placeOrder } = setUp();
     await expect(placeOrder.execute({ customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 1 }, { productId: 'mug', quantity: 1 }] })).rejects.toBeInstanceOf(BusinessRuleViolation);

@@ -8,7 +8,8 @@ import type { StockRequestLine, StockReservationOutcome } from './dto.js';
 
 /** Reserves stock for an order, every line or none; idempotent by order id. */
 export interface StockReservationService {
-  reserve(orderId: string, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome>;
+  /** `newOrderId`: the caller vouches the id is fresh, so no earlier reservation is looked up. */
+  reserve(orderId: string, lines: readonly StockRequestLine[], options?: { newOrderId?: boolean }): Promise<StockReservationOutcome>;
   /** Gives back what is still reserved for an order. Safe to repeat. */
   release(orderId: string): Promise<void>;
 }

@@ -1,6 +1,5 @@
 import type { OrderDto } from '../../contracts/dto.js';
 import { OrderNotFound } from './errors.js';
-import { toOrderDto } from './order-presenter.js';
 import type { OrderReader } from './ports.js';
 
 export class OrderQueries {
@@ -9,6 +8,6 @@ export class OrderQueries {
   async get(id: string): Promise<OrderDto> {
     const order = await this.reader.get(id);
     if (!order) throw new OrderNotFound(id);
-    return toOrderDto(order);
+    return order;
   }
 }

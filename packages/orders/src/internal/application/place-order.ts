@@ -34,11 +34,13 @@ export class PlaceOrder {
     private readonly metrics: OrdersMetrics = NO_ORDERS_METRICS,
   ) {}
 
-  async execute(command: PlaceOrderDto, orderId: string = this.newId(), alongWithOrder?: AlongWithOrder): Promise<OrderDto> {
+  async execute(command: PlaceOrderDto, givenOrderId?: string, alongWithOrder?: AlongWithOrder): Promise<OrderDto> {
     // Checked before reserving, so a malformed order never touches stock.
     Order.checkRequest(command.customerEmail, command.items);
 
-    const reservation = await this.inventory.reserve(orderId, command.items);
+    // An id made here cannot have reservations yet; a given one (idempotent retries) may.
+    const orderId = givenOrderId ?? this.newId();
+    const reservation = await this.inventory.reserve(orderId, command.items, { newOrderId: givenOrderId === undefined });
     if (reservation.status === 'unknown-products') throw new UnknownProducts(reservation.productIds);
     if (reservation.status === 'withdrawn-products') throw new WithdrawnProducts(reservation.productIds);
     if (reservation.status === 'insufficient-stock') {

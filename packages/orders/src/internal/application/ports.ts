@@ -66,7 +66,8 @@ export interface OrdersUnitOfWork {
 
 /** Read side for single orders, outside any transaction. */
 export interface OrderReader {
-  get(id: string): Promise<Order | null>;
+  /** The order as GET /orders/:id shows it (a read: no aggregate is built). */
+  get(id: string): Promise<OrderDto | null>;
 }
 
 export interface OrdersClock {

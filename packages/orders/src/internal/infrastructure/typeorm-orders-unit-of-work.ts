@@ -1,9 +1,10 @@
 import type { EventEnvelope, Transaction, UnitOfWork } from '@orderly/kernel';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { OrderDto } from '../../contracts/dto.js';
 import type { Order } from '../domain/order.js';
 import type { OrderReader, OrderRepository, OrdersScope, OrdersUnitOfWork } from '../application/ports.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
-import { fromOrderRow, toOrderRows } from './order-mapping.js';
+import { orderDtoFromJoinRows, orderFromJoinRows, SELECT_ORDER_WITH_LINES, toOrderRows, type OrderJoinRow } from './order-mapping.js';
 import { TypeOrmIdempotencyKeys } from './typeorm-idempotency-keys.js';
 import { TypeOrmOrderFates } from './typeorm-order-fates.js';
 
@@ -56,19 +57,13 @@ class TypeOrmOrderRepository implements OrderRepository {
 export class TypeOrmOrderReader implements OrderReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  get(id: string): Promise<Order | null> {
-    return loadOrder(this.dataSource.manager, id);
+  async get(id: string): Promise<OrderDto | null> {
+    const rows: OrderJoinRow[] = await this.dataSource.query(SELECT_ORDER_WITH_LINES, [id]);
+    return rows.length === 0 ? null : orderDtoFromJoinRows(rows);
   }
 }
 
 async function loadOrder(manager: EntityManager, id: string): Promise<Order | null> {
-  // One query. findOne({relations}) adds `take: 1`, which makes TypeORM first run a
-  // SELECT DISTINCT over the join to find the id it was given, then the join again.
-  const row = await manager
-    .getRepository(OrderEntity)
-    .createQueryBuilder('order')
-    .leftJoinAndSelect('order.lines', 'line')
-    .where('order.id = :id', { id })
-    .getOne();
-  return row ? fromOrderRow(row) : null;
+  const rows: OrderJoinRow[] = await manager.query(SELECT_ORDER_WITH_LINES, [id]);
+  return rows.length === 0 ? null : orderFromJoinRows(rows);
 }
