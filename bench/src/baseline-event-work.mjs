@@ -31,10 +31,10 @@ export const NEXT_DUE = `SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now(
            FROM "orders".outbox WHERE status = 'pending'`;
 const inboxInsert = (schema) => `INSERT INTO "${schema}".inbox (event_id, handler) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING event_id`;
-const INSERT_SUMMARY = `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at, status, status_changed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`;
+const INSERT_SUMMARY = `INSERT INTO orders.order_summaries (order_id, customer_id, customer_email, total, item_count, placed_at, status, status_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING`;
 export const CONFIRM_RESERVATION = `UPDATE "products"."stock_reservations" SET "status" = $1 WHERE "order_id" = $2 AND "status" IN ($3) RETURNING *`;
-const INSERT_NOTIFICATION = `INSERT INTO "notifications"."notifications"("id", "order_id", "channel", "recipient", "template", "status", "created_at") VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+const INSERT_NOTIFICATION = `INSERT INTO "notifications"."notifications"("id", "order_id", "customer_id", "channel", "recipient", "template", "status", "created_at") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 
 /** The OrderPlaced handlers, in subscription order; each runs once per event (inbox row in its transaction). */
 const HANDLERS = [
@@ -42,7 +42,7 @@ const HANDLERS = [
     name: 'orders.ProjectOrderSummary',
     module: 'orders',
     effect: (db, order) =>
-      db.query(INSERT_SUMMARY, [order.orderId, order.customerEmail, order.total, order.lines.reduce((sum, l) => sum + l.quantity, 0), new Date(order.placedAt), 'confirmed', new Date(order.placedAt)]),
+      db.query(INSERT_SUMMARY, [order.orderId, order.customerId ?? null, order.customerEmail, order.total, order.lines.reduce((sum, l) => sum + l.quantity, 0), new Date(order.placedAt), 'confirmed', new Date(order.placedAt)]),
   },
   {
     name: 'products.ConfirmStockReservation',
@@ -53,7 +53,7 @@ const HANDLERS = [
     name: 'notifications.SendOrderConfirmation',
     module: 'notifications',
     effect: (db, order) =>
-      db.query(INSERT_NOTIFICATION, [randomUUID(), order.orderId, 'email', order.customerEmail, 'order-confirmation', 'sent', new Date()]),
+      db.query(INSERT_NOTIFICATION, [randomUUID(), order.orderId, order.customerId ?? null, 'email', order.customerEmail, 'order-confirmation', 'sent', new Date()]),
   },
 ];
 

@@ -4,6 +4,7 @@
 // including Orderly's per-order event work) on one embedded PostgreSQL with the same data, the
 // servers alternated per cell over several rounds. See docs/performance.md.
 import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -54,6 +55,11 @@ rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 const appEntry = join(root, 'apps', 'api', 'dist', 'main.js');
 const baselineEntry = join(root, 'bench', 'src', 'baseline-server.mjs');
+/** Bearer tokens from Orderly's development issuer: products are created by staff, orders by one customer. */
+const tokens = { staff: '', customer: '' };
+const BENCH_CUSTOMER_EMAIL = 'bench@example.com';
+const identityDir = join(workDir, 'identity');
+
 
 const result = {
   runId,
@@ -95,11 +101,16 @@ try {
   const orderly = await startServer({
     name: 'orderly',
     nodeArgs: [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), appEntry],
-    env: { PORT: String(orderlyPort), HOST: '127.0.0.1', ...db.apiEnv, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production' },
+    // The development issuer signs the bench's tokens (Orderly verifies each one, as in production);
+    // the write rate limit is off: the bench is one client making far more writes than any shop's.
+    env: { PORT: String(orderlyPort), HOST: '127.0.0.1', ...db.apiEnv, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production', AUTH_DEV_ISSUER: 'true', DATA_DIR: identityDir, WRITE_RATE_LIMIT: '0', MANAGEMENT_PORT: '0' },
     logFile: join(workDir, 'orderly.log'),
     readyUrl: `http://127.0.0.1:${orderlyPort}/products?limit=1`,
   });
   cleanups.push(() => orderly.stop());
+  const staffToken = mintToken(['--email', 'bench-staff@example.com', '--staff']);
+  const customerToken = mintToken(['--email', BENCH_CUSTOMER_EMAIL]);
+  const customerId = JSON.parse(Buffer.from(customerToken.split('.')[1], 'base64url').toString()).sub;
   const servers = { orderly: { ...orderly, url: `http://127.0.0.1:${orderlyPort}`, applicationNames: 'orderly-%' } };
   // The two baselines: the request path alone, and the full work (the request path plus Orderly's
   // per-order event work, in the background as Orderly does it).
@@ -110,7 +121,7 @@ try {
       nodeArgs: [baselineEntry],
       env: {
         PORT: String(port), HOST: '127.0.0.1', POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production', EVENT_WORK: eventWork, APPLICATION_NAME: applicationName,
-        PRODUCTS_URL: db.connections.get('products').url, ORDERS_URL: db.connections.get('orders').url, NOTIFICATIONS_URL: db.connections.get('notifications').url,
+        PRODUCTS_URL: db.connections.get('products').url, ORDERS_URL: db.connections.get('orders').url, NOTIFICATIONS_URL: db.connections.get('notifications').url, CUSTOMER_ID: customerId,
       },
       logFile: join(workDir, `${name}.log`),
       readyUrl: `http://127.0.0.1:${port}/health`,
@@ -119,6 +130,8 @@ try {
     servers[name] = { ...server, url: `http://127.0.0.1:${port}`, applicationNames: `${applicationName}-%` };
   }
 
+  tokens.staff = staffToken;
+  tokens.customer = customerToken;
   const productIds = await seedProducts(servers.orderly.url, settings.products);
   const orderIds = await seedOrders(servers.orderly.url, productIds, settings.seedOrders);
   await waitForOutboxDrained(db.admin);
@@ -211,7 +224,7 @@ async function measureCells(data, { servers, cells, productIds, orderIds, db, rs
 /** `npm start` as an operator runs it (embedded PostgreSQL, demo data): fresh data directory, then a warm restart. */
 async function measureStartup() {
   const dataDir = join(workDir, 'startup-data');
-  const env = { PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_LEVEL: 'info', NODE_ENV: 'production' };
+  const env = { PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_LEVEL: 'info', NODE_ENV: 'production', MANAGEMENT_PORT: '0' };
   const readyUrl = `http://127.0.0.1:${env.PORT}/products?limit=1`;
   const fresh = await startServer({ name: 'orderly (fresh data directory)', nodeArgs: [appEntry], env, logFile: join(workDir, 'startup.log'), readyUrl });
   const freshExit = await fresh.stop();
@@ -221,8 +234,15 @@ async function measureStartup() {
   return { freshMs: Math.round(fresh.readyMs), warmMs: Math.round(warm.readyMs), exitCodes: [freshExit.code, warmExit.code] };
 }
 
-async function postJson(url, body) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+function mintToken(args) {
+  return execFileSync(process.execPath, [join(root, 'apps', 'api', 'dist', 'token.js'), ...args, '--ttl', '1d'], {
+    env: { ...process.env, DATA_DIR: identityDir },
+    encoding: 'utf8',
+  }).trim();
+}
+
+async function postJson(url, body, token = tokens.customer) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   const json = await res.json();
   if (res.status !== 201) throw new Error(`POST ${url} answered ${res.status}: ${JSON.stringify(json)}`);
   return json;
@@ -239,12 +259,12 @@ async function inParallel(count, width, task) {
 
 function seedProducts(url, count) {
   return inParallel(count, 8, async (i) =>
-    (await postJson(`${url}/products`, { sku: `BENCH-${runId}-${i}`, name: `Bench product ${i}`, unitPrice: 100 + (i % 50), stock: 1_000_000 })).id,
+    (await postJson(`${url}/products`, { sku: `BENCH-${runId}-${i}`, name: `Bench product ${i}`, unitPrice: 100 + (i % 50), stock: 1_000_000 }, tokens.staff)).id,
   );
 }
 
 function orderBody(productIds) {
-  return { customerEmail: 'bench@example.com', items: [{ productId: productIds[Math.floor(Math.random() * productIds.length)], quantity: 1 }] };
+  return { customerEmail: BENCH_CUSTOMER_EMAIL, items: [{ productId: productIds[Math.floor(Math.random() * productIds.length)], quantity: 1 }] };
 }
 
 function seedOrders(url, productIds, count) {
@@ -276,7 +296,7 @@ async function checkSqlMirror(trace, admin, servers, productIds, orderId) {
     if (name !== 'baseline') await waitForOutboxDrained(admin, { paused }); // the event work, inside the capture
   };
   const get = (name) => async () => {
-    const res = await fetch(`${servers[name].url}/orders/${orderId}`);
+    const res = await fetch(`${servers[name].url}/orders/${orderId}`, { headers: { authorization: `Bearer ${tokens.customer}` } });
     if (res.status !== 200) throw new Error(`GET /orders/:id on ${name} answered ${res.status}`);
     await res.json();
   };
@@ -314,8 +334,8 @@ async function measure(name, servers, cell, { productIds, orderIds, db, rssSampl
     const post = cell.endpoint.startsWith('POST');
     const withEventWork = post && name !== 'baseline';
     const request = post
-      ? { method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify(orderBody(productIds)) }) }
-      : { method: 'GET', setupRequest: (req) => ({ ...req, path: `/orders/${orderIds[Math.floor(Math.random() * orderIds.length)]}` }) };
+      ? { method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.customer}` }, setupRequest: (req) => ({ ...req, body: JSON.stringify(orderBody(productIds)) }) }
+      : { method: 'GET', headers: { authorization: `Bearer ${tokens.customer}` }, setupRequest: (req) => ({ ...req, path: `/orders/${orderIds[Math.floor(Math.random() * orderIds.length)]}` }) };
     const load = (seconds) => autocannon({ url: server.url, connections: cell.connections, duration: seconds, requests: [request], timeout: 20 });
     await load(settings.warmupSeconds);
     if (withEventWork) await waitForOutboxDrained(db.admin, { paused: pausedServers });

@@ -90,7 +90,9 @@ export function readModuleModel(root) {
         bindings.push({ token: first.name, tokenPackage: packageOf(declarationOf(first)), provider: node.arguments[1].getText(), providerPackage: packageOf(node) });
       }
       if (node.expression.text === 'subscribe' && first && second) {
-        const init = declarationOf(first)?.initializer;
+        // An event schema is an object literal or defineEventSchema({ type, version, ... }).
+        let init = declarationOf(first)?.initializer;
+        if (init && ts.isCallExpression(init) && init.arguments.length === 1) init = init.arguments[0];
         const props = init && ts.isObjectLiteralExpression(init) ? stringProperties(init) : {};
         // The handler as its module declares it: declareHandler('<inbox name>', ...) in its contracts.
         const declared = declarationOf(second)?.initializer;

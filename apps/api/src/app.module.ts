@@ -24,13 +24,32 @@ import {
 } from '@orderly/products';
 import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
+import type { Authenticator } from './identity/authenticator.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
+
+/** Which handler each event is delivered to (also read by the AsyncAPI document and docs/modules.md). */
+export const EVENT_SUBSCRIPTIONS = [
+  // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
+  subscribe(OrderPlacedV1, PROJECT_ORDER_SUMMARY),
+  subscribe(OrderPlacedV1, CONFIRM_STOCK_RESERVATION),
+  subscribe(OrderPlacedV1, SEND_ORDER_CONFIRMATION),
+  subscribe(StockReservationExpiredV1, ABANDON_EXPIRED_ORDER),
+  subscribe(OrderAbandonedV1, RELEASE_ABANDONED_RESERVATION),
+  subscribe(OrderCancelledV1, PROJECT_ORDER_CANCELLATION),
+  subscribe(OrderCancelledV1, RETURN_CANCELLED_ORDER_STOCK),
+  subscribe(OrderCancelledV1, SEND_CANCELLATION_EMAIL),
+  subscribe(OrderShippedV1, PROJECT_ORDER_SHIPMENT),
+  subscribe(OrderShippedV1, SEND_SHIPPED_EMAIL),
+] as const;
 
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
   /** The process logger and metrics registry (created before Nest by startOrderly). */
   readonly observability: ObservabilityOptions;
+  /** Verifies bearer tokens (an identity provider's JWKS, or the development issuer). */
+  readonly authenticator: Authenticator;
 }
 
 /**
@@ -47,7 +66,7 @@ export interface AppModuleOptions {
  */
 @Module({})
 export class AppModule {
-  static forRoot({ config, connections, observability }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, connections, observability, authenticator }: AppModuleOptions): DynamicModule {
     const connection = (module: string): ModuleConnection => {
       const found = connections.get(module);
       if (!found) throw new Error(`No database connection was provisioned for module ${module}`);
@@ -77,21 +96,10 @@ export class AppModule {
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
           relayObserver: observability.metrics.relayObserver,
-          subscriptions: [
-            // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
-            subscribe(OrderPlacedV1, PROJECT_ORDER_SUMMARY),
-            subscribe(OrderPlacedV1, CONFIRM_STOCK_RESERVATION),
-            subscribe(OrderPlacedV1, SEND_ORDER_CONFIRMATION),
-            subscribe(StockReservationExpiredV1, ABANDON_EXPIRED_ORDER),
-            subscribe(OrderAbandonedV1, RELEASE_ABANDONED_RESERVATION),
-            subscribe(OrderCancelledV1, PROJECT_ORDER_CANCELLATION),
-            subscribe(OrderCancelledV1, RETURN_CANCELLED_ORDER_STOCK),
-            subscribe(OrderCancelledV1, SEND_CANCELLATION_EMAIL),
-            subscribe(OrderShippedV1, PROJECT_ORDER_SHIPMENT),
-            subscribe(OrderShippedV1, SEND_SHIPPED_EMAIL),
-          ],
+          subscriptions: EVENT_SUBSCRIPTIONS,
         }),
         HttpModule,
+        IdentityModule.forRoot(config, authenticator),
         ObservabilityModule.forRoot(observability),
         products,
         orders,

@@ -6,7 +6,15 @@
 // (SEND_CANCELLATION_EMAIL) and OrderShipped (SEND_SHIPPED_EMAIL). Needs: an e-mail transport
 // (EMAIL_TRANSPORT): SMTP when the module is given smtpUrl, the log otherwise.
 
-export type { NotificationChannel, NotificationDto, NotificationListDto, NotificationStatus, NotificationTemplate } from './contracts/dto.js';
+export type {
+  NotificationAudience,
+  NotificationChannel,
+  NotificationDto,
+  NotificationListDto,
+  NotificationStatus,
+  NotificationTemplate,
+} from './contracts/dto.js';
+export { NOTIFICATION_SCOPES } from './contracts/scopes.js';
 export type { OrderCancellationNotice, OrderConfirmationNeeded, OrderShipmentNotice } from './contracts/events.js';
 export { SEND_CANCELLATION_EMAIL, SEND_ORDER_CONFIRMATION, SEND_SHIPPED_EMAIL } from './contracts/handlers.js';
 export { EMAIL_TRANSPORT, type EmailMessage, type EmailTransport } from './contracts/ports.js';

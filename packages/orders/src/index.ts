@@ -7,7 +7,19 @@
 // (ABANDON_EXPIRED_ORDER); its own OrderPlaced, OrderCancelled and OrderShipped, feeding the order
 // history read model (PROJECT_ORDER_SUMMARY, PROJECT_ORDER_CANCELLATION, PROJECT_ORDER_SHIPMENT).
 
-export type { OrderDto, OrderItemInput, OrderLineDto, OrderStatus, OrderSummaryDto, OrderSummaryPageDto, PlaceOrderDto } from './contracts/dto.js';
+export type {
+  CustomerIdentity,
+  OrderAudience,
+  OrderDto,
+  OrderItemInput,
+  OrderLineDto,
+  OrderStatus,
+  OrderSummaryDto,
+  OrderSummaryPageDto,
+  PlaceOrderCommand,
+  PlaceOrderDto,
+} from './contracts/dto.js';
+export { ORDER_SCOPES } from './contracts/scopes.js';
 export {
   OrderAbandonedV1,
   OrderCancelledV1,

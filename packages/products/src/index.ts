@@ -19,5 +19,6 @@ export { StockReservationExpiredV1, type StockReservationExpired } from './contr
 export { CONFIRM_STOCK_RESERVATION, RELEASE_ABANDONED_RESERVATION, RETURN_CANCELLED_ORDER_STOCK } from './contracts/handlers.js';
 export { STOCK_RESERVATIONS, type StockReservationService } from './contracts/ports.js';
 
+export { PRODUCT_SCOPES } from './contracts/scopes.js';
 export { ProductsModule, type ProductsModuleOptions } from './internal/products.module.js';
 export { productsDatabase } from './internal/infrastructure/products-database.js';

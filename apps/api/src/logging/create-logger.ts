@@ -26,6 +26,11 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
     {
       level: settings.logLevel,
       base: { service: 'orderly' },
+      // Defence in depth: request lines carry no headers today, but a credential must never be written.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', '*.authorization', 'authorization'],
+        censor: '[redacted]',
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin() {

@@ -1,4 +1,4 @@
-import { startTestPostgres, type TestPostgres } from '@orderly/testing';
+import { bearer, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { loadConfig, migrateDatabase, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
@@ -10,8 +10,16 @@ export interface OrderlyUnderTest {
   readonly url: string;
   /** An administrator's connection to the app's database, to look at what was stored. */
   readonly db: pg.Client;
-  /** Creates a product over HTTP (expecting 201) with a fresh SKU; answers its id. */
+  /** Creates a product over HTTP as staff (expecting 201) with a fresh SKU; answers its id. */
   createProduct(stock: number, fields?: { readonly unitPrice?: number; readonly name?: string }): Promise<string>;
+  /** The management listener: /metrics and the detailed /health/ready. */
+  readonly managementUrl: string;
+  /** The identity provider the app trusts (its JWKS is served by the test). */
+  readonly issuer: TestIssuer;
+  /** Authorization headers of the customer with this e-mail (orders:write orders:read; sub derived from the e-mail). */
+  customer(email: string): Record<string, string>;
+  /** Authorization headers of staff: every scope (orders:read:any, catalog:write, ...). */
+  readonly staff: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -24,13 +32,30 @@ export async function provisionForApp(postgres: TestPostgres): Promise<{ DATABAS
   return { DATABASE_URL: postgres.url, DATABASE_ROLE_SECRET: postgres.roleSecret };
 }
 
-/** The real app on a free port against its own throwaway PostgreSQL, provisioned as in production. */
+/** The real app on a free port against its own throwaway PostgreSQL, provisioned as in production, trusting a test identity provider. */
 export async function startOrderlyForTest(env: Record<string, string> = {}, options: StartOptions = {}): Promise<OrderlyUnderTest> {
-  const postgres = await startTestPostgres();
+  const issuer = await startTestIssuer();
+  const postgres = await startTestPostgres().catch(async (error) => {
+    await issuer.stop();
+    throw error;
+  });
   try {
     const databaseEnv = await provisionForApp(postgres);
-    const config = loadConfig({ ...databaseEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env });
+    const config = loadConfig({
+      ...databaseEnv,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      DEMO_DATA: 'false',
+      SHUTDOWN_DRAIN_DELAY_MS: '0',
+      MANAGEMENT_PORT: '0',
+      // Tests place orders in bursts; the rate limit has its own test (as the bench sets its own).
+      WRITE_RATE_LIMIT: '1000000',
+      ...issuer.env(),
+      ...env,
+    });
     const orderly = await startOrderly(config, options);
+    const staff = bearer(issuer.staffToken());
     const db = new pg.Client(postgres.adminUrl);
     // A test that restarts PostgreSQL ends this idle connection; that is not the test's failure.
     db.on('error', () => undefined);
@@ -42,18 +67,24 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
       db,
       async createProduct(stock, { unitPrice = 1000, name = 'Test product' } = {}) {
         const sku = `SKU-${Math.random().toString(36).slice(2, 10)}`;
-        const res = await http(orderly.url, 'POST', '/products', { sku, name, unitPrice, stock });
+        const res = await http(orderly.url, 'POST', '/products', { sku, name, unitPrice, stock }, staff);
         if (res.status !== 201) throw new Error(`creating a product answered ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body.id as string;
       },
+      managementUrl: orderly.managementUrl,
+      issuer,
+      customer: (email) => bearer(issuer.customerToken(email)),
+      staff,
       async stop() {
         await db.end().catch(() => undefined);
         await orderly.stop();
         await postgres.stop();
+        await issuer.stop();
       },
     };
   } catch (error) {
     await postgres.stop();
+    await issuer.stop();
     throw error;
   }
 }
@@ -82,7 +113,8 @@ export function conformanceOf(base: string): Promise<OpenApiConformance> {
  */
 export async function http<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
   const answer = await send<T>(base, method, path, body, headers);
-  (await conformanceOf(base)).assert({ method, path, sentBody: body !== undefined, ...answer });
+  const sentToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  (await conformanceOf(base)).assert({ method, path, sentBody: body !== undefined, sentToken, ...answer });
   return answer;
 }
 

@@ -16,7 +16,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
     const placed = await http(sut.url, 'POST', '/orders', {
       customerEmail: 'ada@example.com',
       items: [{ productId, quantity: 3 }],
-    });
+    }, sut.customer('ada@example.com'));
     expect(placed.status).toBe(201);
     expect(placed.headers.get('location')).toBe(`/orders/${placed.body.id}`);
     expect(placed.body).toEqual({
@@ -29,12 +29,12 @@ describe('the seed scenarios, end to end over HTTP', () => {
       createdAt: expect.any(String),
     });
 
-    const read = await http(sut.url, 'GET', `/orders/${placed.body.id}`);
+    const read = await http(sut.url, 'GET', `/orders/${placed.body.id}`, undefined, sut.customer('ada@example.com'));
     expect(read.status).toBe(200);
     expect(read.body).toEqual(placed.body);
 
     const notifications = await eventually(async () => {
-      const res = await http(sut.url, 'GET', `/notifications?orderId=${placed.body.id}`);
+      const res = await http(sut.url, 'GET', `/notifications?orderId=${placed.body.id}`, undefined, sut.customer('ada@example.com'));
       return res.body.items.length > 0 ? res.body.items : undefined;
     }, { timeoutMs: 30_000 });
     expect(notifications).toEqual([
@@ -66,7 +66,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
         { productId: plentyId, quantity: 5 },
         { productId: scarceId, quantity: 3 },
       ],
-    });
+    }, sut.customer('bob@example.com'));
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({
@@ -86,7 +86,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
     const res = await http(sut.url, 'POST', '/orders', {
       customerEmail: 'c@example.com',
       items: [{ productId: realId, quantity: 1 }, { productId: ghost, quantity: 1 }],
-    });
+    }, sut.customer('c@example.com'));
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ title: 'Unknown products', unknownProductIds: [ghost] });
     expect((await http(sut.url, 'GET', `/products/${realId}`)).body.stock).toBe(5);
@@ -99,7 +99,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
     const answers = await inFlightAtMost(
       10,
       Array.from({ length: 30 }, (_, i) => () =>
-        http(sut.url, 'POST', '/orders', { customerEmail: `n${i}@example.com`, items: [{ productId, quantity: 1 }] }),
+        http(sut.url, 'POST', '/orders', { customerEmail: `n${i}@example.com`, items: [{ productId, quantity: 1 }] }, sut.customer(`n${i}@example.com`)),
       ),
     );
     const statuses = answers.map((a) => a.status).sort();

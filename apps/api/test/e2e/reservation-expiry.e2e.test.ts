@@ -46,7 +46,7 @@ describe('reservation expiry', () => {
 
   it('never releases the reservation of a placed order, however long it waits', async () => {
     const productId = await sut.createProduct(10);
-    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'kept@example.com', items: [{ productId, quantity: 3 }] });
+    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'kept@example.com', items: [{ productId, quantity: 3 }] }, sut.customer('kept@example.com'));
     expect(placed.status).toBe(201);
     await eventually(async () => {
       const { rows } = await sut.db.query(`SELECT status FROM products.stock_reservations WHERE order_id = $1`, [placed.body.id]);

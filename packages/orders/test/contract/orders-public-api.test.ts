@@ -15,6 +15,7 @@ import {
 
 const placed: OrderPlaced = {
   orderId: 'o-1',
+  customerId: 'sub-ada',
   customerEmail: 'ada@example.com',
   lines: [{ productId: 'p-1', quantity: 2, unitPrice: 500, lineTotal: 1000 }],
   total: 1000,

@@ -1,3 +1,4 @@
+import type { OrderAudience } from '../../src/contracts/dto.js';
 import { assertConforms, type EventEnvelope, type EventSchema, type NewEvent, type Outbox } from '@orderly/kernel';
 // Fakes of orders' ports: the application ports are internal, so they come by relative path.
 import type { OrderDto } from '../../src/contracts/dto.js';
@@ -56,8 +57,13 @@ export class FakeOrdersUnitOfWork implements OrdersUnitOfWork {
       },
     };
     const find = async (id: string) => this.orders.get(id) ?? added.find((o) => o.id === id) ?? null;
+    // As in SQL: a customer's lock finds only their own order.
+    const findFor = async (id: string, audience: OrderAudience) => {
+      const order = await find(id);
+      return order && (audience.kind === 'everyone' || order.customerId === audience.customerId) ? order : null;
+    };
     const result = await work({
-      orders: { add: async (order) => void added.push(order), get: find, getForUpdate: find, saveStatus: async () => undefined },
+      orders: { add: async (order) => void added.push(order), get: find, getForUpdate: findFor, saveStatus: async () => undefined },
       outbox,
       fates: fakeFates(fates),
       idempotencyKeys: fakeKeys(keys, () => this.nowMs),
@@ -90,9 +96,20 @@ function fakeFates(fates: Map<string, OrderFate>): OrderFateRegistry {
   };
 }
 
+/** Keys are per customer, as in the real store. */
+export function scopedKey(customerId: string, key: string): string {
+  return `${customerId}/${key}`;
+}
+
+/** A customer as a verified token would describe them. */
+export function customer(email: string, customerId = `sub-${email}`) {
+  return { customerId, email };
+}
+
 function fakeKeys(keys: Map<string, FakeKey>, now: () => number): IdempotencyKeyStore {
   return {
-    async claim({ key, requestHash, orderId, leaseMs, ttlMs }): Promise<IdempotencyClaim> {
+    async claim({ customerId, key: clientKey, requestHash, orderId, leaseMs, ttlMs }): Promise<IdempotencyClaim> {
+      const key = scopedKey(customerId, clientKey);
       const row = keys.get(key);
       if (!row || row.expiresAt <= now()) {
         keys.set(key, { requestHash, orderId, state: 'in-progress', lockedUntil: now() + leaseMs, expiresAt: now() + ttlMs, response: null });
@@ -105,12 +122,13 @@ function fakeKeys(keys: Map<string, FakeKey>, now: () => number): IdempotencyKey
       Object.assign(row, { orderId, lockedUntil: now() + leaseMs });
       return { kind: 'owner', orderId, requestHash, abandonedOrderId };
     },
-    async complete(key, orderId, order) {
-      const row = keys.get(key);
+    async complete(customerId, clientKey, orderId, order) {
+      const row = keys.get(scopedKey(customerId, clientKey));
       if (!row || row.orderId !== orderId || row.state !== 'in-progress') throw new Error('superseded: the key belongs to another order id now');
       Object.assign(row, { state: 'completed', response: order });
     },
-    async forget(key, orderId) {
+    async forget(customerId, clientKey, orderId) {
+      const key = scopedKey(customerId, clientKey);
       if (keys.get(key)?.orderId === orderId && keys.get(key)?.state === 'in-progress') keys.delete(key);
     },
     async purgeExpired() {

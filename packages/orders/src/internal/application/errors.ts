@@ -69,3 +69,11 @@ export class IdempotentRequestSuperseded extends ApplicationError {
     super('This request took so long that a repeat with the same Idempotency-Key took over; nothing was placed by this one. Retry to get the answer.');
   }
 }
+
+export class OrderForAnotherCustomer extends ApplicationError {
+  readonly kind = 'forbidden' as const;
+  readonly title = 'Order for another customer';
+  constructor() {
+    super('customerEmail must be the e-mail address of your own account (the email claim of your access token).');
+  }
+}

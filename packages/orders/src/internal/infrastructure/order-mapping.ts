@@ -8,6 +8,7 @@ export function toOrderRows(order: Order): { order: OrderRow; lines: OrderLineRo
   return {
     order: {
       id: order.id,
+      customerId: order.customerId,
       customerEmail: order.customerEmail,
       status: order.status,
       statusChangedAt: order.statusChangedAt,
@@ -30,11 +31,15 @@ export function toOrderRows(order: Order): { order: OrderRow; lines: OrderLineRo
  * sent as it is, so a read pays for no query building or entity hydration (issue 17; the bench's
  * baseline sends the same text).
  */
-export const SELECT_ORDER_WITH_LINES = `SELECT "order"."id" AS "order_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."status_changed_at" AS "order_status_changed_at", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1`;
+export const SELECT_ORDER_WITH_LINES = `SELECT "order"."id" AS "order_id", "order"."customer_id" AS "order_customer_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."status_changed_at" AS "order_status_changed_at", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1`;
+
+/** The same, scoped to one customer in SQL: another customer's order is simply not found. */
+export const SELECT_CUSTOMERS_ORDER_WITH_LINES = `${SELECT_ORDER_WITH_LINES} AND "order"."customer_id" = $2`;
 
 /** One row of SELECT_ORDER_WITH_LINES as pg returns it (bigint as text). */
 export interface OrderJoinRow {
   readonly order_id: string;
+  readonly order_customer_id: string | null;
   readonly order_customer_email: string;
   readonly order_status: OrderStatus;
   readonly order_status_changed_at: Date;
@@ -58,6 +63,7 @@ export function orderFromJoinRows(rows: readonly OrderJoinRow[]): Order {
   const first = rows[0]!;
   return Order.restore({
     id: first.order_id,
+    customerId: first.order_customer_id,
     customerEmail: first.order_customer_email,
     status: first.order_status,
     statusChangedAt: first.order_status_changed_at,

@@ -1,10 +1,10 @@
 import type { EventEnvelope, Transaction, UnitOfWork } from '@orderly/kernel';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OrderDto } from '../../contracts/dto.js';
+import type { OrderAudience, OrderDto } from '../../contracts/dto.js';
 import type { Order } from '../domain/order.js';
 import type { OrderReader, OrderRepository, OrdersScope, OrdersUnitOfWork } from '../application/ports.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
-import { orderDtoFromJoinRows, orderFromJoinRows, SELECT_ORDER_WITH_LINES, toOrderRows, type OrderJoinRow } from './order-mapping.js';
+import { orderDtoFromJoinRows, orderFromJoinRows, SELECT_CUSTOMERS_ORDER_WITH_LINES, SELECT_ORDER_WITH_LINES, toOrderRows, type OrderJoinRow } from './order-mapping.js';
 import { TypeOrmIdempotencyKeys } from './typeorm-idempotency-keys.js';
 import { TypeOrmOrderFates } from './typeorm-order-fates.js';
 
@@ -42,10 +42,14 @@ class TypeOrmOrderRepository implements OrderRepository {
     return loadOrder(this.manager, id);
   }
 
-  async getForUpdate(id: string): Promise<Order | null> {
+  async getForUpdate(id: string, audience: OrderAudience): Promise<Order | null> {
     // Lock the order's row alone (FOR UPDATE cannot reach through the outer join to its lines);
     // under READ COMMITTED the load after the lock sees whatever the previous holder committed.
-    const locked: unknown[] = await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 FOR UPDATE`, [id]);
+    // A customer's lock is scoped to their subject: another's order is not found (nor locked).
+    const locked: unknown[] =
+      audience.kind === 'customer'
+        ? await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 AND customer_id = $2 FOR UPDATE`, [id, audience.customerId])
+        : await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 FOR UPDATE`, [id]);
     return locked.length === 0 ? null : loadOrder(this.manager, id);
   }
 
@@ -57,8 +61,12 @@ class TypeOrmOrderRepository implements OrderRepository {
 export class TypeOrmOrderReader implements OrderReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  async get(id: string): Promise<OrderDto | null> {
-    const rows: OrderJoinRow[] = await this.dataSource.query(SELECT_ORDER_WITH_LINES, [id]);
+  async get(id: string, audience: OrderAudience): Promise<OrderDto | null> {
+    // A customer's query is scoped to its subject in SQL: another's order is simply not found.
+    const rows: OrderJoinRow[] =
+      audience.kind === 'customer'
+        ? await this.dataSource.query(SELECT_CUSTOMERS_ORDER_WITH_LINES, [id, audience.customerId])
+        : await this.dataSource.query(SELECT_ORDER_WITH_LINES, [id]);
     return rows.length === 0 ? null : orderDtoFromJoinRows(rows);
   }
 }
