@@ -46,8 +46,8 @@ function staleReports(output: string): StaleReport[] {
     const report = { file: file!, line: Number(line), committed: JSON.parse(committed!), fromCode: JSON.parse(fromCode!) };
     const committedLines = readFileSync(join(repositoryRoot, report.file), 'utf8').split('\n');
     const committedLine = committedLines[report.line - 1] ?? '';
-    // The check shortens lines over 140 characters to their first 140 and '...'.
-    expect(committedLine.length > 140 ? `${committedLine.slice(0, 140)}...` : committedLine).toBe(report.committed);
+    // The check shortens lines over 400 characters to their first 400 and '...'.
+    expect(committedLine.length > 400 ? `${committedLine.slice(0, 400)}...` : committedLine).toBe(report.committed);
     reports.push(report);
   }
   return reports;

@@ -21,7 +21,7 @@ beforeAll(async () => {
   dataSource = createModuleDataSource(notificationsDatabase, connections.get('notifications')!);
   await dataSource.initialize();
   smtp = await startTestSmtpServer();
-  transport = new SmtpEmailTransport({ url: smtp.url, timeoutMs: 2_000 });
+  transport = new SmtpEmailTransport({ url: smtp.url });
 });
 afterAll(async () => {
   transport?.close();
