@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HttpModule, ObservabilityModule, type ObservabilityOptions, type OrderlyConfig } from '@orderly/host';
 import { MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
-import { NotificationsModule, SendCancellationEmail, SendOrderConfirmation, SendShippedEmail, SmtpEmailTransport } from '@orderly/notifications';
+import { NotificationsModule, SEND_CANCELLATION_EMAIL, SEND_ORDER_CONFIRMATION, SEND_SHIPPED_EMAIL } from '@orderly/notifications';
 import { OrderCancelledV1, OrderPlacedV1, OrderShippedV1 } from '@orderly/orders';
 
 /**
@@ -10,9 +10,9 @@ import { OrderCancelledV1, OrderPlacedV1, OrderShippedV1 } from '@orderly/orders
  * only: this process does not run the orders module.
  */
 export const NOTIFICATIONS_SUBSCRIPTIONS = [
-  subscribe(OrderPlacedV1, SendOrderConfirmation),
-  subscribe(OrderCancelledV1, SendCancellationEmail),
-  subscribe(OrderShippedV1, SendShippedEmail),
+  subscribe(OrderPlacedV1, SEND_ORDER_CONFIRMATION),
+  subscribe(OrderCancelledV1, SEND_CANCELLATION_EMAIL),
+  subscribe(OrderShippedV1, SEND_SHIPPED_EMAIL),
 ] as const;
 
 export interface NotificationsServiceOptions {
@@ -41,10 +41,7 @@ export class NotificationsServiceModule {
         }),
         HttpModule,
         ObservabilityModule.forRoot(observability),
-        NotificationsModule.forRoot({
-          connection,
-          emailTransport: config.smtpUrl ? new SmtpEmailTransport({ url: config.smtpUrl }) : undefined,
-        }),
+        NotificationsModule.forRoot({ connection, smtpUrl: config.smtpUrl ?? undefined }),
       ],
     };
   }

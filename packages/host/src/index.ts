@@ -32,5 +32,6 @@ export { discoverRoutes, type ClassReference, type DiscoveredRoute } from './htt
 export { accessGaps, checkAccessDeclared } from './identity/identity-setup.js';
 export { CUSTOMER_SCOPES, DevelopmentIssuer, DEVELOPMENT_AUDIENCE, DEVELOPMENT_ISSUER, JWKS_PATH, STAFF_SCOPES, type TokenRequest } from './identity/development-issuer.js';
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
+export type { Lifecycle } from './health/readiness.js';
 export { OrderlyMetrics } from './metrics/orderly-metrics.js';
 export { startHttpService, runUntilSignalled, type HttpServiceDefinition, type Resources, type RunningHttpService } from './http-service.js';

@@ -6,7 +6,7 @@ export * from './domain/index.js';
 
 export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
 
-export { bindPort } from './nest/bind-port.js';
+export { bindPort, bindPortToValue } from './nest/bind-port.js';
 
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
@@ -38,9 +38,8 @@ export type { Outbox, NewEvent } from './messaging/outbox.js';
 export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
 export { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer, type LocalNatsServer, type LocalNatsServerOptions } from './messaging/local-nats-server.js';
 export { EVENT_PARTITIONS, EVENT_SUBJECT_PREFIX, EVENTS_STREAM, eventSubject, partitionOf, partitionSubjects } from './messaging/event-subjects.js';
-export { connectEventBroker, DUPLICATE_WINDOW_MS, type EventBroker, JetStreamEventPublisher } from './messaging/event-broker.js';
-export { type ConsumerOptions, type DeadLetters, DEFAULT_CONSUMER_OPTIONS, durableName, JetStreamEventConsumer } from './messaging/event-consumer.js';
 export { type BrokerPlacement } from './nest/broker-messaging.js';
+export type { ConsumerOptions } from './messaging/event-consumer.js';
 export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
 export { OutboxAdmin, OutboxEntryInWrongState, OutboxEntryNotFound, type OutboxEntry, type OutboxStats, type OutboxStatus, type SqlRunner } from './messaging/outbox-admin.js';
 export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
@@ -72,3 +71,5 @@ export {
 } from './http/api-description.js';
 export { bigintAsNumber } from './persistence/column-transformers.js';
 export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './pagination/keyset-cursor.js';
+export { DEFAULT_PAGE_SIZE, decodePageCursor, InvalidCursor, keysetPage, MAX_PAGE_SIZE, type Page } from './pagination/keyset-page.js';
+export { PageQuery } from './http/page-query.js';

@@ -1,11 +1,12 @@
 import type { EventEnvelope, ModuleDatabase, OutboxBacklog, RelayObserver } from '@orderly/kernel';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Every Prometheus series the service exposes at /metrics, in one registry per app instance.
- * Modules know nothing of it: HTTP series are fed by the HTTP layer, event delivery latency by
- * the kernel's relay observer hook, outbox gauges are read from each module's outbox at scrape
- * time.
+ * Modules know nothing of it: HTTP series are fed by the HTTP layer, business facts by the module
+ * that knows them through a port it owns (orders' ORDERS_METRICS, bound in apps/api to series of this registry), event
+ * delivery latency by the kernel's relay observer hook, outbox gauges are read from each module's
+ * outbox at scrape time.
  */
 export class OrderlyMetrics {
   readonly registry = new Registry();
@@ -16,18 +17,6 @@ export class OrderlyMetrics {
     help: 'Time to answer an HTTP request, by method, route pattern and status code',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-
-  readonly ordersPlaced = new Counter({
-    name: 'orderly_orders_placed_total',
-    help: 'Orders placed (POST /orders answered 201)',
-    registers: [this.registry],
-  });
-
-  readonly stockRefusals = new Counter({
-    name: 'orderly_stock_refusals_total',
-    help: 'Orders refused for insufficient stock (409 insufficient-stock)',
     registers: [this.registry],
   });
 

@@ -13,6 +13,6 @@ export { type EventSchema, type EventSchemaDefinition, defineEventSchema, EventS
 export type { JsonSchema } from '../events/json-schema.js';
 export { type ConsumerContract, unmetNeeds, valueMisses } from '../events/consumer-contract.js';
 export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString, objectSchema, optional } from '../events/payload-checks.js';
-export type { EventHandler } from '../events/event-handler.js';
+export { declareHandler, type EventHandler, type HandlerDeclaration } from '../events/event-handler.js';
 
 export { type PortToken, portToken } from '../ports/port-token.js';

@@ -5,21 +5,20 @@
 // outbox, from where an operator's replay delivers it in-process.
 import pg from 'pg';
 import {
-  connectEventBroker,
   createModuleDataSource,
   DEFAULT_RELAY_OPTIONS,
   InProcessEventTransport,
-  JetStreamEventConsumer,
-  JetStreamEventPublisher,
   OutboxAdmin,
   OutboxRelay,
   provisionModuleDatabases,
   UnitOfWork,
-  type EventBroker,
   type EventEnvelope,
   type EventHandler,
   type EventSchema,
 } from '../../src/index.js';
+// The broker adapters are the kernel's own (MessagingModule wires them): not public.
+import { connectEventBroker, JetStreamEventPublisher, type EventBroker } from '../../src/messaging/event-broker.js';
+import { JetStreamEventConsumer } from '../../src/messaging/event-consumer.js';
 import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, startKernelTestBroker, brokerTestsRun, type EntryAdded } from './messaging.fixture.js';
 
 const describeWithBroker = brokerTestsRun() ? describe : describe.skip;

@@ -3,7 +3,8 @@
 // so the contract is all orders has to keep (orders' tests verify that it does).
 import { readFileSync } from 'node:fs';
 import { valueMisses, type ConsumerContract, type EventEnvelope } from '@orderly/kernel';
-import { SendOrderConfirmation, type OrderConfirmationNeeded } from '@orderly/notifications';
+import type { OrderConfirmationNeeded } from '@orderly/notifications';
+import { SendOrderConfirmation } from '../../src/internal/application/send-order-confirmation.js';
 import { FakeEmailTransport, FakeNotificationsUnitOfWork } from '../fakes/fakes.js';
 
 const contract = JSON.parse(readFileSync(new URL('../../consumer-contracts/orders.OrderPlaced.v1.json', import.meta.url), 'utf8')) as ConsumerContract;
