@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import type { OrderlyConfig } from './config.js';
 import { prepareDatabase, type PreparedDatabase } from './database/prepare-database.js';
+import { answerClientErrors } from './http/client-errors.js';
 import { ConnectionDrain } from './http/connection-drain.js';
 import { configureHttpPipeline } from './http/http-pipeline.js';
 import { serveApiDocs } from './http/openapi/api-docs.js';
@@ -48,6 +49,7 @@ export async function startOrderly(config: OrderlyConfig, options: StartOptions 
     serveApiDocs(app);
     const server = app.getHttpServer() as Server;
     const connections = new ConnectionDrain(server, config.shutdownDrainDelayMs);
+    answerClientErrors(server);
     await app.listen(config.port, config.host);
     const address = server.address() as { port: number };
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

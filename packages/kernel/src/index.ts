@@ -48,5 +48,6 @@ export {
   readApiDescription,
   type SchemaOrNamed,
 } from './http/api-description.js';
+export { ParseUuid } from './http/parse-uuid.pipe.js';
 export { bigintAsNumber } from './persistence/column-transformers.js';
 export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './pagination/keyset-cursor.js';

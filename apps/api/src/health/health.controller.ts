@@ -32,7 +32,7 @@ export class HealthController {
     description: "Answers 200 when every module's database answers and every module's event relay runs; 503 naming the failing checks otherwise (and while shutting down).",
   })
   @ApiResponse(200, { description: 'Ready to serve traffic', schema: ReadinessSchema })
-  @ApiProblem(503, { description: 'Not ready: some checks fail', title: 'Not ready', extensions: NOT_READY_EXTENSIONS })
+  @ApiProblem(503, { type: 'not-ready', description: 'Not ready: some checks fail', title: 'Not ready', extensions: NOT_READY_EXTENSIONS })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check(this.readiness.checks());

@@ -2,8 +2,12 @@
 // route the app serves with every constraint its request classes enforce. /docs serves Swagger UI
 // from the npm package (no CDN).
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
+const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 let sut: OrderlyUnderTest;
 let doc: any;
 
@@ -139,3 +143,36 @@ function expressRoutes(app: any): string[] {
     });
   return [...new Set(walk(app.router.stack))];
 }
+
+describe('problem types', () => {
+  const documentedTypes = (): string[] => doc.components.schemas.Problem.properties.type.enum;
+
+  it('are one scheme: every type the document lists is https://orderly.dev/problems/<name>, none about:blank', () => {
+    expect(documentedTypes().length).toBeGreaterThan(10);
+    for (const type of documentedTypes()) expect(type).toMatch(/^https:\/\/orderly\.dev\/problems\/[a-z][a-z0-9-]*$/);
+  });
+
+  it('name their type in every problem response of every operation, from the listed ones', () => {
+    const undocumented = operations().flatMap(({ path, method, op }) =>
+      Object.entries(op.responses as Record<string, any>)
+        .filter(([, response]) => response.content?.['application/problem+json'])
+        .flatMap(([status, response]) => {
+          const schema = response.content['application/problem+json'].schema;
+          const variants: any[] = schema.anyOf ?? [schema];
+          return variants.filter((v) => !documentedTypes().includes(v.properties?.type?.const)).map(() => `${method} ${path} ${status}`);
+        }),
+    );
+    expect(undocumented).toEqual([]);
+  });
+
+  it('are each explained in the README, and the README explains no other', () => {
+    const readme = readFileSync(join(repositoryRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Problem types'), readme.indexOf('\n## ', readme.indexOf('### Problem types')));
+    const explained = [...section.matchAll(/^\| `([a-z0-9-]+)` \| (\d{3}) \|/gm)].map((m) => `https://orderly.dev/problems/${m[1]}`);
+    expect(explained.sort()).toEqual([...documentedTypes()].sort());
+  });
+});
+
+it('declares no jsonSchemaDialect (Swagger UI shows a warning banner for it; 3.1 documents default to 2020-12 anyway)', () => {
+  expect(doc).not.toHaveProperty('jsonSchemaDialect');
+});

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, ParseUuid } from '@orderly/kernel';
 import type { OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
 import { OrderHistory } from '../application/order-history.js';
 import { OrderQueries } from '../application/order-queries.js';
@@ -40,26 +40,30 @@ export class OrdersController {
     headers: [{ name: 'Location', description: 'Where to read the order: /orders/{id}', required: true, schema: { type: 'string' } }],
   })
   @ApiProblem(409, {
+    type: 'insufficient-stock',
     description: 'Not enough stock for some lines; nothing was reserved',
     title: 'Insufficient stock',
     extensions: { shortLines: { type: 'array', minItems: 1, items: ShortLineSchema } },
   })
-  @ApiProblem(409, { description: 'A request with the same Idempotency-Key is still being processed', title: 'Request in progress' })
+  @ApiProblem(409, { type: 'idempotent-request-in-progress', description: 'A request with the same Idempotency-Key is still being processed', title: 'Request in progress' })
   @ApiProblem(409, {
+    type: 'idempotent-request-superseded',
     description: 'A repeat with the same Idempotency-Key took over this slow request; nothing was placed by this one',
     title: 'Request superseded',
   })
   @ApiProblem(409, {
+    type: 'order-already-abandoned',
     description: 'Placing took longer than the stock reservation lasts, so the order was abandoned; nothing was placed',
     title: 'Order abandoned',
     extensions: { orderId: { type: 'string', format: 'uuid' } },
   })
   @ApiProblem(422, {
+    type: 'unknown-products',
     description: 'Some products do not exist; nothing was reserved',
     title: 'Unknown products',
     extensions: { unknownProductIds: { type: 'array', minItems: 1, items: { type: 'string', format: 'uuid' } } },
   })
-  @ApiProblem(422, { description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
+  @ApiProblem(422, { type: 'idempotency-key-reused', description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
   async place(
     @Body() body: PlaceOrderRequest,
     @Headers(IDEMPOTENCY_KEY_HEADER) rawIdempotencyKey: string | undefined,
@@ -93,8 +97,8 @@ export class OrdersController {
   @Get(':id')
   @ApiOperation({ summary: 'Get one order' })
   @ApiResponse(200, { description: 'The order', schema: OrderSchema })
-  @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+  @ApiProblem(404, { type: 'order-not-found', description: 'No order has this id', title: 'Order not found' })
+  get(@Param('id', ParseUuid) id: string): Promise<OrderDto> {
     return this.queries.get(id);
   }
 }

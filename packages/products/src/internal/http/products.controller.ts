@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiProblem, ApiResponse, ParseUuid } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
 import { CreateProduct } from '../application/create-product.js';
 import { ProductCatalog } from '../application/product-catalog.js';
@@ -18,7 +18,7 @@ export class ProductsController {
   @Post()
   @ApiOperation({ summary: 'Add a product to the catalog' })
   @ApiResponse(201, { description: 'The new product', schema: ProductSchema })
-  @ApiProblem(409, { description: 'A product with this sku already exists', title: 'SKU already exists', extensions: { sku: { type: 'string' } } })
+  @ApiProblem(409, { type: 'sku-already-exists', description: 'A product with this sku already exists', title: 'SKU already exists', extensions: { sku: { type: 'string' } } })
   create(@Body() body: CreateProductRequest): Promise<ProductDto> {
     return this.createProduct.execute(body);
   }
@@ -33,8 +33,8 @@ export class ProductsController {
   @Get(':id')
   @ApiOperation({ summary: 'Get one product' })
   @ApiResponse(200, { description: 'The product', schema: ProductSchema })
-  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProductDto> {
+  @ApiProblem(404, { type: 'product-not-found', description: 'No product has this id', title: 'Product not found' })
+  get(@Param('id', ParseUuid) id: string): Promise<ProductDto> {
     return this.catalog.get(id);
   }
 
@@ -42,13 +42,14 @@ export class ProductsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Add stock to a product' })
   @ApiResponse(200, { description: 'The product with its new stock', schema: ProductSchema })
-  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
+  @ApiProblem(404, { type: 'product-not-found', description: 'No product has this id', title: 'Product not found' })
   @ApiProblem(409, {
+    type: 'restock-cannot-exceed-maximum-stock',
     description: 'The new stock would exceed the maximum of 1000000000',
     title: 'Business rule violated',
     extensions: { rule: { const: 'RestockCannotExceedMaximumStock' } },
   })
-  restock(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RestockRequest): Promise<ProductDto> {
+  restock(@Param('id', ParseUuid) id: string, @Body() body: RestockRequest): Promise<ProductDto> {
     return this.restockProduct.execute(id, body.quantity);
   }
 }
