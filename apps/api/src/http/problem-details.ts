@@ -19,7 +19,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
  * The one problem-type scheme: every `type` is this base plus a kebab-case name. Module problems
  * are named after their error class or broken business rule (insufficient-stock); the problems
  * apps/api answers itself are listed in HTTP_PROBLEMS. The OpenAPI document lists every type the
- * API answers (the `Problem` schema's `type` enum) and README "Problem types" explains each.
+ * API answers (the `Problem` schema's `type` enum) and docs/problem-types.md explains each.
  */
 export const PROBLEM_TYPE_BASE = 'https://orderly.dev/problems/';
 

@@ -165,10 +165,9 @@ describe('problem types', () => {
     expect(undocumented).toEqual([]);
   });
 
-  it('are each explained in the README, and the README explains no other', () => {
-    const readme = readFileSync(join(repositoryRoot, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('### Problem types'), readme.indexOf('\n## ', readme.indexOf('### Problem types')));
-    const explained = [...section.matchAll(/^\| `([a-z0-9-]+)` \| (\d{3}) \|/gm)].map((m) => `https://orderly.dev/problems/${m[1]}`);
+  it('are each explained in docs/problem-types.md, and it explains no other', () => {
+    const table = readFileSync(join(repositoryRoot, 'docs/problem-types.md'), 'utf8');
+    const explained = [...table.matchAll(/^\| `([a-z0-9-]+)` \| (\d{3}) \|/gm)].map((m) => `https://orderly.dev/problems/${m[1]}`);
     expect(explained.sort()).toEqual([...documentedTypes()].sort());
   });
 });

@@ -28,7 +28,7 @@ function problemComponent(types: readonly string[]): JsonSchema {
         type: 'string',
         format: 'uri',
         enum: types,
-        description: `Identifies the problem type: ${PROBLEM_TYPE_BASE} and a name. Every type this API answers with is listed here and explained in the README (Problem types).`,
+        description: `Identifies the problem type: ${PROBLEM_TYPE_BASE} and a name. Every type this API answers with is listed here and explained in docs/problem-types.md.`,
       },
       title: { type: 'string', description: 'Short, stable summary of the problem type.' },
       status: { type: 'integer', minimum: 400, maximum: 599 },
@@ -69,7 +69,7 @@ const DESCRIPTION = [
   'Any request may also be answered 431 (URL and headers over 16 KiB) or 408 (not sent in time), as problem+json.',
   '',
   'Every problem `type` is `https://orderly.dev/problems/<name>`; the `Problem` schema lists every type this API answers',
-  'with, and the README explains each.',
+  'with, and docs/problem-types.md in the repository explains each.',
 ].join('\n');
 
 /** The OpenAPI 3.1 document of the given routes; see route-discovery.ts for where routes come from. */
