@@ -13,7 +13,7 @@ import { UnitOfWork } from '../persistence/unit-of-work.js';
 import { EVENT_TRANSPORT, type EventTransport } from '../messaging/event-transport.js';
 import { OutboxRelay, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
 import { OutboxAdmin } from '../messaging/outbox-admin.js';
-import { ModuleDatabases, RELAY_OBSERVER, RELAY_OPTIONS } from './messaging.module.js';
+import { RELAY_OBSERVER, RELAY_OPTIONS } from './relay-tokens.js';
 
 /**
  * One module's database at run time: its DataSource (its own role), its unit of work, and the
@@ -65,6 +65,24 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
 
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * Every module's ModuleDatabase, registered as each is created. Module providers stay private to
+ * their module; this lets the composition root check and measure all of them (readiness,
+ * outbox metrics) without knowing which modules exist. Provided by MessagingModule.
+ */
+export class ModuleDatabases {
+  private readonly databases: ModuleDatabase[] = [];
+
+  add(database: ModuleDatabase): ModuleDatabase {
+    this.databases.push(database);
+    return database;
+  }
+
+  list(): readonly ModuleDatabase[] {
+    return this.databases;
   }
 }
 

@@ -1,4 +1,4 @@
-import { checkObject, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel';
+import { checkObject, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel/domain';
 
 /** Published when an order has been committed: its stock is reserved and its lines priced. */
 export interface OrderPlaced {

@@ -1,4 +1,4 @@
-import { checkObject, isString, type EventSchema } from '@orderly/kernel';
+import { checkObject, isString, type EventSchema } from '@orderly/kernel/domain';
 
 /**
  * Events products reacts to, described in products' own terms (consumer-driven): products never

@@ -1,4 +1,4 @@
-import type { BusinessRule } from '@orderly/kernel';
+import type { BusinessRule } from '@orderly/kernel/domain';
 
 export const MAX_LINES = 50;
 export const MAX_LINE_QUANTITY = 1000;

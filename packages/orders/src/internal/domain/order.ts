@@ -1,4 +1,4 @@
-import { AggregateRoot, checkRule } from '@orderly/kernel';
+import { AggregateRoot, checkRule } from '@orderly/kernel/domain';
 import { OrderLine } from './order-line.js';
 import {
   CustomerEmailMustBeValid,

@@ -1,0 +1,7 @@
+import { portToken } from '../ports/port-token.js';
+import type { RelayObserver, RelayOptions } from '../messaging/outbox-relay.js';
+
+// Provided once by MessagingModule, read by every module's ModuleDatabase (its own file, so
+// neither of the two imports the other).
+export const RELAY_OPTIONS = portToken<RelayOptions>('kernel.RelayOptions');
+export const RELAY_OBSERVER = portToken<RelayObserver>('kernel.RelayObserver');
