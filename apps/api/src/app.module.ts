@@ -23,7 +23,7 @@ import { ObservabilityModule, type ObservabilityOptions } from './observability.
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
-  /** The process logger and metrics registry (created before Nest by startOrderly). */
+  /** The metrics registry and lifecycle (created before Nest by startOrderly). */
   readonly observability: ObservabilityOptions;
 }
 

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
@@ -13,6 +12,7 @@ import { ConnectionDrain } from './http/connection-drain.js';
 import { configureHttpPipeline } from './http/http-pipeline.js';
 import { serveApiDocs } from './http/openapi/api-docs.js';
 import { createLogger } from './logging/create-logger.js';
+import { NestPinoLogger } from './logging/nest-logger.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
 export interface RunningOrderly {
@@ -41,10 +41,10 @@ export async function startOrderly(config: OrderlyConfig, options: StartOptions 
     const metrics = new OrderlyMetrics();
     const lifecycle = { shuttingDown: false };
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, connections: database.connections, observability: { logger, metrics, lifecycle } }),
+      AppModule.forRoot({ config, connections: database.connections, observability: { metrics, lifecycle } }),
       { bodyParser: false, bufferLogs: true },
     );
-    app.useLogger(app.get(NestPinoLogger));
+    app.useLogger(new NestPinoLogger(logger));
     configureHttpPipeline(app, config, logger, metrics);
     serveApiDocs(app);
     const server = app.getHttpServer() as Server;

@@ -1,3 +1,4 @@
+import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { runWithCausation } from '@orderly/kernel';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -36,9 +37,17 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
     runWithCausation({ correlationId: String(req.id), causationId: null }, next);
   });
   app.use(measureRequests(metrics));
-  app.use(helmet());
+  // upgrade-insecure-requests only for a request that came over https: on plain http (/docs
+  // opened from another machine by address) it makes the browser fetch every asset over https.
+  const securityHeaders = { http: helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }), https: helmet() };
+  app.use((req: Request, res: Response, next: NextFunction) => securityHeaders[req.secure ? 'https' : 'http'](req, res, next));
   if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: [REQUEST_ID_HEADER, 'Location'] });
+    const origin = config.corsOrigins === '*' ? '*' : [...config.corsOrigins];
+    // A preflight is told the methods the path really serves; unknown paths get no CORS headers.
+    app.enableCors((req: Request, callback: (error: Error | null, options: CorsOptions) => void) => {
+      const route = routes.find(req.path);
+      callback(null, route ? { origin, methods: [...route.methods], exposedHeaders: EXPOSED_HEADERS } : { origin: false });
+    });
   }
   // Not strict: a body of `null` or `3` is valid JSON, refused below as "not an object" rather
   // than called malformed.
@@ -71,6 +80,12 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
   });
 }
 
+/** Response headers a browser script may read: the request id, where a created resource is, and whether an answer was replayed. */
+const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Location', 'Idempotent-Replayed'];
+
+/** Routes that load balancers and Prometheus call on a schedule. */
+const PROBE_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
 function requestLogging(logger: Logger): RequestHandler {
   const describe = (req: Request, res: Response, durationMs: number) => ({
     method: req.method,
@@ -89,8 +104,13 @@ function requestLogging(logger: Logger): RequestHandler {
     quietReqLogger: true,
     quietResLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    // 503 is a deliberate answer (not ready, draining); other 5xx are failures.
-    customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode === 503 ? 'warn' : 'info'),
+    // 503 is a deliberate answer (not ready, draining); other 5xx are failures. Probes and
+    // scrapes that succeed come every few seconds and say nothing: debug.
+    customLogLevel: (_req, res, error) => {
+      if (error || (res.statusCode >= 500 && res.statusCode !== 503)) return 'error';
+      if (res.statusCode === 503) return 'warn';
+      return res.statusCode < 400 && PROBE_ROUTES.has(routeOf(res as Response)) ? 'debug' : 'info';
+    },
     customSuccessMessage: (req, res, ms) => `${req.method} ${routeOf(res as Response)} ${res.statusCode} ${ms} ms`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(res as Response)} ${res.statusCode}`,
     customSuccessObject: (req, res, value) => describe(req as Request, res as Response, (value as { durationMs: number }).durationMs),

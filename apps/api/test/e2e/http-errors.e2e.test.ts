@@ -47,6 +47,7 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     ['a malformed sku', 'POST', '/products', { sku: 'has space', name: 'x', unitPrice: 1, stock: 1 }, 400, /sku must be 1-64 characters/],
     ['a fractional price', 'POST', '/products', { sku: 'OK-1', name: 'x', unitPrice: 1.5, stock: 1 }, 400, /unitPrice must be an integer/],
     ['a price above 1e9', 'POST', '/products', { sku: 'OK-1', name: 'x', unitPrice: 1_000_000_001, stock: 1 }, 400, /unitPrice must not be greater than 1000000000/],
+    ['a name of white space only', 'POST', '/products', { sku: 'OK-1', name: '   ', unitPrice: 1, stock: 1 }, 400, 'The request is invalid: name must contain a character other than white space.'],
     ['a 201-character name', 'POST', '/products', { sku: 'OK-1', name: 'x'.repeat(201), unitPrice: 1, stock: 1 }, 400, /name must be shorter than or equal to 200 characters/],
     ['a zero restock', 'POST', '/products/00000000-0000-4000-8000-000000000001/restock', { quantity: 0 }, 400, /quantity must not be less than 1/],
     ['a malformed order id', 'GET', '/orders/not-a-uuid', undefined, 400, 'id must be a UUID.'],
@@ -122,7 +123,7 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
       { field: 'sku', message: 'sku must be 1-64 characters of letters, digits, "-" or "_"' },
-      { field: 'name', message: 'name must be longer than or equal to 1 characters' },
+      { field: 'name', message: 'name must contain a character other than white space' },
       { field: 'unitPrice', message: 'unitPrice must not be less than 0' },
       { field: 'stock', message: 'stock must be an integer' },
     ]);
@@ -214,6 +215,13 @@ describe('ids are UUIDs in any letter case, answered in lower case', () => {
 });
 
 describe('products over HTTP', () => {
+  it('answers a created product with 201 and its Location', async () => {
+    const res = await http(sut.url, 'POST', '/products', { sku: 'LOCATION-1', name: 'l', unitPrice: 1, stock: 1 });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/products/${res.body.id}`);
+    expect((await http(sut.url, 'GET', res.headers.get('location')!)).body).toEqual(res.body);
+  });
+
   it('restocks a product and answers with it', async () => {
     const created = (await http(sut.url, 'POST', '/products', { sku: 'RESTOCK-1', name: 'r', unitPrice: 1, stock: 2 })).body;
     const res = await http(sut.url, 'POST', `/products/${created.id}/restock`, { quantity: 40 });

@@ -2,11 +2,15 @@
 // route the app serves with every constraint its request classes enforce. /docs serves Swagger UI
 // from the npm package (no CDN).
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
+// ajv-formats is CommonJS with a default export under `default` when imported from ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 let sut: OrderlyUnderTest;
 let doc: any;
@@ -72,7 +76,7 @@ it('documents every request field with its constraints', () => {
   });
   expect(schemaOf(doc.paths['/products'].post.requestBody.content['application/json'].schema).properties).toEqual({
     sku: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
-    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\p{Cc}\\p{Cs}]*$' },
+    name: { type: 'string', maxLength: 200, pattern: '\\S', allOf: [{ pattern: '^[^\\p{Cc}\\p{Cs}]*$' }] },
     unitPrice: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
     stock: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
   });
@@ -174,4 +178,17 @@ describe('problem types', () => {
 
 it('declares no jsonSchemaDialect (Swagger UI shows a warning banner for it; 3.1 documents default to 2020-12 anyway)', () => {
   expect(doc).not.toHaveProperty('jsonSchemaDialect');
+});
+
+it('gives every request body an example that fits its schema (Swagger UI\'s "Try it out" starts from it)', () => {
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  const withBodies = operations().filter(({ op }) => op.requestBody);
+  expect(withBodies.length).toBeGreaterThan(0);
+  for (const { path, method, op } of withBodies) {
+    const media = op.requestBody.content['application/json'];
+    expect({ operation: `${method} ${path}`, example: media.example }).toEqual({ operation: `${method} ${path}`, example: expect.anything() });
+    const validate = ajv.compile(JSON.parse(JSON.stringify({ ...media.schema, $defs: doc.components.schemas }).replaceAll('#/components/schemas/', '#/$defs/')));
+    expect({ operation: `${method} ${path}`, errors: validate(media.example) ? null : validate.errors }).toEqual({ operation: `${method} ${path}`, errors: null });
+  }
 });

@@ -60,6 +60,8 @@ export interface ApiProblemDescription {
 export interface ApiOperationDescription {
   readonly summary: string;
   readonly description?: string;
+  /** A request body that works as it is: Swagger UI's "Try it out" starts from it. */
+  readonly requestExample?: unknown;
 }
 
 /** Everything declared on one controller method. */

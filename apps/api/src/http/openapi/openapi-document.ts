@@ -176,7 +176,17 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     ...(described.operation?.description ? { description: described.operation.description } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: classes.reference(route.body) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: classes.reference(route.body),
+                ...(described.operation?.requestExample === undefined ? {} : { example: described.operation.requestExample }),
+              },
+            },
+          },
+        }
       : {}),
     responses,
   };

@@ -32,6 +32,8 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Place an order',
     description: 'Reserves the stock of every line, all or none, then records the order; its confirmation is sent asynchronously.',
+    // The product is the demo catalog's blue mug (npm start seeds it into an empty database).
+    requestExample: { customerEmail: 'ada@example.com', items: [{ productId: '5f1c6a4e-2b7d-4c1e-9a3f-0d8e7b6c5a01', quantity: 1 }] },
   })
   @ApiHeader(IdempotencyKeyHeader)
   @ApiResponse(201, {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProblem, ApiResponse, ParseUuid } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
 import { CreateProduct } from '../application/create-product.js';
@@ -6,6 +6,10 @@ import { ProductCatalog } from '../application/product-catalog.js';
 import { RestockProduct } from '../application/restock-product.js';
 import { CreateProductRequest, ListProductsQuery, RestockRequest } from './product-requests.js';
 import { ProductPageSchema, ProductSchema } from './product-schemas.js';
+
+interface HeaderSink {
+  setHeader(name: string, value: string): unknown;
+}
 
 @Controller('products')
 export class ProductsController {
@@ -16,11 +20,17 @@ export class ProductsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add a product to the catalog' })
-  @ApiResponse(201, { description: 'The new product', schema: ProductSchema })
+  @ApiOperation({ summary: 'Add a product to the catalog', requestExample: { sku: 'LAMP-READING', name: 'Reading lamp', unitPrice: 3999, stock: 10 } })
+  @ApiResponse(201, {
+    description: 'The new product',
+    schema: ProductSchema,
+    headers: [{ name: 'Location', description: 'Where to read the product: /products/{id}', required: true, schema: { type: 'string' } }],
+  })
   @ApiProblem(409, { type: 'sku-already-exists', description: 'A product with this sku already exists', title: 'SKU already exists', extensions: { sku: { type: 'string' } } })
-  create(@Body() body: CreateProductRequest): Promise<ProductDto> {
-    return this.createProduct.execute(body);
+  async create(@Body() body: CreateProductRequest, @Res({ passthrough: true }) response: HeaderSink): Promise<ProductDto> {
+    const product = await this.createProduct.execute(body);
+    response.setHeader('Location', `/products/${product.id}`);
+    return product;
   }
 
   @Get()
@@ -40,7 +50,7 @@ export class ProductsController {
 
   @Post(':id/restock')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Add stock to a product' })
+  @ApiOperation({ summary: 'Add stock to a product', requestExample: { quantity: 5 } })
   @ApiResponse(200, { description: 'The product with its new stock', schema: ProductSchema })
   @ApiProblem(404, { type: 'product-not-found', description: 'No product has this id', title: 'Product not found' })
   @ApiProblem(409, {
