@@ -39,6 +39,45 @@ export const OrderAbandonedV1: EventSchema<OrderAbandoned> = {
 };
 
 /**
+ * Published when a confirmed order has been cancelled (by its customer or by staff). It will never
+ * ship: whoever sold, reserved or promised something for it may take it back. `lines` are the
+ * quantities the order had; products returns what it holds for the order, once.
+ */
+export interface OrderCancelled {
+  readonly orderId: string;
+  readonly customerEmail: string;
+  readonly lines: readonly { readonly productId: string; readonly quantity: number }[];
+  readonly total: number;
+  readonly cancelledAt: string;
+}
+
+export const OrderCancelledV1: EventSchema<OrderCancelled> = {
+  type: 'orders.OrderCancelled',
+  version: 1,
+  problems: (payload) =>
+    checkObject(payload, {
+      orderId: isString,
+      customerEmail: isString,
+      lines: isArrayOf({ productId: isString, quantity: isInteger }),
+      total: isInteger,
+      cancelledAt: isIsoDate,
+    }),
+};
+
+/** Published when staff have shipped a confirmed order; it can no longer be cancelled. */
+export interface OrderShipped {
+  readonly orderId: string;
+  readonly customerEmail: string;
+  readonly shippedAt: string;
+}
+
+export const OrderShippedV1: EventSchema<OrderShipped> = {
+  type: 'orders.OrderShipped',
+  version: 1,
+  problems: (payload) => checkObject(payload, { orderId: isString, customerEmail: isString, shippedAt: isIsoDate }),
+};
+
+/**
  * What orders needs to hear when stock reserved for an order has waited too long (in orders'
  * own terms; apps/api subscribes it to products' StockReservationExpired).
  */

@@ -14,6 +14,11 @@ export interface OrderAbandonedNotice {
   readonly orderId: string;
 }
 
+/** A placed order was cancelled: the stock sold (or still reserved) for it goes back on the shelf. */
+export interface OrderCancelledNotice {
+  readonly orderId: string;
+}
+
 /**
  * Published by the reservation sweeper when stock reserved for an order has waited longer than
  * the reservation TTL without the order being confirmed. Products does not release it on its own:
