@@ -143,14 +143,29 @@ export class TypeOrm${pascal}NoteReader implements ${pascal}NoteReader {
 }
 `,
     [`src/internal/http/${name}.controller.ts`]: `import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiResponse, namedSchema } from '@orderly/kernel';
 import type { ${pascal}StatusDto } from '../../contracts/dto.js';
 import { ${pascal}Status } from '../application/${name}-status.js';
+
+/** The answer's shape for /openapi.json (DTOs are interfaces, gone at run time). */
+const ${pascal}StatusSchema = namedSchema('${pascal}Status', {
+  type: 'object',
+  additionalProperties: false,
+  required: ['module', 'notes', 'checkedAt'],
+  properties: {
+    module: { const: '${name}' },
+    notes: { type: 'integer', minimum: 0 },
+    checkedAt: { type: 'string', format: 'date-time' },
+  },
+});
 
 @Controller('${name}')
 export class ${pascal}Controller {
   constructor(private readonly status: ${pascal}Status) {}
 
   @Get('status')
+  @ApiOperation({ summary: 'How ${name} is doing', description: 'Replace with the first operation of the module.' })
+  @ApiResponse(200, { description: 'The module and how many notes it holds', schema: ${pascal}StatusSchema })
   current(): Promise<${pascal}StatusDto> {
     return this.status.current();
   }

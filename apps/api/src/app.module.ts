@@ -92,6 +92,7 @@ export class AppModule {
         products,
         orders,
         notifications,
+        // npm run new-module adds each new module above this line (it binds no port and subscribes to no event yet).
       ],
     };
   }

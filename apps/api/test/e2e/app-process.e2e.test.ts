@@ -148,7 +148,8 @@ describe('configuration', () => {
     ['SHUTDOWN_TIMEOUT_MS', '-1', 'SHUTDOWN_TIMEOUT_MS="-1" must be an integer from 100 to 600000 (default 9000)'],
     ['DATABASE_URL', 'mysql://localhost/x', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
   ])('refuses to start with a bad %s, naming it and what it accepts', (name, value, message) => {
-    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, DATABASE_URL: postgres.adminUrl, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+    // A generous ceiling: on a loaded machine node alone may take many seconds to start.
+    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, DATABASE_URL: postgres.adminUrl, [name]: value }, encoding: 'utf8', timeout: 120_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid configuration:');
     expect(result.stderr).toContain(message);
