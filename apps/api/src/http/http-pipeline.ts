@@ -80,8 +80,8 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
   });
 }
 
-/** Response headers a browser script may read: the request id, where a created resource is, and whether an answer was replayed. */
-const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Location', 'Idempotent-Replayed'];
+/** Response headers a browser script may read: the request id, where a created resource is, its version, whether an answer was replayed. */
+const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Location', 'ETag', 'Idempotent-Replayed'];
 
 /** Routes that load balancers and Prometheus call on a schedule. */
 const PROBE_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);

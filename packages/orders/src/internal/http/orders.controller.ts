@@ -69,6 +69,12 @@ export class OrdersController {
     title: 'Unknown products',
     extensions: { unknownProductIds: { type: 'array', minItems: 1, items: { type: 'string', format: 'uuid' } } },
   })
+  @ApiProblem(422, {
+    type: 'withdrawn-products',
+    description: 'Some products were withdrawn from the catalog; nothing was reserved',
+    title: 'Withdrawn products',
+    extensions: { withdrawnProductIds: { type: 'array', minItems: 1, items: { type: 'string', format: 'uuid' } } },
+  })
   @ApiProblem(422, { type: 'idempotency-key-reused', description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
   async place(
     @Body() body: PlaceOrderRequest,

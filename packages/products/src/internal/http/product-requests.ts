@@ -27,6 +27,22 @@ export class CreateProductRequest {
   stock!: number;
 }
 
+/** PATCH /products/:id: a new name, a new unit price, or both (at least one). */
+export class EditProductRequest {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'name must not contain control characters' })
+  @Matches(/\S/, { message: 'name must contain a character other than white space' })
+  name?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  unitPrice?: number;
+}
+
 export class RestockRequest {
   @IsInt()
   @Min(1)

@@ -1,6 +1,7 @@
 import type { ModuleDatabaseDefinition } from '@orderly/kernel';
 import { CreateProductsSchema1732100000000 } from './migrations/1732100000000-CreateProductsSchema.js';
 import { AllowReturnedReservations1732100014000 } from './migrations/1732100014000-AllowReturnedReservations.js';
+import { AddProductWithdrawal1732100014001 } from './migrations/1732100014001-AddProductWithdrawal.js';
 import { ProductEntity, StockReservationEntity } from './product.entity-schema.js';
 
 export const productsDatabase: ModuleDatabaseDefinition = {
@@ -8,5 +9,5 @@ export const productsDatabase: ModuleDatabaseDefinition = {
   schema: 'products',
   role: 'orderly_products',
   entities: [ProductEntity, StockReservationEntity],
-  migrations: [CreateProductsSchema1732100000000, AllowReturnedReservations1732100014000],
+  migrations: [CreateProductsSchema1732100000000, AllowReturnedReservations1732100014000, AddProductWithdrawal1732100014001],
 };
