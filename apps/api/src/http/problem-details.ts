@@ -59,6 +59,11 @@ export const HTTP_PROBLEMS = {
     description: 'The request line (URL) and headers together exceed the server limit (16 KiB)',
   },
   'internal-error': { status: 500, title: 'Internal server error', description: 'The server failed; the failure is logged, never explained to the client' },
+  'database-unavailable': {
+    status: 503,
+    title: 'Database unavailable',
+    description: 'The database cannot be reached right now (down or restarting); nothing was changed. Retry after `Retry-After` seconds',
+  },
   'not-ready': { status: 503, title: 'Not ready', description: 'A readiness check fails (see `failing`)' },
 } as const satisfies Record<string, HttpProblemKind>;
 

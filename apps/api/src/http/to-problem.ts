@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { ApplicationError, BusinessRuleViolation, InvalidInputError, type ApplicationErrorKind } from '@orderly/kernel';
+import { ApplicationError, BusinessRuleViolation, InvalidInputError, isDatabaseUnavailable, type ApplicationErrorKind } from '@orderly/kernel';
 import { STATUS_CODES } from 'node:http';
 import { httpProblem, problemType, type HttpProblemName, type ProblemDetails } from './problem-details.js';
 
@@ -33,6 +33,15 @@ const PROBLEM_BY_STATUS: Partial<Record<number, HttpProblemName>> = {
   431: 'headers-too-large',
   500: 'internal-error',
 };
+
+/** Seconds a client should wait before retrying when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The database is down or restarting: nothing the client did, and worth retrying (with Retry-After). */
+export const DATABASE_UNAVAILABLE: ProblemDetails = httpProblem(
+  'database-unavailable',
+  `The database cannot be reached right now; nothing was changed. Retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
+);
 
 /**
  * Turns anything thrown while serving a request into problem details: the one place problems are
@@ -73,6 +82,7 @@ export function toProblem(error: unknown): ProblemDetails {
     const title = STATUS_CODES[status] ?? `HTTP ${status}`;
     return { type: problemType(title.toLowerCase().replace(/[^a-z0-9]+/g, '-')), title, status, detail };
   }
+  if (isDatabaseUnavailable(error)) return DATABASE_UNAVAILABLE;
   const bodyError = typeof (error as { type?: unknown })?.type === 'string' ? BODY_ERRORS[(error as { type: string }).type] : undefined;
   if (bodyError) return httpProblem(bodyError.problem, bodyError.detail(error as { limit?: number }));
   return httpProblem('internal-error', 'The server failed to handle this request. It has been logged.');

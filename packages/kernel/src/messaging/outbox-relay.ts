@@ -79,6 +79,8 @@ export class OutboxRelay {
   private wake: (() => void) | null = null;
   private wakeRequested = false;
   private listener: pg.Client | null = null;
+  private listenFailing = false;
+  private lastBatchError: string | null = null;
   private readonly table: string;
 
   constructor(
@@ -210,8 +212,12 @@ export class OutboxRelay {
       let handled = 0;
       try {
         handled = await this.deliverDueBatch();
+        this.lastBatchError = null;
       } catch (error) {
-        this.log.error(`relay for ${this.schema} failed a batch: ${error instanceof Error ? error.message : error}`);
+        const message = error instanceof Error ? error.message : String(error);
+        // Once per kind of failure, not once a second for as long as the database is down.
+        if (message !== this.lastBatchError) this.log.error(`relay for ${this.schema} failed a batch: ${message}`);
+        this.lastBatchError = message;
         await this.sleep(this.options.idlePollMs);
         continue;
       }
@@ -263,19 +269,32 @@ export class OutboxRelay {
     client.on('error', (error) => {
       this.log.warn(`relay listener for ${this.schema} lost its connection (${error.message}); polling until it is back`);
       this.listener = null;
+      this.listenFailing = true;
       void client.end().catch(() => undefined);
-      setTimeout(() => {
-        if (this.running && !this.listener) void this.listen().catch(() => undefined);
-      }, this.options.idlePollMs).unref();
+      this.listenLater();
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${outboxChannel(this.schema)}`);
+      if (!this.running) {
+        await client.end(); // stopped while connecting
+        return;
+      }
       this.listener = client;
+      this.listenFailing = false;
     } catch (error) {
-      this.log.warn(`relay for ${this.schema} cannot LISTEN (${(error as Error).message}); polling instead`);
+      // Said once per outage; the relay polls meanwhile and keeps trying to LISTEN again.
+      if (!this.listenFailing) this.log.warn(`relay for ${this.schema} cannot LISTEN (${(error as Error).message}); polling until it can`);
+      this.listenFailing = true;
       await client.end().catch(() => undefined);
+      this.listenLater();
     }
+  }
+
+  private listenLater(): void {
+    setTimeout(() => {
+      if (this.running && !this.listener) void this.listen().catch(() => undefined);
+    }, this.options.idlePollMs).unref();
   }
 }
 

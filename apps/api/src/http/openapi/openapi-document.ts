@@ -60,6 +60,10 @@ const INVALID_INPUT = ownProblem('invalid-request', { errors: FIELD_ERRORS_SCHEM
 const MALFORMED_JSON = ownProblem('malformed-json');
 const TOO_LARGE = ownProblem('body-too-large');
 const UNSUPPORTED_MEDIA = ownProblem('unsupported-media-type');
+const DATABASE_UNAVAILABLE = ownProblem('database-unavailable');
+const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+};
 
 const DESCRIPTION = [
   'Orders, products and order confirmations. Money is in integer minor units (cents).',
@@ -144,6 +148,8 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     addProblem(415, UNSUPPORTED_MEDIA);
   }
   for (const [status, list] of described.problems) for (const problem of list) addProblem(status, problem);
+  // Every operation but the probes (which answer their own status) needs the database.
+  if (!route.path.startsWith('/health/')) addProblem(503, DATABASE_UNAVAILABLE);
 
   const responses: Record<string, unknown> = {};
   const successes = new Map(described.responses);
@@ -165,6 +171,7 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     const variants = list.map((problem) => problemSchema(status, problem, resolve));
     responses[status] = {
       description: list.map((p) => p.description).join('; or: '),
+      ...(list.includes(DATABASE_UNAVAILABLE) ? { headers: RETRY_AFTER_HEADER } : {}),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: variants.length === 1 ? variants[0] : { anyOf: variants } } },
     };
   }
