@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   orderly = await startOrderly(config);
   // Where everything is, in two lines (Nest's module and route lines are at debug level).
   const logger = new Logger('Orderly');
-  logger.log(`API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`);
+  logger.log(
+    `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; /metrics and detailed readiness on ${orderly.managementUrl})`,
+  );
   logger.log(`API docs: ${orderly.url}${DOCS_PATH} - OpenAPI document: ${orderly.url}${OPENAPI_PATH}`);
   if (stopRequested) await stop(stopRequested);
 }

@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ModuleDatabases } from '@orderly/kernel';
 import { HealthController } from './health/health.controller.js';
 import { LIFECYCLE, Readiness, type Lifecycle } from './health/readiness.js';
-import { MetricsController } from './metrics/metrics.controller.js';
+import { ReadinessReport } from './health/readiness-report.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
 export interface ObservabilityOptions {
@@ -24,8 +24,9 @@ class WatchModuleDatabases implements OnModuleInit {
 }
 
 /**
- * What operators see: /health/live and /health/ready (terminus), /metrics (Prometheus). The
- * logger (pino, with Nest's logger written through it) is set up in orderly-app.ts.
+ * What operators see: /health/live and /health/ready (terminus); the readiness report and the
+ * metrics registry that the management listener serves. The logger (pino, with Nest's logger
+ * written through it) is set up in orderly-app.ts.
  */
 @Module({})
 export class ObservabilityModule {
@@ -36,9 +37,11 @@ export class ObservabilityModule {
         // Terminus would log a failing readiness as an error with a stack; HealthController warns instead.
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [HealthController, MetricsController],
+      // /metrics is served by the management listener (management/management-server.ts), not here.
+      controllers: [HealthController],
       providers: [
         Readiness,
+        ReadinessReport,
         { provide: LIFECYCLE, useValue: lifecycle },
         { provide: OrderlyMetrics, useValue: metrics },
         {

@@ -34,6 +34,8 @@ export {
 export { createMessagingTables, dropMessagingTables, quoteIdentifier } from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
 export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
+export { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer, type LocalNatsServer, type LocalNatsServerOptions } from './messaging/local-nats-server.js';
+export { EVENT_PARTITIONS, EVENT_SUBJECT_PREFIX, EVENTS_STREAM, eventSubject, partitionOf, partitionSubjects } from './messaging/event-subjects.js';
 export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
 export { OutboxAdmin, OutboxEntryInWrongState, OutboxEntryNotFound, type OutboxEntry, type OutboxStats, type OutboxStatus, type SqlRunner } from './messaging/outbox-admin.js';
 export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
@@ -41,6 +43,10 @@ export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './mes
 export { ModuleDatabase, ModuleDatabases, moduleDatabaseProviders } from './nest/module-database.js';
 export { RELAY_OBSERVER, RELAY_OPTIONS } from './nest/relay-tokens.js';
 export { MessagingModule, type MessagingOptions, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
+
+export { CurrentPrincipal, hasScope, PRINCIPAL, Public, readRouteAccess, RequireScope, type Principal, type RouteAccess } from './identity/access.js';
+
+export { maskEmail, maskPersonalData } from './logging/personal-data.js';
 
 export { PeriodicJob } from './scheduling/periodic-job.js';
 export {

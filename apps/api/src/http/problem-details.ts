@@ -44,6 +44,21 @@ export const HTTP_PROBLEMS = {
   'malformed-json': { status: 400, title: 'Malformed JSON', description: 'The body is not valid JSON' },
   'malformed-request': { status: 400, title: 'Malformed request', description: 'The request is not valid HTTP/1.1' },
   'request-aborted': { status: 400, title: 'Request aborted', description: 'The client stopped sending the body before its end' },
+  unauthorized: {
+    status: 401,
+    title: 'Unauthorized',
+    description: 'No access token: this operation needs Authorization: Bearer <token> (see WWW-Authenticate)',
+  },
+  'invalid-token': {
+    status: 401,
+    title: 'Invalid access token',
+    description: 'The access token is not valid here (expired, wrong issuer or audience, bad signature or algorithm); see WWW-Authenticate',
+  },
+  'insufficient-scope': {
+    status: 403,
+    title: 'Insufficient scope',
+    description: 'The access token lacks the scope this operation needs (WWW-Authenticate says which)',
+  },
   'not-found': { status: 404, title: 'Not found', description: 'No route serves this path' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', description: 'The path exists, but not with this method (see Allow)' },
   'request-timeout': { status: 408, title: 'Request timeout', description: 'The request was not sent in time' },
@@ -58,11 +73,21 @@ export const HTTP_PROBLEMS = {
     title: 'Request header fields too large',
     description: 'The request line (URL) and headers together exceed the server limit (16 KiB)',
   },
+  'too-many-requests': {
+    status: 429,
+    title: 'Too many requests',
+    description: 'Too many writes from this caller in the current window; retry after `Retry-After` seconds',
+  },
   'internal-error': { status: 500, title: 'Internal server error', description: 'The server failed; the failure is logged, never explained to the client' },
   'database-unavailable': {
     status: 503,
     title: 'Database unavailable',
     description: 'The database cannot be reached right now (down or restarting); nothing was changed. Retry after `Retry-After` seconds',
+  },
+  'identity-provider-unavailable': {
+    status: 503,
+    title: 'Identity provider unavailable',
+    description: "The identity provider's signing keys could not be fetched to check the token; retry after `Retry-After` seconds",
   },
   'not-ready': { status: 503, title: 'Not ready', description: 'A readiness check fails (see `failing`)' },
 } as const satisfies Record<string, HttpProblemKind>;

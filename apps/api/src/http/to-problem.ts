@@ -5,6 +5,7 @@ import { httpProblem, problemType, type HttpProblemName, type ProblemDetails } f
 
 const STATUS_BY_KIND: Record<ApplicationErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -97,6 +98,10 @@ function isProblemDetails(value: unknown): value is ProblemDetails {
   );
 }
 
+/** InsufficientStock: insufficient-stock; NameMustBeOneTo200Characters: name-must-be-one-to-200-characters. */
 function kebab(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([a-zA-Z])([0-9])/g, '$1-$2')
+    .toLowerCase();
 }

@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../events/event-envelope.js';
 import { runWithCausation } from '../events/correlation.js';
 import { UndeliverableEvent, type EventTransport } from './event-transport.js';
 import { outboxChannel, quoteIdentifier } from './messaging-tables.js';
+import { maskPersonalData } from '../logging/personal-data.js';
 
 export interface RelayOptions {
   /** Events claimed per transaction. */
@@ -192,7 +193,8 @@ export class OutboxRelay {
     }
     const error = outcome.reason;
     const attempts = row.attempts + 1;
-    const message = error instanceof Error ? error.message : String(error);
+    // Stored and logged: an SMTP error may quote the recipient's address.
+    const message = maskPersonalData(error instanceof Error ? error.message : String(error));
     const dead = error instanceof UndeliverableEvent || attempts >= this.options.maxAttempts;
     const delayMs = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (attempts - 1));
     await manager.query(

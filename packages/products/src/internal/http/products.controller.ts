@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, InvalidInputError, ParseUuid } from '@orderly/kernel';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, InvalidInputError, ParseUuid, Public, RequireScope } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
+import { PRODUCT_SCOPES } from '../../contracts/scopes.js';
 import { CreateProduct } from '../application/create-product.js';
 import { EditProduct } from '../application/edit-product.js';
 import { ProductCatalog } from '../application/product-catalog.js';
@@ -32,6 +33,7 @@ export class ProductsController {
   ) {}
 
   @Post()
+  @RequireScope(PRODUCT_SCOPES.write)
   @ApiOperation({ summary: 'Add a product to the catalog', requestExample: { sku: 'LAMP-READING', name: 'Reading lamp', unitPrice: 3999, stock: 10 } })
   @ApiResponse(201, {
     description: 'The new product',
@@ -46,6 +48,7 @@ export class ProductsController {
   }
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'List products', description: 'Stable order (createdAt, id); follow `nextCursor` to page through.' })
   @ApiResponse(200, { description: 'One page of products', schema: ProductPageSchema })
   list(@Query() query: ListProductsQuery): Promise<ProductPageDto> {
@@ -53,6 +56,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @Public()
   @ApiOperation({ summary: 'Get one product', description: 'The `ETag` header names this version of the product; send it in `If-Match` to edit it.' })
   @ApiResponse(200, { description: 'The product', schema: ProductSchema, headers: [ETagHeader] })
   @ApiProblem(404, { type: 'product-not-found', description: 'No product has this id', title: 'Product not found' })
@@ -61,6 +65,7 @@ export class ProductsController {
   }
 
   @Patch(':id')
+  @RequireScope(PRODUCT_SCOPES.write)
   @ApiOperation({
     summary: 'Rename or reprice a product',
     description:
@@ -79,7 +84,7 @@ export class ProductsController {
   })
   @ApiProblem(428, { type: 'if-match-required', description: 'If-Match is missing (or `*`)', title: 'If-Match required' })
   @ApiProblem(422, {
-    type: 'name-must-be-one-to200-characters',
+    type: 'name-must-be-one-to-200-characters',
     description: 'The new name breaks a rule of the catalog',
     title: 'Business rule violated',
     extensions: { rule: { const: 'NameMustBeOneTo200Characters' } },
@@ -104,6 +109,7 @@ export class ProductsController {
   }
 
   @Post(':id/withdraw')
+  @RequireScope(PRODUCT_SCOPES.write)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Withdraw a product',
@@ -117,6 +123,7 @@ export class ProductsController {
   }
 
   @Post(':id/restock')
+  @RequireScope(PRODUCT_SCOPES.write)
   @HttpCode(200)
   @ApiOperation({ summary: 'Add stock to a product', requestExample: { quantity: 5 } })
   @ApiResponse(200, { description: 'The product with its new stock', schema: ProductSchema })
