@@ -143,7 +143,7 @@ export class TypeOrm${pascal}NoteReader implements ${pascal}NoteReader {
 }
 `,
     [`src/internal/http/${name}.controller.ts`]: `import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiResponse, namedSchema } from '@orderly/kernel';
+import { ApiOperation, ApiResponse, namedSchema, Public } from '@orderly/kernel';
 import type { ${pascal}StatusDto } from '../../contracts/dto.js';
 import { ${pascal}Status } from '../application/${name}-status.js';
 
@@ -164,6 +164,9 @@ export class ${pascal}Controller {
   constructor(private readonly status: ${pascal}Status) {}
 
   @Get('status')
+  // Every route says who may call it (the app refuses to start otherwise): @Public() or
+  // @RequireScope('<scope>') - then give it its rows in apps/api's authorization matrix test.
+  @Public()
   @ApiOperation({ summary: 'How ${name} is doing', description: 'Replace with the first operation of the module.' })
   @ApiResponse(200, { description: 'The module and how many notes it holds', schema: ${pascal}StatusSchema })
   current(): Promise<${pascal}StatusDto> {

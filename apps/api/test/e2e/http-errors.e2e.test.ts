@@ -138,7 +138,7 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     ['a null item, in our words', 'POST', '/orders', { customerEmail: 'a@example.com', items: [null] }, [{ field: 'items', message: 'each item must be an object {productId, quantity}' }]],
     ['a number for an email', 'POST', '/orders', { customerEmail: 42, items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }] }, [{ field: 'customerEmail', message: 'customerEmail must be an email address' }]],
   ])('gives one clear message per broken constraint: %s', async (_what, method, path, body, errors) => {
-    const res = await http(sut.url, method, path, body);
+    const res = await http(sut.url, method, path, body, sut.staff);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(errors);
     expect(res.body.detail).toBe(`The request is invalid: ${errors.map((e) => e.message).join('; ')}.`);
@@ -191,32 +191,69 @@ describe('requests the HTTP parser refuses before any route sees them', () => {
 });
 
 describe('ids are UUIDs in any letter case, answered in lower case', () => {
+  const customer = () => sut.customer('case@example.com');
+  const placeOne = async (id: string) => {
+    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'case@example.com', items: [{ productId: id, quantity: 1 }] }, customer());
+    expect(placed.status).toBe(201);
+    return placed;
+  };
+
   it('places, reads, restocks and finds notifications by upper-case ids', async () => {
     const upper = productId.toUpperCase();
-    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'case@example.com', items: [{ productId: upper, quantity: 1 }] });
-    expect(placed.status).toBe(201);
+    const placed = await placeOne(upper);
     expect(placed.body.items[0].productId).toBe(productId);
     const orderId: string = placed.body.id;
     expect(orderId).toBe(orderId.toLowerCase());
 
-    const read = await http(sut.url, 'GET', `/orders/${orderId.toUpperCase()}`);
+    const read = await http(sut.url, 'GET', `/orders/${orderId.toUpperCase()}`, undefined, customer());
     expect(read).toMatchObject({ status: 200, body: { id: orderId } });
     expect(await http(sut.url, 'GET', `/products/${upper}`)).toMatchObject({ status: 200, body: { id: productId } });
-    expect(await http(sut.url, 'POST', `/products/${upper}/restock`, { quantity: 1 })).toMatchObject({ status: 200, body: { id: productId } });
-    const notifications = await http(sut.url, 'GET', `/notifications?orderId=${orderId.toUpperCase()}`);
+    expect(await http(sut.url, 'POST', `/products/${upper}/restock`, { quantity: 1 }, sut.staff)).toMatchObject({ status: 200, body: { id: productId } });
+    const notifications = await http(sut.url, 'GET', `/notifications?orderId=${orderId.toUpperCase()}`, undefined, customer());
     expect(notifications.status).toBe(200);
     expect(notifications.body.items.every((n: { orderId: string }) => n.orderId === orderId)).toBe(true);
   });
 
+  it('cancels, ships, edits and withdraws by upper-case ids', async () => {
+    const cancelled = (await placeOne(productId)).body.id as string;
+    expect(await http(sut.url, 'POST', `/orders/${cancelled.toUpperCase()}/cancel`, undefined, customer())).toMatchObject({
+      status: 200,
+      body: { id: cancelled, status: 'cancelled' },
+    });
+    const shipped = (await placeOne(productId)).body.id as string;
+    expect(await http(sut.url, 'POST', `/orders/${shipped.toUpperCase()}/ship`, undefined, sut.staff)).toMatchObject({
+      status: 200,
+      body: { id: shipped, status: 'shipped' },
+    });
+
+    const product = (await http(sut.url, 'POST', '/products', { sku: 'CASE-EDIT', name: 'before', unitPrice: 1, stock: 1 }, sut.staff)).body;
+    const upper = (product.id as string).toUpperCase();
+    const etag = (await http(sut.url, 'GET', `/products/${upper}`)).headers.get('etag')!;
+    expect(await http(sut.url, 'PATCH', `/products/${upper}`, { name: 'after' }, { ...sut.staff, 'If-Match': etag })).toMatchObject({
+      status: 200,
+      body: { id: product.id, name: 'after' },
+    });
+    expect(await http(sut.url, 'POST', `/products/${upper}/withdraw`, undefined, sut.staff)).toMatchObject({
+      status: 200,
+      body: { id: product.id, withdrawn: true },
+    });
+  });
+
   it('treats the same product in two letter cases as a repeated product', async () => {
-    const res = await http(sut.url, 'POST', '/orders', { customerEmail: 'case@example.com', items: [{ productId, quantity: 1 }, { productId: productId.toUpperCase(), quantity: 1 }] });
+    const res = await http(
+      sut.url,
+      'POST',
+      '/orders',
+      { customerEmail: 'case@example.com', items: [{ productId, quantity: 1 }, { productId: productId.toUpperCase(), quantity: 1 }] },
+      customer(),
+    );
     expect(res.status).toBe(400);
   });
 });
 
 describe('products over HTTP', () => {
   it('answers a created product with 201 and its Location', async () => {
-    const res = await http(sut.url, 'POST', '/products', { sku: 'LOCATION-1', name: 'l', unitPrice: 1, stock: 1 });
+    const res = await http(sut.url, 'POST', '/products', { sku: 'LOCATION-1', name: 'l', unitPrice: 1, stock: 1 }, sut.staff);
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/products/${res.body.id}`);
     expect((await http(sut.url, 'GET', res.headers.get('location')!)).body).toEqual(res.body);

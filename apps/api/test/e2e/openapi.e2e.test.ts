@@ -161,7 +161,7 @@ it('serves Swagger UI at /docs from the npm package, with no external asset', as
 function expressRoutes(app: any): string[] {
   const walk = (stack: any[]): string[] =>
     stack.flatMap((layer) => {
-      // Wildcard routes are middleware Nest mounts for every path (nestjs-pino's {/*splat}), not operations.
+      // Wildcard routes are middleware Nest mounts for every path ({/*splat}), not operations.
       if (layer.route?.path.includes('*')) return [];
       if (layer.route) {
         return Object.keys(layer.route.methods)

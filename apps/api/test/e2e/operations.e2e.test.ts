@@ -2,6 +2,7 @@
 import { ModuleDatabases } from '@orderly/kernel';
 import { eventually } from '@orderly/testing';
 import pg from 'pg';
+import { moduleDatabases } from '../../src/database/module-databases.js';
 import { CapturedLogs, http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
 let sut: OrderlyUnderTest;
@@ -197,15 +198,9 @@ describe('health', () => {
     const res = await http(sut.url, 'GET', '/health/ready');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
-    expect(Object.keys(res.body.details).sort()).toEqual([
-      'http',
-      'notifications.database',
-      'notifications.relay',
-      'orders.database',
-      'orders.relay',
-      'products.database',
-      'products.relay',
-    ]);
+    // Every module the app is wired with (a module made by `npm run new-module` too).
+    const checks = ['http', ...moduleDatabases.flatMap((m) => [`${m.module}.database`, `${m.module}.relay`])];
+    expect(Object.keys(res.body.details).sort()).toEqual(checks.sort());
   });
 
   // Last: it breaks the app on purpose.

@@ -18,6 +18,7 @@ describe('toProblem', () => {
     ['a module error', new WidgetNotFound(), 404, 'widget-not-found'],
     ['any invalid input', new InvalidInputError('bad', { errors: [] }), 400, 'invalid-request'],
     ['a broken business rule', new BusinessRuleViolation({ name: 'WidgetsCannotFly', isBroken: () => true, message: 'no', kind: 'conflict' }), 409, 'widgets-cannot-fly'],
+    ['a rule with a number in its name', new BusinessRuleViolation({ name: 'NameMustBeOneTo200Characters', isBroken: () => true, message: 'no', kind: 'unprocessable' }), 422, 'name-must-be-one-to-200-characters'],
     ["Nest's 404 for an unknown route", new NotFoundException('Cannot GET /x'), 404, 'not-found'],
     ["Nest's 400", new BadRequestException('bad'), 400, 'invalid-request'],
     ['a 413 from body-parser', Object.assign(new Error('too large'), { type: 'entity.too.large', limit: 10 }), 413, 'body-too-large'],
