@@ -8,7 +8,7 @@ import { pinoHttp } from 'pino-http';
 import type { OrderlyConfig } from '../config.js';
 import type { OrderlyMetrics } from '../metrics/orderly-metrics.js';
 import { KnownRoutes } from './known-routes.js';
-import { httpProblem, ProblemException, problemType } from './problem-details.js';
+import { httpProblem, ProblemException } from './problem-details.js';
 import { sendProblem } from './problem-details.filter.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
@@ -128,11 +128,6 @@ function measureRequests(metrics: OrderlyMetrics): RequestHandler {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeOf(res);
       metrics.httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (req.method === 'POST' && route === '/orders') {
-        // A replayed Idempotency-Key answer is also a 201, but no new order: count it once.
-        if (res.statusCode === 201 && res.getHeader('Idempotent-Replayed') === undefined) metrics.ordersPlaced.inc();
-        if (res.locals.problemType === problemType('insufficient-stock')) metrics.stockRefusals.inc();
-      }
     });
     next();
   };
