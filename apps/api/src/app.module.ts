@@ -54,7 +54,7 @@ export const EVENT_SUBSCRIPTIONS = [...CORE_SUBSCRIPTIONS, ...NOTIFICATIONS_SUBS
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
-  /** The process logger and metrics registry (created before Nest by startOrderly). */
+  /** The metrics registry and lifecycle (created before Nest by startOrderly). */
   readonly observability: ObservabilityOptions;
 }
 
@@ -113,6 +113,7 @@ export class AppModule {
         products,
         orders,
         ...notifications,
+        // npm run new-module adds each new module above this line (it binds no port and subscribes to no event yet).
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { loadConfig, runUntilSignalled, StartRefused } from '@orderly/host';
+import { DOCS_PATH, OPENAPI_PATH } from './http/openapi/api-docs.js';
 import { startOrderly } from './orderly-app.js';
 
 /**
@@ -12,10 +13,12 @@ async function main(): Promise<void> {
   await runUntilSignalled(
     config,
     () => startOrderly(config),
-    (orderly) =>
-      `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; ` +
-      `events: ${config.eventsBrokerUrl ? `in-process and to NATS JetStream at ${config.eventsBrokerUrl}, notifications runs as its own service` : 'in-process'}; ` +
-      `/metrics and detailed readiness on ${orderly.managementUrl})`,
+    // Where everything is, in two lines (Nest's module and route lines are at debug level), and a third with a broker.
+    (orderly) => [
+      `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; /metrics and detailed readiness on ${orderly.managementUrl})`,
+      `API docs: ${orderly.url}${DOCS_PATH} - OpenAPI document: ${orderly.url}${OPENAPI_PATH}`,
+      ...(config.eventsBrokerUrl ? [`Events: in-process and to NATS JetStream at ${config.eventsBrokerUrl}; notifications runs as its own service (npm run start:notifications)`] : []),
+    ],
   );
 }
 

@@ -2,16 +2,17 @@ import 'reflect-metadata';
 import { Logger, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { OrderlyConfig } from './config.js';
+import { answerClientErrors } from './http/client-errors.js';
 import { ConnectionDrain } from './http/connection-drain.js';
 import { configureHttpPipeline } from './http/http-pipeline.js';
 import { discoverRoutes } from './http/route-discovery.js';
 import { checkAccessDeclared, prepareIdentity, serveDevelopmentJwks } from './identity/identity-setup.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { createLogger } from './logging/create-logger.js';
+import { NestPinoLogger } from './logging/nest-logger.js';
 import { startManagementServer } from './management/management-server.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 import type { ObservabilityOptions } from './observability.module.js';
@@ -24,7 +25,7 @@ export interface HttpServiceDefinition<R extends Resources> {
   readonly logDestination?: DestinationStream;
   /** What the process opens before Nest starts (its databases); stopped last, also when the start fails. */
   open(): Promise<R>;
-  /** The process's composition root, given what open() returned and the logger, metrics and lifecycle it must use. */
+  /** The process's composition root, given what open() returned and the metrics and lifecycle it must use. */
   root(resources: R, observability: ObservabilityOptions): DynamicModule;
   /** After the app is created, before it listens (e.g. serving API documents). */
   beforeListen?(app: NestExpressApplication): void;
@@ -63,16 +64,17 @@ export async function startHttpService<R extends Resources>(definition: HttpServ
     const lifecycle = { shuttingDown: false };
     const root: DynamicModule = {
       module: OrderlyProcessModule,
-      imports: [definition.root(resources, { logger, metrics, lifecycle }), IdentityModule.forRoot(config, identity.authenticator)],
+      imports: [definition.root(resources, { metrics, lifecycle }), IdentityModule.forRoot(config, identity.authenticator)],
     };
     const app = await NestFactory.create<NestExpressApplication>(root, { bodyParser: false, bufferLogs: true });
-    app.useLogger(app.get(NestPinoLogger));
+    app.useLogger(new NestPinoLogger(logger));
     configureHttpPipeline(app, config, logger, metrics);
     checkAccessDeclared(discoverRoutes(app));
     if (identity.developmentIssuer) serveDevelopmentJwks(app, identity.developmentIssuer);
     definition.beforeListen?.(app);
     const server = app.getHttpServer() as Server;
     const connections = new ConnectionDrain(server, config.shutdownDrainDelayMs);
+    answerClientErrors(server);
     await app.listen(config.port, config.host);
     const management = await startManagementServer(app, metrics, { host: config.managementHost, port: config.managementPort }).catch(async (error: unknown) => {
       await app.close();
@@ -111,7 +113,7 @@ class OrderlyProcessModule {}
 export async function runUntilSignalled<T extends { stop(): Promise<void> }>(
   config: OrderlyConfig,
   start: () => Promise<T>,
-  announce: (running: T) => string,
+  announce: (running: T) => string | readonly string[],
 ): Promise<void> {
   let running: T | null = null;
   let stopRequested: string | null = null;
@@ -135,6 +137,6 @@ export async function runUntilSignalled<T extends { stop(): Promise<void> }>(
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   running = await start();
-  logger.log(announce(running));
+  for (const line of [announce(running)].flat()) logger.log(line);
   if (stopRequested) await stop(stopRequested);
 }

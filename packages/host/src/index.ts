@@ -27,7 +27,16 @@ export {
 } from './database/module-databases.js';
 export { createLogger, type LoggerSettings } from './logging/create-logger.js';
 export { HttpModule } from './http/http.module.js';
-export { PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails, type FieldError } from './http/problem-details.js';
+export {
+  HTTP_PROBLEMS,
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPE_BASE,
+  problemType,
+  type FieldError,
+  type HttpProblemKind,
+  type HttpProblemName,
+  type ProblemDetails,
+} from './http/problem-details.js';
 export { discoverRoutes, type ClassReference, type DiscoveredRoute } from './http/route-discovery.js';
 export { accessGaps, checkAccessDeclared } from './identity/identity-setup.js';
 export { CUSTOMER_SCOPES, DevelopmentIssuer, DEVELOPMENT_AUDIENCE, DEVELOPMENT_ISSUER, JWKS_PATH, STAFF_SCOPES, type TokenRequest } from './identity/development-issuer.js';
