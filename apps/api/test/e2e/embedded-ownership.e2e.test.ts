@@ -6,7 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startAppProcess, type AppProcess } from '@orderly/testing';
+import { moduleDatabases } from '../../src/database/module-databases.js';
 import { apiDir, ensureApiBuilt } from './built-api.js';
+
+/** Every module, in provisioning order (apps/api's list). */
+const moduleNames = moduleDatabases.map((database) => database.module);
 
 const repoRoot = join(apiDir, '..', '..');
 let dataDir: string;
@@ -54,7 +58,7 @@ it('db:migrate attaches to the running app’s server and leaves it running', as
   const migrate = run('migrate.js');
   expect(migrate.stderr).toBe('');
   expect(migrate.status).toBe(0);
-  expect(migrate.stdout).toContain('Provisioned modules: products, orders, notifications');
+  expect(migrate.stdout).toContain(`Provisioned modules: ${moduleNames.join(', ')}`);
   await expectAppStillServing(server);
 }, 150_000);
 
@@ -63,7 +67,7 @@ it('events finds the app’s server by its data directory, whatever EMBEDDED_POS
   const events = run('events.js', ['stats', '--json'], { EMBEDDED_POSTGRES_PORT: String(await freePort()) });
   expect(events.stderr).toBe('');
   expect(events.status).toBe(0);
-  expect(Object.keys(JSON.parse(events.stdout))).toEqual(['products', 'orders', 'notifications']);
+  expect(Object.keys(JSON.parse(events.stdout))).toEqual(moduleNames);
   await expectAppStillServing(server);
 }, 150_000);
 
