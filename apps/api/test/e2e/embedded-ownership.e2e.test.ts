@@ -9,9 +9,6 @@ import { freePort, startAppProcess, type AppProcess } from '@orderly/testing';
 import { moduleDatabases } from '../../src/database/module-databases.js';
 import { apiDir, ensureApiBuilt } from './built-api.js';
 
-/** Every module, in provisioning order (apps/api's list). */
-const moduleNames = moduleDatabases.map((database) => database.module);
-
 const repoRoot = join(apiDir, '..', '..');
 let dataDir: string;
 let app: AppProcess;
@@ -58,7 +55,7 @@ it('db:migrate attaches to the running app’s server and leaves it running', as
   const migrate = run('migrate.js');
   expect(migrate.stderr).toBe('');
   expect(migrate.status).toBe(0);
-  expect(migrate.stdout).toContain(`Provisioned modules: ${moduleNames.join(', ')}`);
+  expect(migrate.stdout).toContain(`Provisioned modules: ${moduleDatabases.map((m) => m.module).join(', ')}`);
   await expectAppStillServing(server);
 }, 150_000);
 
@@ -67,7 +64,7 @@ it('events finds the app’s server by its data directory, whatever EMBEDDED_POS
   const events = run('events.js', ['stats', '--json'], { EMBEDDED_POSTGRES_PORT: String(await freePort()) });
   expect(events.stderr).toBe('');
   expect(events.status).toBe(0);
-  expect(Object.keys(JSON.parse(events.stdout))).toEqual(moduleNames);
+  expect(Object.keys(JSON.parse(events.stdout))).toEqual(moduleDatabases.map((m) => m.module));
   await expectAppStillServing(server);
 }, 150_000);
 
