@@ -1,8 +1,9 @@
 // @orderly/testing: the shared test harness - real PostgreSQL per test file, the app as a child
-// process, free ports, async probes, an identity provider that signs test tokens.
+// process, other commands run without blocking, free ports, async probes, an identity provider that signs test tokens.
 export { startTestPostgres, type TestPostgres, type TestPostgresOptions } from './test-postgres.js';
 export { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process.js';
 export { freePort } from './free-port.js';
+export { runProcess, type ProcessResult, type RunProcessOptions } from './run-process.js';
 export { eventually } from './eventually.js';
 export { startTestSmtpServer, type TestSmtpServer, type ReceivedEmail } from './test-smtp-server.js';
 export { brokenRule } from './broken-rule.js';

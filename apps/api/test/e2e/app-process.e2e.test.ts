@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bearer, eventually, freePort, startAppProcess, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
+import { bearer, eventually, freePort, runProcess, startAppProcess, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import { apiDir, ensureApiBuilt, withApiBuildLock } from './built-api.js';
 import { provisionForApp } from './orderly-harness.js';
 
@@ -185,7 +185,7 @@ describe('configuration', () => {
     try {
       const env = { ...withoutAuth(process.env), ...database, AUTH_DEV_ISSUER: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
       const app = await startAppProcess({ entry, env, readyPath: '/health/live' });
-      const token = mintDevelopmentToken(dataDir, ['--email', 'optin@example.com']);
+      const token = await mintDevelopmentToken(dataDir, ['--email', 'optin@example.com']);
       const res = await fetch(`${app.url}/orders`, { headers: bearer(token) });
       expect(res.status).toBe(200);
       expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
@@ -201,9 +201,9 @@ function withoutAuth(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AUTH_')));
 }
 
-/** `npm run token` without npm: the built token command, with the app's DATA_DIR. */
-function mintDevelopmentToken(dataDir: string, args: string[]): string {
-  const result = spawnSync(process.execPath, [`${apiDir}/dist/token.js`, ...args], { env: { ...withoutAuth(process.env), DATA_DIR: dataDir }, encoding: 'utf8', timeout: 30_000 });
+/** `npm run token` without npm: the built token command, with the app's DATA_DIR (run without blocking: an app may be serving). */
+async function mintDevelopmentToken(dataDir: string, args: string[]): Promise<string> {
+  const result = await runProcess(process.execPath, [`${apiDir}/dist/token.js`, ...args], { env: { ...withoutAuth(process.env), DATA_DIR: dataDir }, timeoutMs: 30_000 });
   if (result.status !== 0) throw new Error(`token exited ${result.status}: ${result.stderr}`);
   return result.stdout.trim();
 }
@@ -224,7 +224,7 @@ describe('npm run token (the development issuer of the embedded setup)', () => {
       expect(payload).toMatchObject({ email: 'ada@example.com', scope: 'orders:write orders:read orders:read:any orders:fulfil catalog:write' });
       expect(payload.exp - payload.iat).toBe(300);
       // The same e-mail always gets the same subject: orders placed with one token are seen with the next.
-      const again = JSON.parse(Buffer.from(mintDevelopmentToken(dataDir, ['--email', 'ada@example.com']).split('.')[1]!, 'base64url').toString());
+      const again = JSON.parse(Buffer.from((await mintDevelopmentToken(dataDir, ['--email', 'ada@example.com'])).split('.')[1]!, 'base64url').toString());
       expect(again.sub).toBe(payload.sub);
       expect(again.scope).toBe('orders:write orders:read');
 
@@ -298,8 +298,8 @@ describe('graceful shutdown on SIGTERM, with the embedded PostgreSQL', () => {
       readyPath: '/health/ready',
       readyTimeoutMs: 60_000,
     });
-    const staff = bearer(mintDevelopmentToken(dataDir, ['--email', 'staff@example.com', '--staff']));
-    const customer = bearer(mintDevelopmentToken(dataDir, ['--email', 'shutdown@example.com']));
+    const staff = bearer(await mintDevelopmentToken(dataDir, ['--email', 'staff@example.com', '--staff']));
+    const customer = bearer(await mintDevelopmentToken(dataDir, ['--email', 'shutdown@example.com']));
     const product = (await (
       await fetch(`${app.url}/products`, {
         method: 'POST',

@@ -1,11 +1,10 @@
 // The embedded PostgreSQL of a DATA_DIR belongs to one process at a time. With the app running on
 // it, operators' commands (db:migrate, events) attach to the running server as clients and leave
 // it running; a second app refuses to start, naming the owner. None of them stops the app's server.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startAppProcess, type AppProcess } from '@orderly/testing';
+import { freePort, runProcess, startAppProcess, type AppProcess, type ProcessResult } from '@orderly/testing';
 import { moduleDatabases } from '../../src/database/module-databases.js';
 import { apiDir, ensureApiBuilt } from './built-api.js';
 
@@ -18,19 +17,16 @@ function postmasterPid(): string {
   return readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]!;
 }
 
-function run(entry: string, args: string[] = [], extraEnv: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [`${apiDir}/dist/${entry}`, ...args], {
-    env: { ...process.env, ...env, ...extraEnv },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+/** Runs a built entry (dist/<entry>) with the app's environment; never blocks while the app serves. */
+function run(entry: string, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<ProcessResult> {
+  return runProcess(process.execPath, [`${apiDir}/dist/${entry}`, ...args], { env: { ...process.env, ...env, ...extraEnv } });
 }
 
 async function expectAppStillServing(serverPid: string): Promise<void> {
   expect(postmasterPid()).toBe(serverPid);
   expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
   // A token of the app's development issuer (its key is in DATA_DIR), as `npm run token` prints it.
-  const staffToken = run('token.js', ['--email', 'staff@example.com', '--staff']).stdout.trim();
+  const staffToken = (await run('token.js', ['--email', 'staff@example.com', '--staff'])).stdout.trim();
   const created = await fetch(`${app.url}/products`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${staffToken}` },
@@ -52,7 +48,7 @@ afterAll(async () => {
 
 it('db:migrate attaches to the running app’s server and leaves it running', async () => {
   const server = postmasterPid();
-  const migrate = run('migrate.js');
+  const migrate = await run('migrate.js');
   expect(migrate.stderr).toBe('');
   expect(migrate.status).toBe(0);
   expect(migrate.stdout).toContain(`Provisioned modules: ${moduleDatabases.map((m) => m.module).join(', ')}`);
@@ -61,7 +57,7 @@ it('db:migrate attaches to the running app’s server and leaves it running', as
 
 it('events finds the app’s server by its data directory, whatever EMBEDDED_POSTGRES_PORT says', async () => {
   const server = postmasterPid();
-  const events = run('events.js', ['stats', '--json'], { EMBEDDED_POSTGRES_PORT: String(await freePort()) });
+  const events = await run('events.js', ['stats', '--json'], { EMBEDDED_POSTGRES_PORT: String(await freePort()) });
   expect(events.stderr).toBe('');
   expect(events.status).toBe(0);
   expect(Object.keys(JSON.parse(events.stdout))).toEqual(moduleDatabases.map((m) => m.module));
@@ -70,7 +66,7 @@ it('events finds the app’s server by its data directory, whatever EMBEDDED_POS
 
 it('`npm run -s events -- list --json` prints only JSON on stdout (the build banner goes to stderr)', async () => {
   const server = postmasterPid();
-  const events = spawnSync('npm', ['run', '-s', 'events', '--', 'list', '--json'], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 180_000 });
+  const events = await runProcess('npm', ['run', '-s', 'events', '--', 'list', '--json'], { cwd: repoRoot, env: { ...process.env, ...env }, timeoutMs: 180_000 });
   expect(events.status).toBe(0);
   expect(JSON.parse(events.stdout)).toEqual([]);
   await expectAppStillServing(server);
@@ -78,7 +74,7 @@ it('`npm run -s events -- list --json` prints only JSON on stdout (the build ban
 
 it('a second app on the same DATA_DIR refuses to start, naming the owner’s pid, and stops nothing', async () => {
   const server = postmasterPid();
-  const second = run('main.js', [], { PORT: String(await freePort()) });
+  const second = await run('main.js', [], { PORT: String(await freePort()) });
   expect(second.status).toBe(1);
   expect(second.stderr).toContain(`The embedded PostgreSQL in ${join(dataDir, 'postgres')} is in use by process ${app.pid} (main.js)`);
   await expectAppStillServing(server);

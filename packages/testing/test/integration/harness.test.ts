@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { eventually, freePort, startTestPostgres } from '@orderly/testing';
 
@@ -17,10 +19,14 @@ describe('eventually', () => {
 });
 
 describe('freePort', () => {
-  it('gives a usable port', async () => {
+  it('gives a port below the range the OS hands out by itself (to outgoing connections too), on which a server can listen', async () => {
     const port = await freePort();
-    expect(port).toBeGreaterThan(0);
-    expect(port).toBeLessThan(65536);
+    const ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    expect(port).toBeGreaterThanOrEqual(15_000);
+    expect(port).toBeLessThan(ephemeralStart);
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+    await new Promise((resolve) => server.close(resolve));
   });
 });
 
