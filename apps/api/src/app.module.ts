@@ -66,9 +66,9 @@ export class AppModule {
       imports: [
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
+          retention: { outboxRetentionMs: config.outboxRetentionMs, inboxRetentionMs: config.inboxRetentionMs },
           relayObserver: observability.metrics.relayObserver,
           subscriptions: [
-            // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
             subscribe(OrderPlacedV1, ProjectOrderSummary),
             subscribe(OrderPlacedV1, ConfirmStockReservation),
             subscribe(OrderPlacedV1, SendOrderConfirmation),

@@ -1,3 +1,5 @@
+import { DEFAULT_RELAY_OPTIONS, redeliveryHorizonMs } from '@orderly/kernel';
+
 /**
  * Configuration from environment variables, validated once at start-up. A bad value stops the
  * start with a message naming the variable and what it accepts. README lists every variable.
@@ -17,6 +19,12 @@ export interface OrderlyConfig {
   readonly idempotencyKeyTtlMs: number;
   readonly relayMaxAttempts: number;
   readonly poolSize: number;
+  /** Connections per module for the relay and event handlers, apart from the request pool. */
+  readonly handlerPoolSize: number;
+  /** How long an event delivered to every subscriber stays in its outbox. */
+  readonly outboxRetentionMs: number;
+  /** How long a subscriber's inbox remembers an event it handled (at least the redelivery horizon). */
+  readonly inboxRetentionMs: number;
   /** SMTP server for real email (smtp:// or smtps://); null: emails go to the log. */
   readonly smtpUrl: string | null;
   /** `json` (one object per line) or `pretty` (human-readable). */
@@ -64,6 +72,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     return fallback;
   };
 
+  const duration = (name: string, fallback: string, minMs: number): number => {
+    const raw = env[name] || fallback;
+    const ms = parseDuration(raw);
+    if (ms === null || ms < minMs) {
+      problems.push(`${name}="${raw}" must be a duration such as 90s, 30m, 12h or 7d (milliseconds when no unit), at least ${formatDuration(minMs)} (default ${fallback})`);
+      return parseDuration(fallback)!;
+    }
+    return ms;
+  };
+
   const databaseUrl = env.DATABASE_URL || null;
   if (databaseUrl) {
     try {
@@ -91,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
   }
   const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS, problems);
 
+  const relayMaxAttempts = int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000);
   const config: OrderlyConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -103,8 +122,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     reservationTtlMs: int('RESERVATION_TTL_MS', 300_000, 1_000, 86_400_000),
     reservationSweepIntervalMs: int('RESERVATION_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
     idempotencyKeyTtlMs: int('IDEMPOTENCY_KEY_TTL_MS', 86_400_000, 1_000, 30 * 86_400_000),
-    relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000),
+    relayMaxAttempts,
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 100),
+    handlerPoolSize: int('EVENT_HANDLER_POOL_SIZE', 2, 1, 50),
+    outboxRetentionMs: duration('OUTBOX_RETENTION', '7d', 60_000),
+    // A redelivery can come as late as the last retry (or a lapsed lease) after the first attempt:
+    // an inbox that forgot the event by then would let its effect happen twice.
+    inboxRetentionMs: duration('INBOX_RETENTION', '7d', redeliveryHorizonMs({ ...DEFAULT_RELAY_OPTIONS, maxAttempts: relayMaxAttempts })),
     smtpUrl,
     logFormat,
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
@@ -114,6 +138,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "30m", "12h", "7d", "250ms", or a plain number of milliseconds; null when unreadable. */
+export function parseDuration(raw: string): number | null {
+  const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(raw.trim());
+  if (!match) return null;
+  return Number(match[1]) * UNIT_MS[match[2] ?? 'ms']!;
+}
+
+function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    if (ms >= UNIT_MS[unit]! && ms % UNIT_MS[unit]! === 0) return `${ms / UNIT_MS[unit]!}${unit}`;
+  }
+  return ms >= 60_000 ? `${Math.ceil(ms / 60_000)}m` : `${ms}ms`;
 }
 
 function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly string[] | '*' {

@@ -15,18 +15,45 @@ export { type PortToken, portToken, bindPort, bindPortToValue } from './ports/po
 
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
-export { UnitOfWork, type Transaction, type TransactionOptions } from './persistence/unit-of-work.js';
+export { UnitOfWork, type Transaction, type TransactionOptions, type UnitOfWorkOptions } from './persistence/unit-of-work.js';
 export { ConcurrencyConflict, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
 export { provisionModuleDatabases, type ProvisioningOptions, rolePassword, urlForRole } from './persistence/provisioning.js';
 export { startEmbeddedPostgres, embeddedAdminUrl, type EmbeddedPostgresOptions, type RunningPostgres } from './persistence/embedded-postgres.js';
 
-export { createMessagingTables, dropMessagingTables, quoteIdentifier } from './messaging/messaging-tables.js';
+export {
+  addSubscriberDeliveries,
+  createMessagingTables,
+  dropMessagingTables,
+  quoteIdentifier,
+  removeSubscriberDeliveries,
+} from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
-export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
-export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
-export { OutboxAdmin, OutboxEntryInWrongState, OutboxEntryNotFound, type OutboxEntry, type OutboxStats, type OutboxStatus, type SqlRunner } from './messaging/outbox-admin.js';
+export {
+  EVENT_TRANSPORT,
+  type EventRoute,
+  type EventTransport,
+  InProcessEventTransport,
+  type Subscriber,
+  UndeliverableEvent,
+  type Subscription,
+} from './messaging/event-transport.js';
+export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS, redeliveryHorizonMs } from './messaging/outbox-relay.js';
+export {
+  DeliveryNotFound,
+  type DeliveryEntry,
+  OutboxAdmin,
+  OutboxEntryInWrongState,
+  OutboxEntryNotFound,
+  type OutboxEntry,
+  type OutboxStats,
+  type OutboxStatus,
+  type SqlRunner,
+  type SubscriberStats,
+} from './messaging/outbox-admin.js';
 export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
-export { ModuleDatabases, RELAY_OBSERVER } from './nest/messaging.module.js';
+export { OutboxSignal, type NotifyRunner } from './messaging/outbox-signal.js';
+export { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } from './messaging/retention.js';
+export { ModuleDatabases, RELAY_OBSERVER, RETENTION_OPTIONS } from './nest/messaging.module.js';
 
 export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
 export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';

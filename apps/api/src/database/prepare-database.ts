@@ -32,6 +32,7 @@ export async function prepareDatabase(config: OrderlyConfig, options: { stopOnSi
       modules: moduleDatabases,
       roleSecret: config.databaseRoleSecret ?? undefined,
       poolSize: config.poolSize,
+      handlerPoolSize: config.handlerPoolSize,
     });
     return { adminUrl, connections, embedded: embedded !== null, stop: async () => embedded?.stop() };
   } catch (error) {

@@ -4,11 +4,13 @@ import type { EventHandler } from '../events/event-handler.js';
 import type { EventSchema } from '../events/event-schema.js';
 import { EVENT_TRANSPORT, InProcessEventTransport } from '../messaging/event-transport.js';
 import { DEFAULT_RELAY_OPTIONS, NO_RELAY_OBSERVER, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
+import { DEFAULT_RETENTION_OPTIONS, type RetentionOptions } from '../messaging/retention.js';
 import { portToken } from '../ports/port-token.js';
 import type { ModuleDatabase } from './module-database.js';
 
 export const RELAY_OPTIONS = portToken<RelayOptions>('kernel.RelayOptions');
 export const RELAY_OBSERVER = portToken<RelayObserver>('kernel.RelayObserver');
+export const RETENTION_OPTIONS = portToken<RetentionOptions>('kernel.RetentionOptions');
 
 /**
  * Every module's ModuleDatabase, registered as each is created. Module providers stay private to
@@ -53,6 +55,8 @@ export interface MessagingOptions {
   readonly relay?: Partial<RelayOptions>;
   /** Told about every delivered event (e.g. delivery-latency metrics). */
   readonly relayObserver?: RelayObserver;
+  /** How long delivered events and inbox entries are kept. */
+  readonly retention?: Partial<RetentionOptions>;
 }
 
 const SUBSCRIPTIONS = Symbol('orderly:subscriptions');
@@ -85,6 +89,7 @@ export class MessagingModule {
         { provide: InProcessEventTransport, useValue: transport },
         { provide: RELAY_OPTIONS, useValue: { ...DEFAULT_RELAY_OPTIONS, ...options.relay } },
         { provide: RELAY_OBSERVER, useValue: options.relayObserver ?? NO_RELAY_OBSERVER },
+        { provide: RETENTION_OPTIONS, useValue: { ...DEFAULT_RETENTION_OPTIONS, ...options.retention } },
         { provide: ModuleDatabases, useValue: new ModuleDatabases() },
         { provide: SUBSCRIPTIONS, useValue: options.subscriptions },
         {
@@ -94,7 +99,7 @@ export class MessagingModule {
           inject: [ModuleRef, SUBSCRIPTIONS],
         },
       ],
-      exports: [EVENT_TRANSPORT, InProcessEventTransport, RELAY_OPTIONS, RELAY_OBSERVER, ModuleDatabases],
+      exports: [EVENT_TRANSPORT, InProcessEventTransport, RELAY_OPTIONS, RELAY_OBSERVER, RETENTION_OPTIONS, ModuleDatabases],
     };
   }
 }

@@ -11,6 +11,8 @@ export interface ProvisioningOptions {
   /** Secret the module roles' passwords are derived from; defaults to the admin password. */
   readonly roleSecret?: string;
   readonly poolSize?: number;
+  /** Connections of each module's relay and event-handler pool. */
+  readonly handlerPoolSize?: number;
 }
 
 export type ModuleConnections = ReadonlyMap<string, ModuleConnection>;
@@ -36,7 +38,7 @@ export async function provisionModuleDatabases(options: ProvisioningOptions): Pr
     for (const module of options.modules) {
       const password = rolePassword(secret, module.role);
       await ensureRoleAndSchema(admin, db, module, password);
-      const connection: ModuleConnection = { url: urlForRole(options.adminUrl, module.role, password), poolSize: options.poolSize };
+      const connection: ModuleConnection = { url: urlForRole(options.adminUrl, module.role, password), poolSize: options.poolSize, handlerPoolSize: options.handlerPoolSize };
       await runMigrations(module, connection);
       connections.set(module.module, connection);
     }

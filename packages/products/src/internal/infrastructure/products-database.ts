@@ -1,5 +1,6 @@
 import type { ModuleDatabaseDefinition } from '@orderly/kernel';
 import { CreateProductsSchema1732100000000 } from './migrations/1732100000000-CreateProductsSchema.js';
+import { AddSubscriberDeliveries1732100015000 } from './migrations/1732100015000-AddSubscriberDeliveries.js';
 import { ProductEntity, StockReservationEntity } from './product.entity-schema.js';
 
 export const productsDatabase: ModuleDatabaseDefinition = {
@@ -7,5 +8,5 @@ export const productsDatabase: ModuleDatabaseDefinition = {
   schema: 'products',
   role: 'orderly_products',
   entities: [ProductEntity, StockReservationEntity],
-  migrations: [CreateProductsSchema1732100000000],
+  migrations: [CreateProductsSchema1732100000000, AddSubscriberDeliveries1732100015000],
 };
