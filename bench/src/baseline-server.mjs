@@ -39,7 +39,7 @@ const insertLines = (n) =>
 const INSERT_OUTBOX = `INSERT INTO "orders".outbox
          (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
-const NOTIFY = `SELECT pg_notify($1, '')`;
+const NOTIFY = `SELECT pg_notify($1, $2)`;
 const SELECT_ORDER = `SELECT "order"."id" AS "order_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1`;
 
 function placeholders(n, from) {
@@ -104,9 +104,24 @@ async function placeOrder(body) {
     await db.query(insertLines(lines.length), lines.flatMap((l, position) => [orderId, position, l.productId, l.quantity, l.unitPrice, l.lineTotal]));
     const payload = { orderId, customerEmail: order.customerEmail, lines, total, placedAt: order.createdAt };
     await db.query(INSERT_OUTBOX, [randomUUID(), 'orders.OrderPlaced', 1, orderId, randomUUID(), null, JSON.stringify(payload), new Date().toISOString()]);
-    await db.query(NOTIFY, ['orderly_outbox_orders']);
   });
+  wakeRelays();
   return [201, order, { Location: `/orders/${orderId}` }];
+}
+
+// As Orderly's OutboxSignal: after the commit, one NOTIFY at most every 50 ms, outside any transaction.
+const NOTIFY_INTERVAL_MS = 50;
+const notifyToken = randomUUID();
+let lastNotifyAt = 0;
+let notifyTimer = null;
+function wakeRelays() {
+  if (notifyTimer) return;
+  const wait = Math.max(0, lastNotifyAt + NOTIFY_INTERVAL_MS - Date.now());
+  notifyTimer = setTimeout(() => {
+    notifyTimer = null;
+    lastNotifyAt = Date.now();
+    orders.query(NOTIFY, ['orderly_outbox_orders', notifyToken]).catch(() => undefined);
+  }, wait);
 }
 
 function checkOrder(body) {

@@ -1,4 +1,4 @@
-import type { EventEnvelope, ModuleDatabase, OutboxBacklog, RelayObserver, SubscriberStats } from '@orderly/kernel';
+import type { EventEnvelope, ModuleDatabase, OutboxStats, RelayObserver, SubscriberStats } from '@orderly/kernel';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -62,6 +62,16 @@ export class OrderlyMetrics {
         for (const { module, backlog } of await backlogs()) this.set({ module }, backlog.oldestPendingAgeMs / 1000);
       },
     });
+    new Gauge({
+      name: 'orderly_outbox_dead_events',
+      help: 'Events in a module outbox with a dead-lettered delivery, waiting for an operator',
+      labelNames: ['module'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { module, backlog } of await backlogs()) this.set({ module }, backlog.dead);
+      },
+    });
     const subscribers = () => this.subscriberStatsForThisScrape();
     const perSubscriber = (name: string, help: string, value: (s: SubscriberStats) => number) =>
       new Gauge({
@@ -85,7 +95,7 @@ export class OrderlyMetrics {
     );
   }
 
-  private scrapeBacklogs: Promise<{ module: string; backlog: OutboxBacklog }[]> | null = null;
+  private scrapeBacklogs: Promise<{ module: string; backlog: OutboxStats }[]> | null = null;
   private scrapeSubscribers: Promise<{ module: string; stats: SubscriberStats[] }[]> | null = null;
 
   /** One query per module serves the three per-subscriber gauges of a scrape. */
@@ -97,12 +107,12 @@ export class OrderlyMetrics {
     return this.scrapeSubscribers;
   }
 
-  /** One query per module serves both outbox gauges of a scrape (render() starts each scrape afresh). */
-  private backlogsForThisScrape(): Promise<{ module: string; backlog: OutboxBacklog }[]> {
+  /** One query per module serves the three outbox gauges of a scrape (render() starts each scrape afresh). */
+  private backlogsForThisScrape(): Promise<{ module: string; backlog: OutboxStats }[]> {
     if (this.scrapeBacklogs) return this.scrapeBacklogs;
     this.scrapeBacklogs = Promise.all(
-      this.databases().map(async (db) => ({ module: db.definition.schema, backlog: await db.relay.backlog().catch(() => null) })),
-    ).then((all) => all.filter((b): b is { module: string; backlog: OutboxBacklog } => b.backlog !== null));
+      this.databases().map(async (db) => ({ module: db.definition.schema, backlog: await db.outbox.stats().catch(() => null) })),
+    ).then((all) => all.filter((b): b is { module: string; backlog: OutboxStats } => b.backlog !== null));
     return this.scrapeBacklogs;
   }
 

@@ -196,7 +196,7 @@ export class OutboxAdmin {
     // whole; else its deliveries (all, or the named subscriber's), and a replay reopens the event.
     const [changed] = await this.sql.query(
       `WITH whole AS (
-         UPDATE ${this.table} SET status = $4 ${reset}
+         UPDATE ${this.table} SET status = $4 ${reset}, delivered_at = CASE WHEN $4 = 'discarded' THEN now() END
           WHERE seq = $1 AND NOT fanned_out AND status = ANY($2::text[]) AND $3::text IS NULL RETURNING seq
        ), each AS (
          UPDATE ${this.deliveries} SET status = $4 ${reset}, lease_owner = NULL

@@ -211,40 +211,11 @@ export class OutboxRelay {
   async fanOut(): Promise<string[]> {
     const routes = this.transport.routes();
     const rows: { type: string }[] = await this.dataSource.query(
-      `WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held),
-            fresh AS (
-              SELECT o.seq, o.type, o.aggregate_id, o.occurred_at
-                FROM ${this.outboxTable} o, lock
-               WHERE lock.held AND o.status = 'pending' AND NOT o.fanned_out AND o.next_attempt_at <= now()
-                 AND NOT EXISTS (SELECT 1 FROM ${this.outboxTable} earlier
-                                  WHERE earlier.aggregate_id = o.aggregate_id AND earlier.status = 'pending'
-                                    AND NOT earlier.fanned_out AND earlier.seq < o.seq)
-               ORDER BY o.seq
-               LIMIT $2
-                 FOR UPDATE OF o
-            ),
-            routes AS (SELECT * FROM unnest($3::text[], $4::text[]) AS r(type, subscriber)),
-            fanned AS (
-              INSERT INTO ${this.deliveryTable} (event_seq, subscriber, aggregate_id, occurred_at)
-              SELECT f.seq, r.subscriber, f.aggregate_id, f.occurred_at FROM fresh f JOIN routes r ON r.type = f.type
-              ON CONFLICT DO NOTHING
-            ),
-            marked AS (
-       UPDATE ${this.outboxTable} o
-          SET fanned_out = true,
-              status = CASE WHEN EXISTS (SELECT 1 FROM routes r WHERE r.type = o.type) THEN 'pending' ELSE 'delivered' END,
-              delivered_at = CASE WHEN EXISTS (SELECT 1 FROM routes r WHERE r.type = o.type) THEN NULL ELSE now() END
-         FROM fresh
-        WHERE o.seq = fresh.seq
-       RETURNING o.type
-            )
-       SELECT type FROM marked`,
+      fanOutStatement(this.schema),
       [`orderly_fan_out_${this.schema}`, this.options.fanOutBatchSize, routes.map((r) => r.type), routes.map((r) => r.subscriber)],
     );
-    const types = [...new Set(rows.map((r) => r.type))];
-    if (this.running) {
-      for (const route of routes) if (types.includes(route.type)) this.lanes.get(route.subscriber)?.sleeper.wake();
-    }
+    const types = new Set(rows.map((r) => r.type));
+    if (this.running) this.startLanes(routes.filter((r) => types.has(r.type)).map((r) => r.subscriber));
     return rows.map((r) => r.type);
   }
 
@@ -266,25 +237,7 @@ export class OutboxRelay {
   private async claim(subscriber: string): Promise<Lease> {
     const owner = randomUUID();
     const rows: ClaimedRow[] = await this.dataSource.query(
-      `WITH claimed AS (
-         SELECT d.event_seq FROM ${this.deliveryTable} d
-          WHERE d.subscriber = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
-            AND NOT EXISTS (SELECT 1 FROM ${this.deliveryTable} earlier
-                             WHERE earlier.subscriber = d.subscriber AND earlier.aggregate_id = d.aggregate_id
-                               AND earlier.status = 'pending' AND earlier.event_seq < d.event_seq)
-          ORDER BY d.next_attempt_at, d.event_seq
-          LIMIT $2
-            FOR UPDATE SKIP LOCKED
-       ), leased AS (
-       UPDATE ${this.deliveryTable} d
-          SET lease_owner = $3, attempts = d.attempts + 1,
-              next_attempt_at = now() + ($4::double precision * interval '1 millisecond')
-         FROM claimed, ${this.outboxTable} o
-        WHERE d.subscriber = $1 AND d.event_seq = claimed.event_seq AND o.seq = d.event_seq
-       RETURNING d.event_seq, d.attempts, o.id, o.type, o.version, o.aggregate_id, o.correlation_id, o.causation_id,
-                 o.payload, o.occurred_at
-       )
-       SELECT * FROM leased ORDER BY event_seq`,
+      claimStatement(this.schema),
       [subscriber, this.options.batchSize, owner, this.options.leaseMs],
     );
     return { subscriber, owner, rows };
@@ -373,9 +326,9 @@ export class OutboxRelay {
 
   private async fanOutLoop(): Promise<void> {
     while (this.running) {
-      this.startLanes();
       let fanned = 0;
       try {
+        await this.startLanesWithWork();
         fanned = (await this.fanOut()).length;
       } catch (error) {
         this.log.error(`relay for ${this.schema} failed to fan out events: ${error instanceof Error ? error.message : error}`);
@@ -385,9 +338,30 @@ export class OutboxRelay {
     }
   }
 
-  private startLanes(): void {
-    for (const subscriber of this.subscribers()) {
-      if (this.lanes.has(subscriber)) continue;
+  /**
+   * Lanes exist only for subscribers this outbox has deliveries for (a module publishes few
+   * event types): those its fan-out just served, and those with pending rows another relay
+   * fanned out (one index probe per subscriber without a lane).
+   */
+  private async startLanesWithWork(): Promise<void> {
+    const candidates = this.subscribers().filter((s) => !this.lanes.has(s));
+    if (candidates.length === 0) return;
+    const rows: { subscriber: string }[] = await this.dataSource.query(
+      `SELECT s.subscriber FROM unnest($1::text[]) AS s(subscriber)
+        WHERE EXISTS (SELECT 1 FROM ${this.deliveryTable} d WHERE d.subscriber = s.subscriber AND d.status = 'pending')`,
+      [candidates],
+    );
+    this.startLanes(rows.map((r) => r.subscriber));
+  }
+
+  /** Wakes the lanes of these subscribers, starting the ones that do not exist yet. */
+  private startLanes(subscribers: readonly string[]): void {
+    for (const subscriber of subscribers) {
+      const existing = this.lanes.get(subscriber);
+      if (existing) {
+        existing.sleeper.wake();
+        continue;
+      }
       const lane = new SubscriberLane(subscriber);
       this.lanes.set(subscriber, lane);
       lane.done = this.laneLoop(lane);
@@ -474,6 +448,69 @@ export class OutboxRelay {
       await client.end().catch(() => undefined);
     }
   }
+}
+
+/**
+ * The claim ($1 subscriber, $2 batch size, $3 owner token, $4 lease in ms): served by the
+ * partial indexes outbox_delivery_due (due order) and outbox_delivery_head (per-aggregate order),
+ * so its cost follows the batch size, not the backlog or the history (test/integration/claim-plan.test.ts).
+ */
+export function claimStatement(schema: string): string {
+  const outbox = `${quoteIdentifier(schema)}.outbox`;
+  const deliveries = deliveryTable(schema);
+  return `WITH claimed AS (
+         SELECT d.event_seq FROM ${deliveries} d
+          WHERE d.subscriber = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
+            AND NOT EXISTS (SELECT 1 FROM ${deliveries} earlier
+                             WHERE earlier.subscriber = d.subscriber AND earlier.aggregate_id = d.aggregate_id
+                               AND earlier.status = 'pending' AND earlier.event_seq < d.event_seq)
+          ORDER BY d.next_attempt_at, d.event_seq
+          LIMIT $2
+            FOR UPDATE SKIP LOCKED
+       ), leased AS (
+       UPDATE ${deliveries} d
+          SET lease_owner = $3, attempts = d.attempts + 1,
+              next_attempt_at = now() + ($4::double precision * interval '1 millisecond')
+         FROM claimed, ${outbox} o
+        WHERE d.subscriber = $1 AND d.event_seq = claimed.event_seq AND o.seq = d.event_seq
+       RETURNING d.event_seq, d.attempts, o.id, o.type, o.version, o.aggregate_id, o.correlation_id, o.causation_id,
+                 o.payload, o.occurred_at
+       )
+       SELECT * FROM leased ORDER BY event_seq`;
+}
+
+/** The fan-out ($1 advisory lock name, $2 batch size, $3 event types, $4 subscribers: the routes). */
+export function fanOutStatement(schema: string): string {
+  const outbox = `${quoteIdentifier(schema)}.outbox`;
+  const deliveries = deliveryTable(schema);
+  return `WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held),
+            fresh AS (
+              SELECT o.seq, o.type, o.aggregate_id, o.occurred_at
+                FROM ${outbox} o, lock
+               WHERE lock.held AND o.status = 'pending' AND NOT o.fanned_out AND o.next_attempt_at <= now()
+                 AND NOT EXISTS (SELECT 1 FROM ${outbox} earlier
+                                  WHERE earlier.aggregate_id = o.aggregate_id AND earlier.status = 'pending'
+                                    AND NOT earlier.fanned_out AND earlier.seq < o.seq)
+               ORDER BY o.seq
+               LIMIT $2
+                 FOR UPDATE OF o
+            ),
+            routes AS (SELECT * FROM unnest($3::text[], $4::text[]) AS r(type, subscriber)),
+            fanned AS (
+              INSERT INTO ${deliveries} (event_seq, subscriber, aggregate_id, occurred_at)
+              SELECT f.seq, r.subscriber, f.aggregate_id, f.occurred_at FROM fresh f JOIN routes r ON r.type = f.type
+              ON CONFLICT DO NOTHING
+            ),
+            marked AS (
+       UPDATE ${outbox} o
+          SET fanned_out = true,
+              status = CASE WHEN EXISTS (SELECT 1 FROM routes r WHERE r.type = o.type) THEN 'pending' ELSE 'delivered' END,
+              delivered_at = CASE WHEN EXISTS (SELECT 1 FROM routes r WHERE r.type = o.type) THEN NULL ELSE now() END
+         FROM fresh
+        WHERE o.seq = fresh.seq
+       RETURNING o.type
+            )
+       SELECT type FROM marked`;
 }
 
 class SubscriberLane {
