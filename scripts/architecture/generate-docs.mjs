@@ -16,7 +16,10 @@ const checkOnly = process.argv.includes('--check');
 
 const model = readModuleModel(root);
 const expected = new Map([['docs/modules.md', renderModuleDocs(model)]]);
-for (const pkg of model.packages) expected.set(`docs/api/${pkg.name.replace(/^@orderly\//, '')}.api.md`, renderPublicApiReport(model, pkg));
+for (const pkg of model.packages) {
+  expected.set(`docs/api/${reportName(pkg.name)}.api.md`, renderPublicApiReport(model, pkg));
+  for (const entry of pkg.subEntries) expected.set(`docs/api/${reportName(entry.name)}.api.md`, renderPublicApiReport(model, { ...entry, dir: pkg.dir }));
+}
 
 const stale = [...expected].filter(([path, content]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== content).map(([path]) => path);
 const orphaned = existsSync(join(root, 'docs/api'))
@@ -40,6 +43,10 @@ if (checkOnly) {
 mkdirSync(join(root, 'docs/api'), { recursive: true });
 for (const [path, content] of expected) writeFileSync(join(root, path), content);
 console.log(`wrote ${[...expected.keys()].join(', ')}${stale.length ? '' : ' (unchanged)'}`);
+
+function reportName(entryName) {
+  return entryName.replace(/^@orderly\//, '').replaceAll('/', '-');
+}
 
 function firstDifference(committed, generated) {
   const a = committed.split('\n');

@@ -47,13 +47,16 @@ export function renderModuleDocs(model) {
 
   lines.push('## Public API', '', 'What each `src/index.ts` exports; the full signatures are in [docs/api/](api/).', '');
   for (const pkg of packages) {
-    lines.push(`### \`${pkg.name}\``, '');
-    const byKind = new Map();
-    for (const e of pkg.exports) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e.name]);
-    for (const kind of ['class', 'function', 'const', 'interface', 'type', 'enum', 'other']) {
-      if (byKind.has(kind)) lines.push(`- ${kind}: ${byKind.get(kind).map((n) => `\`${n}\``).join(', ')}`);
+    for (const entry of [pkg, ...pkg.subEntries]) {
+      lines.push(`### \`${entry.name}\``, '');
+      const byKind = new Map();
+      for (const e of entry.exports) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e.name]);
+      for (const kind of ['class', 'function', 'const', 'interface', 'type', 'enum', 'other']) {
+        if (byKind.has(kind)) lines.push(`- ${kind}: ${byKind.get(kind).map((n) => `\`${n}\``).join(', ')}`);
+      }
+      const report = short(entry.name).replaceAll('/', '-');
+      lines.push(`- report: [docs/api/${report}.api.md](api/${report}.api.md)`, '');
     }
-    lines.push(`- report: [docs/api/${short(pkg.name)}.api.md](api/${short(pkg.name)}.api.md)`, '');
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }

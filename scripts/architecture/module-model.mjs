@@ -13,7 +13,7 @@ export const COMPOSITION_ROOT = 'apps/api/src/app.module.ts';
 export function createProgram(root, workspaces) {
   const config = ts.readConfigFile(join(root, 'tsconfig.base.json'), ts.sys.readFile).config;
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
-  const entries = workspaces.map((ws) => join(root, ws.dir, 'src/index.ts')).filter(existsSync);
+  const entries = workspaces.flatMap((ws) => publicEntries(ws).map((entry) => join(root, ws.dir, entry.source))).filter(existsSync);
   const compositionRoot = join(root, COMPOSITION_ROOT);
   return ts.createProgram([...entries, ...(existsSync(compositionRoot) ? [compositionRoot] : [])], { ...options, noEmit: true });
 }
@@ -30,9 +30,16 @@ export function readModuleModel(root) {
   const packages = workspaces
     .filter((ws) => ws.dir.startsWith('packages/'))
     .map((ws) => {
-      const entry = program.getSourceFile(join(root, ws.dir, 'src/index.ts'));
-      const exports = entry ? checker.getExportsOfModule(checker.getSymbolAtLocation(entry)).map((symbol) => ({ name: symbol.name, symbol: resolve(symbol) })) : [];
-      exports.sort((a, b) => a.name.localeCompare(b.name));
+      const exportsOf = (source) => {
+        const entry = program.getSourceFile(join(root, ws.dir, source));
+        const found = entry ? checker.getExportsOfModule(checker.getSymbolAtLocation(entry)).map((symbol) => ({ name: symbol.name, symbol: resolve(symbol) })) : [];
+        return found.sort((a, b) => a.name.localeCompare(b.name));
+      };
+      const exports = exportsOf('src/index.ts');
+      // Further entries of package.json "exports" (e.g. @orderly/kernel/domain), each with its own report.
+      const subEntries = publicEntries(ws)
+        .filter((entry) => entry.subpath !== '.')
+        .map((entry) => ({ ...entry, name: `${ws.name}/${entry.subpath.replace(/^\.\//, '')}`, exports: exportsOf(entry.source).map(({ name, symbol }) => ({ name, kind: kindOf(symbol), symbol })) }));
       const initializerOf = (symbol) => symbol.declarations?.find(ts.isVariableDeclaration)?.initializer;
       const database = exports
         .map(({ symbol }) => initializerOf(symbol))
@@ -52,6 +59,7 @@ export function readModuleModel(root) {
         dependsOn: [...ws.declared].filter((name) => workspaces.some((other) => other.name === name && other.dir.startsWith('packages/'))).sort(),
         productionDependsOn: Object.keys(ws.manifest.dependencies ?? {}).filter((name) => workspaces.some((other) => other.name === name)).sort(),
         exports: exports.map(({ name, symbol }) => ({ name, kind: kindOf(symbol), symbol })),
+        subEntries,
         database,
         ports,
       };
@@ -94,6 +102,15 @@ export function readModuleModel(root) {
   if (compositionRoot) visit(compositionRoot);
 
   return { root, program, checker, packages, apps, bindings, subscriptions };
+}
+
+/** The source files a package's "exports" lists (condition @orderly/source), main entry first. */
+export function publicEntries(ws) {
+  const exports = ws.manifest.exports ?? {};
+  const entries = Object.entries(typeof exports === 'string' ? { '.': exports } : exports)
+    .map(([subpath, conditions]) => ({ subpath, source: (typeof conditions === 'string' ? conditions : conditions['@orderly/source'])?.replace(/^\.\//, '') }))
+    .filter((entry) => entry.source?.endsWith('.ts'));
+  return entries.length ? entries : [{ subpath: '.', source: 'src/index.ts' }];
 }
 
 function stringProperties(objectLiteral) {

@@ -10,7 +10,7 @@ export function renderPublicApiReport(model, pkg) {
   const lines = [
     `# Public API of \`${pkg.name}\``,
     '',
-    `<!-- Generated from ${pkg.dir}/src/index.ts by \`npm run api:report\`. Do not edit: a change to the`,
+    `<!-- Generated from ${pkg.dir}/${pkg.source ?? 'src/index.ts'} by \`npm run api:report\`. Do not edit: a change to the`,
     '     exported surface fails `npm test` until this report is regenerated and reviewed. -->',
     '',
     '```ts',

@@ -55,11 +55,11 @@ export interface ${pascal}StatusDto {
   readonly checkedAt: string;
 }
 `,
-    'src/contracts/events.ts': `// Events ${name} publishes (EventSchema from @orderly/kernel, versioned) and the payloads it
+    'src/contracts/events.ts': `// Events ${name} publishes (EventSchema from @orderly/kernel/domain, versioned) and the payloads it
 // expects from the events it subscribes to, in its own terms. None yet.
 export {};
 `,
-    'src/contracts/ports.ts': `import { portToken } from '@orderly/kernel';
+    'src/contracts/ports.ts': `import { portToken } from '@orderly/kernel/domain';
 
 /** What ${name} needs from outside: the composition root (apps/api) binds it. */
 export interface ${pascal}Clock {

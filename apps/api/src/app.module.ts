@@ -1,18 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { bindPort, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
-import { NotificationsModule, SendOrderConfirmation, SmtpEmailTransport } from '@orderly/notifications';
+import { NotificationsModule, SendCancellationEmail, SendOrderConfirmation, SendShippedEmail, SmtpEmailTransport } from '@orderly/notifications';
 import {
   AbandonExpiredOrder,
   INVENTORY_PORT,
   OrderAbandonedV1,
+  OrderCancelledV1,
   OrderPlacedV1,
+  OrderShippedV1,
   OrdersModule,
+  ProjectOrderCancellation,
+  ProjectOrderShipment,
   ProjectOrderSummary,
 } from '@orderly/orders';
 import {
   ConfirmStockReservation,
   ProductsModule,
   ReleaseAbandonedReservation,
+  ReturnCancelledOrderStock,
   StockReservationExpiredV1,
   StockReservations,
 } from '@orderly/products';
@@ -32,7 +37,8 @@ export interface AppModuleOptions {
  * - which adapter each port is bound to (orders' INVENTORY_PORT -> products' StockReservations),
  * - which handler each event is delivered to (orders' OrderPlaced -> orders' read model,
  *   products, notifications; products' StockReservationExpired -> orders; orders'
- *   OrderAbandoned -> products).
+ *   OrderAbandoned -> products; orders' OrderCancelled -> read model, products (stock back),
+ *   notifications; orders' OrderShipped -> read model, notifications).
  * TypeScript checks each binding structurally; no module imports another.
  */
 @Module({})
@@ -74,6 +80,11 @@ export class AppModule {
             subscribe(OrderPlacedV1, SendOrderConfirmation),
             subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
             subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
+            subscribe(OrderCancelledV1, ProjectOrderCancellation),
+            subscribe(OrderCancelledV1, ReturnCancelledOrderStock),
+            subscribe(OrderCancelledV1, SendCancellationEmail),
+            subscribe(OrderShippedV1, ProjectOrderShipment),
+            subscribe(OrderShippedV1, SendShippedEmail),
           ],
         }),
         HttpModule,

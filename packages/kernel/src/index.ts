@@ -1,17 +1,12 @@
 // @orderly/kernel: building blocks with no domain knowledge, used by every module.
 // One outbox, one inbox, one relay, one unit of work - written once, here.
 
-export { type BusinessRule, BusinessRuleViolation, checkRule } from './domain/business-rule.js';
-export { AggregateRoot } from './domain/aggregate-root.js';
-export { ApplicationError, type ApplicationErrorKind, NotFoundError, InvalidInputError } from './errors/application-error.js';
+// The framework-free building blocks (a module's domain imports them from @orderly/kernel/domain).
+export * from './domain/index.js';
 
-export type { EventEnvelope } from './events/event-envelope.js';
-export { type EventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from './events/event-schema.js';
-export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString } from './events/payload-checks.js';
-export type { EventHandler } from './events/event-handler.js';
 export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
 
-export { type PortToken, portToken, bindPort, bindPortToValue } from './ports/port-token.js';
+export { bindPort } from './nest/bind-port.js';
 
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
@@ -53,10 +48,10 @@ export {
 export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
 export { OutboxSignal, type NotifyRunner } from './messaging/outbox-signal.js';
 export { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } from './messaging/retention.js';
-export { ModuleDatabases, RELAY_OBSERVER, RETENTION_OPTIONS } from './nest/messaging.module.js';
 
-export { ModuleDatabase, moduleDatabaseProviders } from './nest/module-database.js';
-export { MessagingModule, type MessagingOptions, RELAY_OPTIONS, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
+export { ModuleDatabase, ModuleDatabases, moduleDatabaseProviders } from './nest/module-database.js';
+export { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './nest/relay-tokens.js';
+export { MessagingModule, type MessagingOptions, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
 
 export { PeriodicJob } from './scheduling/periodic-job.js';
 export {

@@ -1,11 +1,23 @@
 // @orderly/orders - public API. Everything else in this package is internal.
 //
-// Needs: INVENTORY_PORT (bound by apps/api). Publishes: OrderPlaced (v1), OrderAbandoned (v1).
+// Needs: INVENTORY_PORT (bound by apps/api). Publishes: OrderPlaced (v1), OrderAbandoned (v1),
+// OrderCancelled (v1), OrderShipped (v1).
 // Handles (subscribed by apps/api): AbandonExpiredOrder to products' StockReservationExpired;
-// ProjectOrderSummary to its own OrderPlaced, feeding the order history read model.
+// ProjectOrderSummary, ProjectOrderCancellation and ProjectOrderShipment to its own OrderPlaced,
+// OrderCancelled and OrderShipped, feeding the order history read model.
 
 export type { OrderDto, OrderItemInput, OrderLineDto, OrderStatus, OrderSummaryDto, OrderSummaryPageDto, PlaceOrderDto } from './contracts/dto.js';
-export { OrderAbandonedV1, OrderPlacedV1, type OrderAbandoned, type OrderPlaced, type ReservationExpiryNotice } from './contracts/events.js';
+export {
+  OrderAbandonedV1,
+  OrderCancelledV1,
+  OrderPlacedV1,
+  OrderShippedV1,
+  type OrderAbandoned,
+  type OrderCancelled,
+  type OrderPlaced,
+  type OrderShipped,
+  type ReservationExpiryNotice,
+} from './contracts/events.js';
 export { INVENTORY_PORT, type InventoryLine, type InventoryPort, type InventoryReservation } from './contracts/ports.js';
 
 export { OrdersModule, type OrdersModuleOptions } from './internal/orders.module.js';
@@ -16,6 +28,7 @@ export { AbandonExpiredOrder } from './internal/application/abandon-expired-orde
 export { OrderQueries } from './internal/application/order-queries.js';
 export { OrderHistory } from './internal/application/order-history.js';
 export { ProjectOrderSummary } from './internal/application/project-order-summary.js';
+export { ProjectOrderCancellation, ProjectOrderShipment } from './internal/application/project-order-status.js';
 export type {
   IdempotencyClaim,
   IdempotencyKeyStore,

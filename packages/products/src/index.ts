@@ -3,7 +3,7 @@
 // Provides: the products HTTP endpoints, StockReservations (bound by apps/api to orders'
 // InventoryPort), ConfirmStockReservation (subscribed to orders' OrderPlaced), ProductCatalog,
 // ReservationSweeper (publishes StockReservationExpired), ReleaseAbandonedReservation (subscribed
-// to orders' OrderAbandoned).
+// to orders' OrderAbandoned), ReturnCancelledOrderStock (subscribed to orders' OrderCancelled).
 
 export type {
   ProductDto,
@@ -13,7 +13,7 @@ export type {
   StockRequestLine,
   StockReservationOutcome,
 } from './contracts/dto.js';
-export type { OrderAbandonedNotice, OrderCommittedNotice } from './contracts/events.js';
+export type { OrderAbandonedNotice, OrderCancelledNotice, OrderCommittedNotice } from './contracts/events.js';
 export { StockReservationExpiredV1, type StockReservationExpired } from './contracts/events.js';
 
 export { ProductsModule, type ProductsModuleOptions } from './internal/products.module.js';
@@ -23,3 +23,4 @@ export { ConfirmStockReservation } from './internal/application/confirm-stock-re
 export { ProductCatalog } from './internal/application/product-catalog.js';
 export { ReleaseAbandonedReservation } from './internal/application/release-abandoned-reservation.js';
 export { ReservationSweeper } from './internal/application/reservation-sweeper.js';
+export { ReturnCancelledOrderStock } from './internal/application/return-cancelled-order-stock.js';

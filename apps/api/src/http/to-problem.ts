@@ -43,6 +43,7 @@ export function toProblem(error: unknown): ProblemDetails {
       title: 'Business rule violated',
       status: error.kind === 'conflict' ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_ENTITY,
       detail: error.message,
+      ...error.details,
       rule: error.rule,
     };
   }

@@ -1,4 +1,4 @@
-// Dependency rules 1-5 (docs/architecture.md), each seen failing: a violation is planted in a
+// Dependency rules 1-5 and no import cycles inside a package (docs/architecture.md), each seen failing: a violation is planted in a
 // throwaway copy of the repository and `npm run boundaries` (scripts/architecture/
 // check-boundaries.mjs) must fail with exactly the message a violator would see (golden output,
 // as import-linter tests its contracts). The same check must pass on the real tree and on an
@@ -48,6 +48,16 @@ const planted: Record<string, (copy: RepositoryCopy) => void> = {
   },
   'domain imports typeorm': (copy) =>
     copy.write('packages/orders/src/internal/domain/planted.ts', "import { EntitySchema } from 'typeorm';\nexport const planted = EntitySchema;\n"),
+  'domain reaches typeorm through another file': (copy) => {
+    copy.write('packages/orders/src/contracts/planted-helper.ts', "export { EntitySchema as PlantedSchema } from 'typeorm';\n");
+    copy.write('packages/orders/src/internal/domain/planted.ts', "import { PlantedSchema } from '../../contracts/planted-helper.js';\nexport const planted = PlantedSchema;\n");
+  },
+  "domain imports the kernel's main entry": (copy) =>
+    copy.write('packages/orders/src/internal/domain/planted.ts', "import { UnitOfWork } from '@orderly/kernel';\nexport type Planted = UnitOfWork;\n"),
+  'cycle inside a package': (copy) => {
+    copy.write('packages/notifications/src/internal/application/planted-a.ts', "import { b } from './planted-b.js';\nexport const a = (): number => b() + 1;\n");
+    copy.write('packages/notifications/src/internal/application/planted-b.ts', "import type { a } from './planted-a.js';\nexport const b = (): number => 1;\nexport type A = typeof a;\n");
+  },
   'domain imports infrastructure': (copy) =>
     copy.write(
       'packages/orders/src/internal/domain/planted.ts',
@@ -99,12 +109,12 @@ const outcome = (name: string): Outcome => outcomes.get(name) ?? { status: null,
 describe('npm run boundaries', () => {
   it('passes on the real tree', async () => {
     const result = await runScript(check, ['--root', repositoryRoot]);
-    expect(result.output).toMatch(/^boundaries: rules 1-5 hold \(\d+ files, \d+ imports checked\)$/);
+    expect(result.output).toMatch(/^boundaries: rules 1-5 hold, no import cycles \(\d+ files, \d+ imports checked\)$/);
     expect(result.status).toBe(0);
   });
 
   it('passes on an unmodified copy (control)', () => {
-    expect(outcome('unmodified copy').output).toMatch(/^boundaries: rules 1-5 hold/);
+    expect(outcome('unmodified copy').output).toMatch(/^boundaries: rules 1-5 hold, no import cycles/);
     expect(outcome('unmodified copy').status).toBe(0);
   });
 
@@ -148,7 +158,7 @@ packages/notifications/src/internal/application/planted.ts
 
 packages/kernel/src/planted.ts
   imports '@orderly/notifications' (packages/notifications/src/index.ts)
-  cycle: packages/kernel/src/planted.ts -> packages/notifications/src/index.ts -> packages/notifications/src/contracts/ports.ts -> packages/kernel/src/index.ts -> packages/kernel/src/planted.ts
+  cycle: packages/kernel/src/planted.ts -> packages/notifications/src/index.ts -> packages/notifications/src/internal/application/notification-queries.ts -> packages/notifications/src/internal/application/ports.ts -> packages/kernel/src/index.ts -> packages/kernel/src/planted.ts
   breaks rule-3-no-package-cycle
   @orderly/kernel and @orderly/notifications would depend on each other. Break the cycle: the consumer declares a port in its contracts and apps/api binds it, or the event flows one way through the outbox.`);
     expect(outcome('package cycle').status).toBe(1);
@@ -191,7 +201,7 @@ packages/orders/src/internal/application/planted.ts
 packages/orders/src/internal/domain/planted.ts
   imports 'typeorm' (node_modules/typeorm/index.d.ts)
   breaks rule-5-pure-domain
-  internal/domain/ is plain TypeScript: no NestJS, TypeORM, pg, class-validator or infrastructure. Keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.`);
+  internal/domain/ is plain TypeScript: nothing it imports, directly or through other files, may load NestJS, TypeORM, pg, class-validator or infrastructure. Take kernel building blocks from @orderly/kernel/domain (not @orderly/kernel), keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.`);
     expect(outcome('domain imports typeorm').status).toBe(1);
   });
 
@@ -201,7 +211,45 @@ packages/orders/src/internal/domain/planted.ts
 packages/orders/src/internal/domain/planted.ts
   imports '../infrastructure/orders-database.js' (packages/orders/src/internal/infrastructure/orders-database.ts)
   breaks rule-5-pure-domain
-  internal/domain/ is plain TypeScript: no NestJS, TypeORM, pg, class-validator or infrastructure. Keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.`);
+  internal/domain/ is plain TypeScript: nothing it imports, directly or through other files, may load NestJS, TypeORM, pg, class-validator or infrastructure. Take kernel building blocks from @orderly/kernel/domain (not @orderly/kernel), keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.`);
     expect(outcome('domain imports infrastructure').status).toBe(1);
   });
+
+  it('rule 5: fails when the domain reaches TypeORM through a file that is not in the domain', () => {
+    expect(outcome('domain reaches typeorm through another file').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/orders/src/internal/domain/planted.ts
+  imports '../../contracts/planted-helper.js' (packages/orders/src/contracts/planted-helper.ts)
+  path: packages/orders/src/internal/domain/planted.ts -> packages/orders/src/contracts/planted-helper.ts -> node_modules/typeorm/index.d.ts
+  breaks rule-5-pure-domain
+  ${PURE_DOMAIN}`);
+    expect(outcome('domain reaches typeorm through another file').status).toBe(1);
+  });
+
+  it("rule 5: fails when the domain imports the kernel's main entry (which loads NestJS and TypeORM) instead of @orderly/kernel/domain", () => {
+    const { output, status } = outcome("domain imports the kernel's main entry");
+    expect(output.split('\n').slice(0, 4)).toEqual([
+      'boundaries: 1 violation of the dependency rules (docs/architecture.md)',
+      '',
+      'packages/orders/src/internal/domain/planted.ts',
+      "  imports '@orderly/kernel' (packages/kernel/src/index.ts)",
+    ]);
+    expect(output).toMatch(/\n {2}path: packages\/orders\/src\/internal\/domain\/planted\.ts -> packages\/kernel\/src\/index\.ts -> .* -> node_modules\/(@nestjs|typeorm|pg|reflect-metadata)[^ ]*\n {2}breaks rule-5-pure-domain\n/);
+    expect(status).toBe(1);
+  });
+
+  it('fails on an import cycle between files of one package', () => {
+    expect(outcome('cycle inside a package').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/notifications/src/internal/application/planted-a.ts
+  imports './planted-b.js' (packages/notifications/src/internal/application/planted-b.ts)
+  cycle: packages/notifications/src/internal/application/planted-a.ts -> packages/notifications/src/internal/application/planted-b.ts -> packages/notifications/src/internal/application/planted-a.ts
+  breaks no-cycle-inside-package
+  These files import each other in a circle, so neither can be read, loaded or tested without the other, and which one initialises first depends on who imports the package first. Move what both need into a third file that imports neither, or let the lower-level file declare an interface that the higher-level one implements.`);
+    expect(outcome('cycle inside a package').status).toBe(1);
+  });
 });
+
+const PURE_DOMAIN =
+  'internal/domain/ is plain TypeScript: nothing it imports, directly or through other files, may load NestJS, TypeORM, pg, class-validator or infrastructure. ' +
+  'Take kernel building blocks from @orderly/kernel/domain (not @orderly/kernel), keep the rule in the domain and move the framework code to internal/infrastructure/ (EntitySchema mappings, repositories) or internal/http/, which depend on the domain.';

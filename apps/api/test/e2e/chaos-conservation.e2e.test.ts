@@ -1,7 +1,7 @@
-// Conservation after chaos: two app processes on one database take concurrent orders and
-// restocks, one is SIGKILLed mid-run and restarted, and the sweeper (short TTL) clears what the
-// crash left behind. Afterwards, for every product, checked in SQL:
-//   initial stock + restocked = stock now + quantity in confirmed orders + quantity still reserved
+// Conservation after chaos: two app processes on one database take concurrent orders, restocks,
+// cancels and ships, one is SIGKILLed mid-run and restarted, and the sweeper (short TTL) clears
+// what the crash left behind. Afterwards, for every product, checked in SQL:
+//   initial stock + restocked = stock now + quantity in placed, not cancelled orders + quantity still reserved
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eventually, startAppProcess, startTestPostgres, type AppProcess, type TestPostgres } from '@orderly/testing';
@@ -68,12 +68,30 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   await db.query('COMMIT');
 
   // Orders to both instances, restocks to the survivor (so every restock has a known answer).
+  // Every third placed order is cancelled and every fifth shipped, by the instance that placed it,
+  // so some of those changes are in flight when the doomed instance dies.
   let answered = 0;
+  const statusChanges: Promise<unknown>[] = [];
+  const unansweredCancels: string[] = [];
+  const cancelStatuses: number[] = [];
   const orders = Array.from({ length: 120 }, (_, i) => {
     const lines = [pick(productIds, i), pick(productIds, i + 1 + (i % 2))];
     const items = (i % 3 === 0 ? [...lines].reverse() : lines).map((productId, j) => ({ productId, quantity: 1 + ((i + j) % 3) }));
     const target = i % 2 === 0 ? doomed : survivor;
-    return http(target.url, 'POST', '/orders', { customerEmail: `chaos${i}@example.com`, items }).finally(() => answered++);
+    const placed = http(target.url, 'POST', '/orders', { customerEmail: `chaos${i}@example.com`, items }).finally(() => answered++);
+    statusChanges.push(
+      placed.then(async (res) => {
+        if (res.status !== 201) return;
+        if (i % 3 === 1) {
+          const cancel = await http(target.url, 'POST', `/orders/${res.body.id}/cancel`).catch(() => null);
+          if (cancel === null) unansweredCancels.push(res.body.id);
+          else cancelStatuses.push(cancel.status);
+        } else if (i % 5 === 2) {
+          await http(target.url, 'POST', `/orders/${res.body.id}/ship`).catch(() => null);
+        }
+      }, () => undefined), // an order lost with the doomed instance has nothing to change
+    );
+    return placed;
   });
   const restocks = Array.from({ length: 12 }, (_, i) =>
     http(survivor.url, 'POST', `/products/${pick(productIds, i)}/restock`, { quantity: 1 + (i % 3) }),
@@ -85,6 +103,8 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   expect(await doomed.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
   const orderOutcomes = await Promise.allSettled(orders);
+  await Promise.all(statusChanges);
+  expect(cancelStatuses.filter((s) => s !== 200)).toEqual([]);
   const restockAnswers = await Promise.all(restocks);
   expect(restockAnswers.map((r) => r.status)).toEqual(Array(12).fill(200));
   // Requests that reached the survivor were answered, and never with a 500.
@@ -92,6 +112,11 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   expect(answeredStatuses.filter((s) => s >= 500)).toEqual([]);
 
   const restarted = await startApp();
+  // A cancel the crash left unanswered is simply sent again: it cancels, or answers the same.
+  for (const orderId of unansweredCancels) {
+    const again = await http(restarted.url, 'POST', `/orders/${orderId}/cancel`);
+    expect(again.body.status).toBe('cancelled');
+  }
   for (let i = 0; i < 5; i++) {
     const res = await http(restarted.url, 'POST', '/orders', { customerEmail: `after${i}@example.com`, items: [{ productId: pick(productIds, i), quantity: 1 }] });
     expect([201, 409]).toContain(res.status);
@@ -121,7 +146,7 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   const { rows } = await db.query(
     `SELECT p.id, p.stock,
             coalesce((SELECT sum(l.quantity) FROM orders.order_lines l JOIN orders.orders o ON o.id = l.order_id
-                       WHERE l.product_id = p.id AND o.status = 'confirmed'), 0)::int AS in_confirmed_orders,
+                       WHERE l.product_id = p.id AND o.status <> 'cancelled'), 0)::int AS in_placed_orders,
             coalesce((SELECT sum(r.quantity) FROM products.stock_reservations r
                        WHERE r.product_id = p.id AND r.status = 'reserved'), 0)::int AS still_reserved
        FROM products.products p WHERE p.id = ANY($1)`,
@@ -130,20 +155,30 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   for (const row of rows) {
     expect({ id: row.id, total: initial + (restocked.get(row.id) ?? 0) }).toEqual({
       id: row.id,
-      total: row.stock + row.in_confirmed_orders + row.still_reserved,
+      total: row.stock + row.in_placed_orders + row.still_reserved,
     });
   }
 
-  // Every placed order is sold in products; every abandoned order holds nothing and has no order.
+  // Every placed order is sold in products, or returned if it was cancelled; every abandoned order
+  // holds nothing and has no order.
   const mismatches = await db.query(`
     SELECT f.order_id, f.fate FROM orders.order_fates f
      WHERE (f.fate = 'placed' AND (NOT EXISTS (SELECT 1 FROM orders.orders o WHERE o.id = f.order_id)
-                                   OR EXISTS (SELECT 1 FROM products.stock_reservations r WHERE r.order_id = f.order_id AND r.status <> 'confirmed')))
+                                   OR EXISTS (SELECT 1 FROM products.stock_reservations r JOIN orders.orders o ON o.id = r.order_id
+                                               WHERE r.order_id = f.order_id
+                                                 AND r.status <> CASE o.status WHEN 'cancelled' THEN 'returned' ELSE 'confirmed' END)))
         OR (f.fate = 'abandoned' AND (EXISTS (SELECT 1 FROM orders.orders o WHERE o.id = f.order_id)
                                       OR EXISTS (SELECT 1 FROM products.stock_reservations r WHERE r.order_id = f.order_id AND r.status <> 'released')))`);
   expect(mismatches.rows).toEqual([]);
   const orphan = await db.query(`SELECT fate FROM orders.order_fates WHERE order_id = $1`, [orphanOrderId]);
   expect(orphan.rows).toEqual([{ fate: 'abandoned' }]);
-  const placedCount = await db.query(`SELECT count(*)::int AS n FROM orders.orders`);
-  expect(placedCount.rows[0].n).toBeGreaterThan(0);
+  const byStatus = await db.query(`SELECT status, count(*)::int AS n FROM orders.orders GROUP BY status`);
+  const placed = Object.fromEntries(byStatus.rows.map((r) => [r.status, r.n]));
+  expect(placed).toEqual({ confirmed: expect.any(Number), cancelled: expect.any(Number), shipped: expect.any(Number) });
+  // Exactly one OrderCancelled per cancelled order, however the crash fell.
+  const cancellations = await db.query(`
+    SELECT o.id FROM orders.orders o
+     WHERE (o.status = 'cancelled') <> EXISTS (SELECT 1 FROM orders.outbox e WHERE e.aggregate_id = o.id::text AND e.type = 'orders.OrderCancelled')
+        OR (SELECT count(*) FROM orders.outbox e WHERE e.aggregate_id = o.id::text AND e.type = 'orders.OrderCancelled') > 1`);
+  expect(cancellations.rows).toEqual([]);
 }, 240_000);

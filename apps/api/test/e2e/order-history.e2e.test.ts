@@ -27,8 +27,8 @@ it("lists a customer's orders newest first, page by page, once the read model ha
     return res.status === 200 && res.body.nextCursor ? res.body : undefined;
   });
   expect(first.items).toEqual([
-    { id: mine[2], customerEmail: 'history@example.com', total: 750, itemCount: 3, placedAt: expect.any(String) },
-    { id: mine[1], customerEmail: 'history@example.com', total: 500, itemCount: 2, placedAt: expect.any(String) },
+    { id: mine[2], customerEmail: 'history@example.com', total: 750, itemCount: 3, placedAt: expect.any(String), status: 'confirmed', statusChangedAt: expect.any(String) },
+    { id: mine[1], customerEmail: 'history@example.com', total: 500, itemCount: 2, placedAt: expect.any(String), status: 'confirmed', statusChangedAt: expect.any(String) },
   ]);
   const second = await http(sut.url, 'GET', `/orders?customerEmail=history@example.com&limit=2&cursor=${first.nextCursor}`);
   expect(second.body).toEqual({ items: [expect.objectContaining({ id: mine[0], itemCount: 1 })], nextCursor: null });

@@ -35,6 +35,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
     expect(placed.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       status: 'confirmed',
+      statusChangedAt: expect.any(String),
       customerEmail: 'ada@example.com',
       items: [{ productId: product.id, quantity: 3, unitPrice: 1250, lineTotal: 3750 }],
       total: 3750,

@@ -5,30 +5,8 @@ import type { EventSchema } from '../events/event-schema.js';
 import { EVENT_TRANSPORT, InProcessEventTransport } from '../messaging/event-transport.js';
 import { DEFAULT_RELAY_OPTIONS, NO_RELAY_OBSERVER, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
 import { DEFAULT_RETENTION_OPTIONS, type RetentionOptions } from '../messaging/retention.js';
-import { portToken } from '../ports/port-token.js';
-import type { ModuleDatabase } from './module-database.js';
-
-export const RELAY_OPTIONS = portToken<RelayOptions>('kernel.RelayOptions');
-export const RELAY_OBSERVER = portToken<RelayObserver>('kernel.RelayObserver');
-export const RETENTION_OPTIONS = portToken<RetentionOptions>('kernel.RetentionOptions');
-
-/**
- * Every module's ModuleDatabase, registered as each is created. Module providers stay private to
- * their module; this lets the composition root check and measure all of them (readiness,
- * outbox metrics) without knowing which modules exist.
- */
-export class ModuleDatabases {
-  private readonly databases: ModuleDatabase[] = [];
-
-  add(database: ModuleDatabase): ModuleDatabase {
-    this.databases.push(database);
-    return database;
-  }
-
-  list(): readonly ModuleDatabase[] {
-    return this.databases;
-  }
-}
+import { ModuleDatabases } from './module-database.js';
+import { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './relay-tokens.js';
 
 /** "Deliver events of this schema to this handler": one line per subscription in apps/api. */
 export interface SubscriptionBinding<TPayload> {

@@ -16,7 +16,7 @@ import { OutboxAdmin } from '../messaging/outbox-admin.js';
 import { OutboxSignal } from '../messaging/outbox-signal.js';
 import { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } from '../messaging/retention.js';
 import { PeriodicJob } from '../scheduling/periodic-job.js';
-import { ModuleDatabases, RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './messaging.module.js';
+import { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './relay-tokens.js';
 
 /**
  * One module's database at run time: its DataSource for requests (its own role), a separate
@@ -88,6 +88,24 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     if (this.handlerDataSource.isInitialized) await this.handlerDataSource.destroy();
+  }
+}
+
+/**
+ * Every module's ModuleDatabase, registered as each is created. Module providers stay private to
+ * their module; this lets the composition root check and measure all of them (readiness,
+ * outbox metrics) without knowing which modules exist. Provided by MessagingModule.
+ */
+export class ModuleDatabases {
+  private readonly databases: ModuleDatabase[] = [];
+
+  add(database: ModuleDatabase): ModuleDatabase {
+    this.databases.push(database);
+    return database;
+  }
+
+  list(): readonly ModuleDatabase[] {
+    return this.databases;
   }
 }
 

@@ -1,5 +1,5 @@
 export type NotificationChannel = 'email';
-export type NotificationTemplate = 'order-confirmation';
+export type NotificationTemplate = 'order-confirmation' | 'order-cancelled' | 'order-shipped';
 export type NotificationStatus = 'sent';
 
 export interface NotificationDto {

@@ -1,6 +1,6 @@
 /**
  * Events notifications reacts to, in notifications' own terms (consumer-driven): it never
- * imports the orders module. apps/api subscribes the handler to orders' OrderPlaced, and
+ * imports the orders module. apps/api subscribes each handler to one of orders' events, and
  * TypeScript checks there that orders' payload carries at least these fields.
  */
 export interface OrderConfirmationNeeded {
@@ -8,4 +8,17 @@ export interface OrderConfirmationNeeded {
   readonly customerEmail: string;
   readonly total: number;
   readonly lines: readonly { readonly productId: string; readonly quantity: number; readonly lineTotal: number }[];
+}
+
+/** An order was cancelled (apps/api subscribes this to orders' OrderCancelled). */
+export interface OrderCancellationNotice {
+  readonly orderId: string;
+  readonly customerEmail: string;
+  readonly total: number;
+}
+
+/** An order was shipped (apps/api subscribes this to orders' OrderShipped). */
+export interface OrderShipmentNotice {
+  readonly orderId: string;
+  readonly customerEmail: string;
 }

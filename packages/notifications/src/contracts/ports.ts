@@ -1,4 +1,4 @@
-import { portToken } from '@orderly/kernel';
+import { portToken } from '@orderly/kernel/domain';
 
 export interface EmailMessage {
   readonly to: string;

@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { EMAIL_TRANSPORT, type EmailTransport } from '../contracts/ports.js';
 import { NotificationQueries } from './application/notification-queries.js';
 import type { NotificationsUnitOfWork } from './application/ports.js';
+import { SendCancellationEmail } from './application/send-cancellation-email.js';
 import { SendOrderConfirmation } from './application/send-order-confirmation.js';
+import { SendShippedEmail } from './application/send-shipped-email.js';
 import { LogEmailTransport } from './infrastructure/log-email-transport.js';
 import { notificationsDatabase } from './infrastructure/notifications-database.js';
 import { TypeOrmNotificationReader, TypeOrmNotificationsUnitOfWork } from './infrastructure/typeorm-notifications.js';
@@ -35,12 +37,22 @@ export class NotificationsModule {
           inject: [NOTIFICATIONS_UOW, EMAIL_TRANSPORT],
         },
         {
+          provide: SendCancellationEmail,
+          useFactory: (uow: NotificationsUnitOfWork, transport: EmailTransport) => new SendCancellationEmail(uow, transport),
+          inject: [NOTIFICATIONS_UOW, EMAIL_TRANSPORT],
+        },
+        {
+          provide: SendShippedEmail,
+          useFactory: (uow: NotificationsUnitOfWork, transport: EmailTransport) => new SendShippedEmail(uow, transport),
+          inject: [NOTIFICATIONS_UOW, EMAIL_TRANSPORT],
+        },
+        {
           provide: NotificationQueries,
           useFactory: (dataSource: DataSource) => new NotificationQueries(new TypeOrmNotificationReader(dataSource)),
           inject: [DataSource],
         },
       ],
-      exports: [SendOrderConfirmation, NotificationQueries],
+      exports: [SendOrderConfirmation, SendCancellationEmail, SendShippedEmail, NotificationQueries],
     };
   }
 }

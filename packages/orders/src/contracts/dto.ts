@@ -18,11 +18,14 @@ export interface OrderLineDto {
   readonly lineTotal: number;
 }
 
-export type OrderStatus = 'confirmed';
+/** `confirmed` when placed; then `shipped` or `cancelled`, both final. */
+export type OrderStatus = 'confirmed' | 'shipped' | 'cancelled';
 
 export interface OrderDto {
   readonly id: string;
   readonly status: OrderStatus;
+  /** When the order got its current status (its placement time while confirmed). */
+  readonly statusChangedAt: string;
   readonly customerEmail: string;
   readonly items: readonly OrderLineDto[];
   readonly total: number;
@@ -37,6 +40,8 @@ export interface OrderSummaryDto {
   /** Units over all lines. */
   readonly itemCount: number;
   readonly placedAt: string;
+  readonly status: OrderStatus;
+  readonly statusChangedAt: string;
 }
 
 export interface OrderSummaryPageDto {

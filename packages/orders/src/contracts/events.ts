@@ -1,4 +1,4 @@
-import { checkObject, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel';
+import { checkObject, isArrayOf, isInteger, isIsoDate, isString, type EventSchema } from '@orderly/kernel/domain';
 
 /** Published when an order has been committed: its stock is reserved and its lines priced. */
 export interface OrderPlaced {
@@ -36,6 +36,45 @@ export const OrderAbandonedV1: EventSchema<OrderAbandoned> = {
   type: 'orders.OrderAbandoned',
   version: 1,
   problems: (payload) => checkObject(payload, { orderId: isString, abandonedAt: isIsoDate }),
+};
+
+/**
+ * Published when a confirmed order has been cancelled (by its customer or by staff). It will never
+ * ship: whoever sold, reserved or promised something for it may take it back. `lines` are the
+ * quantities the order had; products returns what it holds for the order, once.
+ */
+export interface OrderCancelled {
+  readonly orderId: string;
+  readonly customerEmail: string;
+  readonly lines: readonly { readonly productId: string; readonly quantity: number }[];
+  readonly total: number;
+  readonly cancelledAt: string;
+}
+
+export const OrderCancelledV1: EventSchema<OrderCancelled> = {
+  type: 'orders.OrderCancelled',
+  version: 1,
+  problems: (payload) =>
+    checkObject(payload, {
+      orderId: isString,
+      customerEmail: isString,
+      lines: isArrayOf({ productId: isString, quantity: isInteger }),
+      total: isInteger,
+      cancelledAt: isIsoDate,
+    }),
+};
+
+/** Published when staff have shipped a confirmed order; it can no longer be cancelled. */
+export interface OrderShipped {
+  readonly orderId: string;
+  readonly customerEmail: string;
+  readonly shippedAt: string;
+}
+
+export const OrderShippedV1: EventSchema<OrderShipped> = {
+  type: 'orders.OrderShipped',
+  version: 1,
+  problems: (payload) => checkObject(payload, { orderId: isString, customerEmail: isString, shippedAt: isIsoDate }),
 };
 
 /**

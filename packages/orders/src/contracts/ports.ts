@@ -1,4 +1,4 @@
-import { portToken } from '@orderly/kernel';
+import { portToken } from '@orderly/kernel/domain';
 
 /**
  * Ports orders needs from the rest of the system. Orders owns them (the consumer owns the port);

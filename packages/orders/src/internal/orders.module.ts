@@ -2,7 +2,10 @@ import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
 import { INVENTORY_PORT, type InventoryPort } from '../contracts/ports.js';
+import { CancelOrder } from './application/cancel-order.js';
 import { OrderHistory } from './application/order-history.js';
+import { ProjectOrderCancellation, ProjectOrderShipment } from './application/project-order-status.js';
+import { ShipOrder } from './application/ship-order.js';
 import { OrderQueries } from './application/order-queries.js';
 import { AbandonExpiredOrder } from './application/abandon-expired-order.js';
 import { ProjectOrderSummary } from './application/project-order-summary.js';
@@ -31,7 +34,7 @@ const ORDERS_UOW = Symbol('orders.UnitOfWork');
 const CLOCK = Symbol('orders.Clock');
 const systemClock: OrdersClock = { now: () => new Date() };
 
-/** Orders: placing and reading orders. Needs an InventoryPort bound by the composition root. */
+/** Orders: placing, reading, cancelling and shipping orders. Needs an InventoryPort bound by the composition root. */
 @Module({})
 export class OrdersModule {
   static forRoot(options: OrdersModuleOptions): DynamicModule {
@@ -77,12 +80,32 @@ export class OrdersModule {
           inject: [DataSource],
         },
         {
+          provide: CancelOrder,
+          useFactory: (uow: OrdersUnitOfWork, clock: OrdersClock) => new CancelOrder(uow, clock),
+          inject: [ORDERS_UOW, CLOCK],
+        },
+        {
+          provide: ShipOrder,
+          useFactory: (uow: OrdersUnitOfWork, clock: OrdersClock) => new ShipOrder(uow, clock),
+          inject: [ORDERS_UOW, CLOCK],
+        },
+        {
           provide: ProjectOrderSummary,
           useFactory: (uow: UnitOfWork) => new ProjectOrderSummary(new TypeOrmOrderHistoryProjection(uow)),
           inject: [UnitOfWork],
         },
+        {
+          provide: ProjectOrderCancellation,
+          useFactory: (uow: UnitOfWork) => new ProjectOrderCancellation(new TypeOrmOrderHistoryProjection(uow)),
+          inject: [UnitOfWork],
+        },
+        {
+          provide: ProjectOrderShipment,
+          useFactory: (uow: UnitOfWork) => new ProjectOrderShipment(new TypeOrmOrderHistoryProjection(uow)),
+          inject: [UnitOfWork],
+        },
       ],
-      exports: [OrderQueries, OrderHistory, AbandonExpiredOrder, ProjectOrderSummary],
+      exports: [OrderQueries, OrderHistory, AbandonExpiredOrder, ProjectOrderSummary, ProjectOrderCancellation, ProjectOrderShipment],
     };
   }
 }

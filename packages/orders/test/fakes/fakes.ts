@@ -56,8 +56,9 @@ export class FakeOrdersUnitOfWork implements OrdersUnitOfWork {
         return envelope;
       },
     };
+    const find = async (id: string) => this.orders.get(id) ?? added.find((o) => o.id === id) ?? null;
     const result = await work({
-      orders: { add: async (order) => void added.push(order), get: async (id) => this.orders.get(id) ?? added.find((o) => o.id === id) ?? null },
+      orders: { add: async (order) => void added.push(order), get: find, getForUpdate: find, saveStatus: async () => undefined },
       outbox,
       fates: fakeFates(fates),
       idempotencyKeys: fakeKeys(keys, () => this.nowMs),

@@ -3,9 +3,10 @@
 import { createModuleDataSource, provisionModuleDatabases, UnitOfWork, type EventEnvelope } from '@orderly/kernel';
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import type { DataSource } from 'typeorm';
-import type { OrderPlaced } from '../../src/index.js';
+import type { OrderCancelled, OrderPlaced } from '../../src/index.js';
 import { OrderHistory } from '../../src/internal/application/order-history.js';
 import { ProjectOrderSummary } from '../../src/internal/application/project-order-summary.js';
+import { OrderSummaryNotProjectedYet, ProjectOrderCancellation } from '../../src/internal/application/project-order-status.js';
 import { ordersDatabase } from '../../src/internal/infrastructure/orders-database.js';
 import { TypeOrmOrderHistoryProjection, TypeOrmOrderHistoryReader } from '../../src/internal/infrastructure/typeorm-order-history.js';
 
@@ -46,7 +47,17 @@ it('projects each OrderPlaced once, however often it is delivered', async () => 
   await project.handle(event);
   const page = await history.list({ customerEmail: 'once@example.com' });
   expect(page).toEqual({
-    items: [{ id: event.payload.orderId, customerEmail: 'once@example.com', total: 500, itemCount: 5, placedAt: '2026-01-01T00:00:00.000Z' }],
+    items: [
+      {
+        id: event.payload.orderId,
+        customerEmail: 'once@example.com',
+        total: 500,
+        itemCount: 5,
+        placedAt: '2026-01-01T00:00:00.000Z',
+        status: 'confirmed',
+        statusChangedAt: '2026-01-01T00:00:00.000Z',
+      },
+    ],
     nextCursor: null,
   });
 });
@@ -69,4 +80,21 @@ it("pages one customer's orders newest first with a cursor, matching the email c
 
 it('refuses a cursor it did not issue', async () => {
   await expect(history.list({ cursor: 'not-a-cursor' })).rejects.toThrow('cursor is not one this API returned');
+});
+
+it('shows a cancellation once its summary is there, and has the relay retry one that arrives first', async () => {
+  const placed = orderPlaced('status@example.com', '2026-02-01T00:00:00.000Z');
+  const cancelled: EventEnvelope<OrderCancelled> = {
+    ...placed,
+    id: crypto.randomUUID(),
+    type: 'orders.OrderCancelled',
+    payload: { orderId: placed.payload.orderId, customerEmail: 'status@example.com', lines: [], total: 100, cancelledAt: '2026-02-02T00:00:00.000Z' },
+  };
+  const projectCancellation = new ProjectOrderCancellation(new TypeOrmOrderHistoryProjection(new UnitOfWork(dataSource, 'orders')));
+  await expect(projectCancellation.handle(cancelled)).rejects.toBeInstanceOf(OrderSummaryNotProjectedYet);
+  await project.handle(placed);
+  await projectCancellation.handle(cancelled);
+  await projectCancellation.handle(cancelled);
+  const page = await history.list({ customerEmail: 'status@example.com' });
+  expect(page.items.map((s) => [s.status, s.statusChangedAt])).toEqual([['cancelled', '2026-02-02T00:00:00.000Z']]);
 });

@@ -96,4 +96,18 @@ describe('orders storage', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await uow.transaction((s) => s.idempotencyKeys.purgeExpired())).toBe(1);
   });
+
+  it('locks an order for a status change and saves the status with when it changed', async () => {
+    const uow = new TypeOrmOrdersUnitOfWork(new UnitOfWork(dataSource, 'orders'));
+    const order = Order.place({ id: crypto.randomUUID(), customerEmail: 'ship@example.com', lines: [{ productId: crypto.randomUUID(), quantity: 1, unitPrice: 5 }], now: new Date('2026-05-01T00:00:00Z') });
+    await uow.transaction(({ orders }) => orders.add(order));
+    await uow.transaction(async ({ orders }) => {
+      const locked = await orders.getForUpdate(order.id);
+      locked!.ship(new Date('2026-05-02T00:00:00Z'));
+      await orders.saveStatus(locked!);
+    });
+    const loaded = await new TypeOrmOrderReader(dataSource).get(order.id);
+    expect([loaded?.status, loaded?.statusChangedAt.toISOString(), loaded?.createdAt.toISOString()]).toEqual(['shipped', '2026-05-02T00:00:00.000Z', '2026-05-01T00:00:00.000Z']);
+    expect(await uow.transaction(({ orders }) => orders.getForUpdate(crypto.randomUUID()))).toBeNull();
+  });
 });

@@ -18,6 +18,7 @@ describe('PlaceOrder', () => {
     expect(order).toEqual({
       id: 'order-1',
       status: 'confirmed',
+      statusChangedAt: '2026-01-01T00:00:00.000Z',
       customerEmail: 'ada@example.com',
       items: [{ productId: 'mug', quantity: 2, unitPrice: 1299, lineTotal: 2598 }],
       total: 2598,

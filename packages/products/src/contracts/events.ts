@@ -1,4 +1,4 @@
-import { checkObject, isString, type EventSchema } from '@orderly/kernel';
+import { checkObject, isString, type EventSchema } from '@orderly/kernel/domain';
 
 /**
  * Events products reacts to, described in products' own terms (consumer-driven): products never
@@ -11,6 +11,11 @@ export interface OrderCommittedNotice {
 
 /** Orders decided that an order will never be placed: its reserved stock can go back. */
 export interface OrderAbandonedNotice {
+  readonly orderId: string;
+}
+
+/** A placed order was cancelled: the stock sold (or still reserved) for it goes back on the shelf. */
+export interface OrderCancelledNotice {
   readonly orderId: string;
 }
 

@@ -8,6 +8,7 @@ import type { ProductsClock, ProductsUnitOfWork } from './application/ports.js';
 import { ReleaseAbandonedReservation } from './application/release-abandoned-reservation.js';
 import { ReservationSweeper } from './application/reservation-sweeper.js';
 import { RestockProduct } from './application/restock-product.js';
+import { ReturnCancelledOrderStock } from './application/return-cancelled-order-stock.js';
 import { StockReservations } from './application/stock-reservations.js';
 import { DemoCatalog } from './infrastructure/demo-catalog.js';
 import { productsDatabase } from './infrastructure/products-database.js';
@@ -67,6 +68,11 @@ export class ProductsModule {
         inject: [PRODUCTS_UOW],
       },
       {
+        provide: ReturnCancelledOrderStock,
+        useFactory: (uow: ProductsUnitOfWork) => new ReturnCancelledOrderStock(uow),
+        inject: [PRODUCTS_UOW],
+      },
+      {
         provide: ReservationSweeper,
         useFactory: (uow: ProductsUnitOfWork, clock: ProductsClock) => new ReservationSweeper(uow, clock, { reservationTtlMs }),
         inject: [PRODUCTS_UOW, CLOCK],
@@ -88,7 +94,7 @@ export class ProductsModule {
       module: ProductsModule,
       controllers: [ProductsController],
       providers,
-      exports: [StockReservations, ConfirmStockReservation, ReleaseAbandonedReservation, ReservationSweeper, ProductCatalog],
+      exports: [StockReservations, ConfirmStockReservation, ReleaseAbandonedReservation, ReturnCancelledOrderStock, ReservationSweeper, ProductCatalog],
     };
   }
 }

@@ -87,10 +87,11 @@ function scopeOver(draft: { products: Map<string, ProductState>; reservations: S
     async add(made) {
       draft.reservations.push(...made);
     },
-    async transition(orderId: string, from: ReservationStatus, to: ReservationStatus) {
+    async transition(orderId: string, from: ReservationStatus | readonly ReservationStatus[], to: ReservationStatus) {
       const moved: StockReservation[] = [];
+      const fromAny: readonly ReservationStatus[] = [from].flat();
       draft.reservations = draft.reservations.map((r) => {
-        if (r.orderId !== orderId || r.status !== from) return r;
+        if (r.orderId !== orderId || !fromAny.includes(r.status)) return r;
         const next = { ...r, status: to };
         moved.push(next);
         return next;

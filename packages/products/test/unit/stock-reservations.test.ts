@@ -1,6 +1,7 @@
 import { Product } from '../../src/internal/domain/product.js';
 import { ReservationAlreadyReleased, StockReservations } from '../../src/internal/application/stock-reservations.js';
 import { ConfirmStockReservation } from '../../src/internal/application/confirm-stock-reservation.js';
+import { ReturnCancelledOrderStock } from '../../src/internal/application/return-cancelled-order-stock.js';
 import { FakeProductsUnitOfWork } from '../fakes/fake-products-unit-of-work.js';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
@@ -70,5 +71,39 @@ describe('StockReservations', () => {
     await reservations.release('o1');
     expect(uow.reservations.map((r) => r.status)).toEqual(['confirmed']);
     expect(uow.stockOf('a')).toBe(3);
+  });
+
+  const event = (id: string, type: string, orderId: string) => ({
+    id,
+    type,
+    version: 1,
+    occurredAt: '',
+    aggregateId: orderId,
+    correlationId: 'c',
+    causationId: null,
+    payload: { orderId },
+  });
+
+  it('returns a cancelled order’s sold stock once, however often the cancellation is delivered', async () => {
+    const { uow, reservations } = setUp({ a: 5, b: 5 });
+    await reservations.reserve('o1', [{ productId: 'a', quantity: 2 }, { productId: 'b', quantity: 3 }]);
+    await new ConfirmStockReservation(uow).handle(event('e1', 'orders.OrderPlaced', 'o1'));
+    const returnStock = new ReturnCancelledOrderStock(uow);
+    await returnStock.handle(event('e2', 'orders.OrderCancelled', 'o1'));
+    await returnStock.handle(event('e2', 'orders.OrderCancelled', 'o1'));
+    // Even a second, distinct cancellation event moves nothing: only confirmed or reserved rows return.
+    await returnStock.handle(event('e3', 'orders.OrderCancelled', 'o1'));
+    expect([uow.stockOf('a'), uow.stockOf('b')]).toEqual([5, 5]);
+    expect(uow.reservations.map((r) => r.status)).toEqual(['returned', 'returned']);
+  });
+
+  it('returns the stock of a cancellation that overtook the confirmation; the late confirmation then moves nothing', async () => {
+    const { uow, reservations } = setUp({ a: 5 });
+    await reservations.reserve('o1', [{ productId: 'a', quantity: 2 }]);
+    await new ReturnCancelledOrderStock(uow).handle(event('e2', 'orders.OrderCancelled', 'o1'));
+    await new ConfirmStockReservation(uow).handle(event('e1', 'orders.OrderPlaced', 'o1'));
+    await reservations.release('o1');
+    expect(uow.stockOf('a')).toBe(5);
+    expect(uow.reservations.map((r) => r.status)).toEqual(['returned']);
   });
 });

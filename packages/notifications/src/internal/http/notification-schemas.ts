@@ -11,7 +11,7 @@ export const NotificationSchema = namedSchema('Notification', {
     orderId: { type: 'string', format: 'uuid' },
     channel: { type: 'string', enum: ['email'] },
     recipient: { type: 'string' },
-    template: { type: 'string', enum: ['order-confirmation'] },
+    template: { type: 'string', enum: ['order-confirmation', 'order-cancelled', 'order-shipped'] },
     status: { type: 'string', enum: ['sent'] },
     createdAt: { type: 'string', format: 'date-time' },
   },

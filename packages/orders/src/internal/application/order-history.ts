@@ -20,7 +20,7 @@ export class OrderHistory {
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map((s) => ({ ...s, placedAt: s.placedAt.toISOString() })),
+      items: items.map((s) => ({ ...s, placedAt: s.placedAt.toISOString(), statusChangedAt: s.statusChangedAt.toISOString() })),
       nextCursor: rows.length > limit && last ? encodeOrderCursor({ placedAt: last.placedAt, id: last.id }) : null,
     };
   }

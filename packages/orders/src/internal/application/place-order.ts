@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderDto, PlaceOrderDto } from '../../contracts/dto.js';
-import { OrderAbandonedV1, OrderPlacedV1 } from '../../contracts/events.js';
+import { OrderAbandonedV1 } from '../../contracts/events.js';
 import type { InventoryPort } from '../../contracts/ports.js';
 import { Order } from '../domain/order.js';
 import type { OrderFate } from '../domain/order-fate.js';
 import { InsufficientStock, UnknownProducts } from './errors.js';
-import { toOrderDto, toOrderPlaced } from './order-presenter.js';
+import { publishOrderEvents, toOrderDto } from './order-presenter.js';
 import type { OrdersClock, OrdersScope, OrdersUnitOfWork } from './ports.js';
 
 /** Extra work that must commit in the same transaction as the order (e.g. storing an idempotency answer). */
@@ -44,9 +44,7 @@ export class PlaceOrder {
       await this.uow.transaction(async (scope) => {
         await scope.fates.markPlaced(order.id);
         await scope.orders.add(order);
-        for (const event of order.pullDomainEvents()) {
-          scope.outbox.add(OrderPlacedV1, { aggregateId: event.order.id, payload: toOrderPlaced(event.order) });
-        }
+        publishOrderEvents(scope.outbox, order.pullDomainEvents());
         if (alongWithOrder) await alongWithOrder(scope, dto);
       });
       return dto;

@@ -2,12 +2,20 @@ import type { EventEnvelope, Outbox } from '@orderly/kernel';
 import type { OrderDto } from '../../contracts/dto.js';
 import type { OrderFate } from '../domain/order-fate.js';
 import type { Order } from '../domain/order.js';
+import type { OrderStatus } from '../domain/order-status.js';
 
 /** Ports orders' use cases depend on; infrastructure implements them, tests fake them. */
 
 export interface OrderRepository {
   add(order: Order): Promise<void>;
   get(id: string): Promise<Order | null>;
+  /**
+   * Loads the order and locks it until the transaction ends, so concurrent changes of one order
+   * run one after another and each sees the status the previous one left.
+   */
+  getForUpdate(id: string): Promise<Order | null>;
+  /** Writes the order's status and when it changed (lines and totals never change). */
+  saveStatus(order: Order): Promise<void>;
 }
 
 /** The one place where an order id's fate is decided (see OrderFate). */
@@ -72,6 +80,8 @@ export interface OrderSummary {
   readonly total: number;
   readonly itemCount: number;
   readonly placedAt: Date;
+  readonly status: OrderStatus;
+  readonly statusChangedAt: Date;
 }
 
 export interface OrderSummaryPosition {
@@ -82,6 +92,8 @@ export interface OrderSummaryPosition {
 export interface OrderSummaryWriter {
   /** Adds a summary; a summary for the same order already there is left as it is. */
   add(summary: OrderSummary): Promise<void>;
+  /** Records the order's new status; returns false when its summary is not there (yet). */
+  changeStatus(orderId: string, status: OrderStatus, changedAt: Date): Promise<boolean>;
 }
 
 export interface OrderHistoryProjection {

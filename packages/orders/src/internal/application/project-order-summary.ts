@@ -20,6 +20,8 @@ export class ProjectOrderSummary implements EventHandler<OrderPlaced> {
         total: order.total,
         itemCount: order.lines.reduce((sum, line) => sum + line.quantity, 0),
         placedAt: new Date(order.placedAt),
+        status: 'confirmed',
+        statusChangedAt: new Date(order.placedAt),
       }),
     );
   };

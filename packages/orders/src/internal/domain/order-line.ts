@@ -1,4 +1,4 @@
-import { checkRule } from '@orderly/kernel';
+import { checkRule } from '@orderly/kernel/domain';
 import { QuantityMustBeBetween1And1000, UnitPriceCannotBeNegative } from './order-rules.js';
 
 /** A value object: one product, how many, at what price. Equal when its values are equal. */

@@ -1,4 +1,5 @@
-import type { BusinessRule } from '@orderly/kernel';
+import type { BusinessRule } from '@orderly/kernel/domain';
+import type { OrderStatus } from './order-status.js';
 
 export const MAX_LINES = 50;
 export const MAX_LINE_QUANTITY = 1000;
@@ -51,5 +52,33 @@ export class CustomerEmailMustBeValid implements BusinessRule {
   }
   isBroken() {
     return this.email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(this.email);
+  }
+}
+
+export class OnlyConfirmedOrdersCanBeCancelled implements BusinessRule {
+  readonly name = 'OnlyConfirmedOrdersCanBeCancelled';
+  readonly kind = 'conflict' as const;
+  readonly message: string;
+  readonly details: { readonly currentStatus: OrderStatus };
+  constructor(private readonly status: OrderStatus) {
+    this.message = `only a confirmed order can be cancelled; this order is ${status}`;
+    this.details = { currentStatus: status };
+  }
+  isBroken() {
+    return this.status !== 'confirmed';
+  }
+}
+
+export class OnlyConfirmedOrdersCanBeShipped implements BusinessRule {
+  readonly name = 'OnlyConfirmedOrdersCanBeShipped';
+  readonly kind = 'conflict' as const;
+  readonly message: string;
+  readonly details: { readonly currentStatus: OrderStatus };
+  constructor(private readonly status: OrderStatus) {
+    this.message = `only a confirmed order can be shipped; this order is ${status}`;
+    this.details = { currentStatus: status };
+  }
+  isBroken() {
+    return this.status !== 'confirmed';
   }
 }

@@ -1,24 +1,32 @@
-import { AggregateRoot, checkRule } from '@orderly/kernel';
+import { AggregateRoot, checkRule } from '@orderly/kernel/domain';
 import { OrderLine } from './order-line.js';
 import {
   CustomerEmailMustBeValid,
+  OnlyConfirmedOrdersCanBeCancelled,
+  OnlyConfirmedOrdersCanBeShipped,
   OrderLinesMustHaveDistinctProducts,
   OrderMustHaveOneTo50Lines,
   QuantityMustBeBetween1And1000,
 } from './order-rules.js';
+import type { OrderStatus } from './order-status.js';
 
-export type OrderStatus = 'confirmed';
+export type { OrderStatus } from './order-status.js';
 
-/** Domain event: recorded by the aggregate, turned into the OrderPlaced integration event. */
-export interface OrderWasPlaced {
-  readonly kind: 'OrderWasPlaced';
-  readonly order: Order;
-}
+/**
+ * Domain events recorded by the aggregate; the application layer turns each into its integration
+ * event (OrderPlaced, OrderCancelled, OrderShipped) in the same transaction.
+ */
+export type OrderEvent =
+  | { readonly kind: 'OrderWasPlaced'; readonly order: Order }
+  | { readonly kind: 'OrderWasCancelled'; readonly order: Order }
+  | { readonly kind: 'OrderWasShipped'; readonly order: Order };
 
 export interface OrderState {
   readonly id: string;
   readonly customerEmail: string;
   readonly status: OrderStatus;
+  /** When the order got its current status (its placement time while confirmed). */
+  readonly statusChangedAt: Date;
   readonly lines: readonly OrderLine[];
   readonly createdAt: Date;
 }
@@ -26,10 +34,12 @@ export interface OrderState {
 /**
  * The Order aggregate. An order exists only once its stock is reserved and its lines priced, so
  * it is born `confirmed`; the rules that make an order well-formed are checked here, whatever
- * the caller validated before.
+ * the caller validated before. From `confirmed` it may be cancelled or shipped, once: asking for
+ * the status it already has changes nothing and records nothing (so repeating a cancel is safe),
+ * any other change of a shipped or cancelled order breaks a named rule.
  */
-export class Order extends AggregateRoot<OrderWasPlaced> {
-  private constructor(private readonly state: OrderState) {
+export class Order extends AggregateRoot<OrderEvent> {
+  private constructor(private state: OrderState) {
     super();
   }
 
@@ -41,7 +51,14 @@ export class Order extends AggregateRoot<OrderWasPlaced> {
   }): Order {
     Order.checkRequest(input.customerEmail, input.lines);
     const lines = input.lines.map((l) => new OrderLine(l.productId, l.quantity, l.unitPrice));
-    const order = new Order({ id: input.id, customerEmail: input.customerEmail, status: 'confirmed', lines, createdAt: input.now });
+    const order = new Order({
+      id: input.id,
+      customerEmail: input.customerEmail,
+      status: 'confirmed',
+      statusChangedAt: input.now,
+      lines,
+      createdAt: input.now,
+    });
     order.record({ kind: 'OrderWasPlaced', order });
     return order;
   }
@@ -70,8 +87,29 @@ export class Order extends AggregateRoot<OrderWasPlaced> {
   get lines() {
     return this.state.lines;
   }
+  get statusChangedAt() {
+    return this.state.statusChangedAt;
+  }
   get createdAt() {
     return this.state.createdAt;
+  }
+
+  /** Cancels a confirmed order; returns false (and records nothing) when it is already cancelled. */
+  cancel(now: Date): boolean {
+    if (this.state.status === 'cancelled') return false;
+    checkRule(new OnlyConfirmedOrdersCanBeCancelled(this.state.status));
+    this.state = { ...this.state, status: 'cancelled', statusChangedAt: now };
+    this.record({ kind: 'OrderWasCancelled', order: this });
+    return true;
+  }
+
+  /** Ships a confirmed order; returns false (and records nothing) when it is already shipped. */
+  ship(now: Date): boolean {
+    if (this.state.status === 'shipped') return false;
+    checkRule(new OnlyConfirmedOrdersCanBeShipped(this.state.status));
+    this.state = { ...this.state, status: 'shipped', statusChangedAt: now };
+    this.record({ kind: 'OrderWasShipped', order: this });
+    return true;
   }
   get total(): number {
     return this.state.lines.reduce((sum, line) => sum + line.lineTotal, 0);

@@ -2,13 +2,20 @@ import { namedSchema } from '@orderly/kernel';
 
 /** Response bodies and problem members of the orders endpoints, for the OpenAPI document. */
 
+const ORDER_STATUS = {
+  type: 'string',
+  enum: ['confirmed', 'shipped', 'cancelled'],
+  description: '`confirmed` when placed; then `shipped` or `cancelled`, both final.',
+} as const;
+
 export const OrderSchema = namedSchema('Order', {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'status', 'customerEmail', 'items', 'total', 'createdAt'],
+  required: ['id', 'status', 'statusChangedAt', 'customerEmail', 'items', 'total', 'createdAt'],
   properties: {
     id: { type: 'string', format: 'uuid' },
-    status: { type: 'string', enum: ['confirmed'] },
+    status: ORDER_STATUS,
+    statusChangedAt: { type: 'string', format: 'date-time', description: 'When the order got its current status (its placement time while confirmed).' },
     customerEmail: { type: 'string', format: 'email' },
     items: {
       type: 'array',
@@ -62,13 +69,15 @@ export const OrderSummaryPageSchema = namedSchema('OrderSummaryPage', {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['id', 'customerEmail', 'total', 'itemCount', 'placedAt'],
+        required: ['id', 'customerEmail', 'total', 'itemCount', 'placedAt', 'status', 'statusChangedAt'],
         properties: {
           id: { type: 'string', format: 'uuid' },
           customerEmail: { type: 'string', format: 'email' },
           total: { type: 'integer', minimum: 0, description: 'In minor units.' },
           itemCount: { type: 'integer', minimum: 1, description: 'Units over all lines.' },
           placedAt: { type: 'string', format: 'date-time' },
+          status: ORDER_STATUS,
+          statusChangedAt: { type: 'string', format: 'date-time' },
         },
       },
     },

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
 import type { OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
+import { CancelOrder } from '../application/cancel-order.js';
 import { OrderHistory } from '../application/order-history.js';
 import { OrderQueries } from '../application/order-queries.js';
 import { PlaceOrder } from '../application/place-order.js';
 import { PlaceOrderIdempotently } from '../application/place-order-idempotently.js';
+import { ShipOrder } from '../application/ship-order.js';
 import { checkIdempotencyKey, IDEMPOTENCY_KEY_HEADER } from './idempotency-key.js';
 import { ListOrdersQuery, PlaceOrderRequest } from './order-requests.js';
 import { IdempotencyKeyHeader, OrderSchema, OrderSummaryPageSchema, ShortLineSchema } from './order-schemas.js';
@@ -20,6 +22,8 @@ export class OrdersController {
     private readonly placeOrderIdempotently: PlaceOrderIdempotently,
     private readonly queries: OrderQueries,
     private readonly history: OrderHistory,
+    private readonly cancelOrder: CancelOrder,
+    private readonly shipOrder: ShipOrder,
   ) {}
 
   /**
@@ -96,5 +100,43 @@ export class OrdersController {
   @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
     return this.queries.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel an order',
+    description:
+      'Cancels a confirmed order: its stock goes back on the shelf and the customer gets a cancellation e-mail (both asynchronously, once). ' +
+      'Safe to repeat: cancelling a cancelled order answers the same order and does nothing more.',
+  })
+  @ApiResponse(200, { description: 'The cancelled order', schema: OrderSchema })
+  @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
+  @ApiProblem(409, {
+    description: 'The order was shipped; only a confirmed order can be cancelled',
+    title: 'Business rule violated',
+    extensions: { rule: { const: 'OnlyConfirmedOrdersCanBeCancelled' }, currentStatus: { const: 'shipped' } },
+  })
+  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+    return this.cancelOrder.execute(id);
+  }
+
+  @Post(':id/ship')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Mark an order shipped',
+    description:
+      'Ships a confirmed order; the customer gets a shipped e-mail (asynchronously, once). ' +
+      'Safe to repeat: shipping a shipped order answers the same order and does nothing more.',
+  })
+  @ApiResponse(200, { description: 'The shipped order', schema: OrderSchema })
+  @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
+  @ApiProblem(409, {
+    description: 'The order was cancelled; only a confirmed order can be shipped',
+    title: 'Business rule violated',
+    extensions: { rule: { const: 'OnlyConfirmedOrdersCanBeShipped' }, currentStatus: { const: 'cancelled' } },
+  })
+  ship(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+    return this.shipOrder.execute(id);
   }
 }

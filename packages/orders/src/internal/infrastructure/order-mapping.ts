@@ -4,7 +4,14 @@ import type { OrderLineRow, OrderRow } from './order.entity-schema.js';
 
 export function toOrderRows(order: Order): { order: OrderRow; lines: OrderLineRow[] } {
   return {
-    order: { id: order.id, customerEmail: order.customerEmail, status: order.status, total: order.total, createdAt: order.createdAt },
+    order: {
+      id: order.id,
+      customerEmail: order.customerEmail,
+      status: order.status,
+      statusChangedAt: order.statusChangedAt,
+      total: order.total,
+      createdAt: order.createdAt,
+    },
     lines: order.lines.map((l, position) => ({
       orderId: order.id,
       position,
@@ -22,6 +29,7 @@ export function fromOrderRow(row: OrderRow): Order {
     id: row.id,
     customerEmail: row.customerEmail,
     status: row.status,
+    statusChangedAt: row.statusChangedAt,
     lines: lines.map((l) => new OrderLine(l.productId, l.quantity, l.unitPrice)),
     createdAt: row.createdAt,
   });

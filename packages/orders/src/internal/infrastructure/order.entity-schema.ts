@@ -1,11 +1,13 @@
 import { bigintAsNumber } from '@orderly/kernel';
 import { EntitySchema } from 'typeorm';
+import type { OrderStatus } from '../domain/order-status.js';
 
 /** Rows of orders' tables. The domain model never sees them; repositories translate. */
 export interface OrderRow {
   id: string;
   customerEmail: string;
-  status: 'confirmed';
+  status: OrderStatus;
+  statusChangedAt: Date;
   total: number;
   createdAt: Date;
   lines?: OrderLineRow[];
@@ -28,6 +30,7 @@ export const OrderEntity = new EntitySchema<OrderRow>({
     id: { type: 'uuid', primary: true },
     customerEmail: { name: 'customer_email', type: 'text' },
     status: { type: 'text' },
+    statusChangedAt: { name: 'status_changed_at', type: 'timestamptz' },
     total: { type: 'bigint', transformer: bigintAsNumber },
     createdAt: { name: 'created_at', type: 'timestamptz' },
   },

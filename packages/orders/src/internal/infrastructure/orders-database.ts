@@ -2,6 +2,7 @@ import type { ModuleDatabaseDefinition } from '@orderly/kernel';
 import { CreateOrdersSchema1732100000100 } from './migrations/1732100000100-CreateOrdersSchema.js';
 import { AddOrderFatesAndIdempotencyKeys1732100000101 } from './migrations/1732100000101-AddOrderFatesAndIdempotencyKeys.js';
 import { CreateOrderSummaries1732100004000 } from './migrations/1732100004000-CreateOrderSummaries.js';
+import { AddOrderStatusChanges1732100014000 } from './migrations/1732100014000-AddOrderStatusChanges.js';
 import { AddSubscriberDeliveries1732100015100 } from './migrations/1732100015100-AddSubscriberDeliveries.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
 
@@ -10,5 +11,11 @@ export const ordersDatabase: ModuleDatabaseDefinition = {
   schema: 'orders',
   role: 'orderly_orders',
   entities: [OrderEntity, OrderLineEntity],
-  migrations: [CreateOrdersSchema1732100000100, AddOrderFatesAndIdempotencyKeys1732100000101, CreateOrderSummaries1732100004000, AddSubscriberDeliveries1732100015100],
+  migrations: [
+    CreateOrdersSchema1732100000100,
+    AddOrderFatesAndIdempotencyKeys1732100000101,
+    CreateOrderSummaries1732100004000,
+    AddOrderStatusChanges1732100014000,
+    AddSubscriberDeliveries1732100015100,
+  ],
 };

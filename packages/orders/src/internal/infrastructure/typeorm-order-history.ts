@@ -1,5 +1,6 @@
 import type { EventEnvelope, UnitOfWork } from '@orderly/kernel';
 import type { DataSource } from 'typeorm';
+import type { OrderStatus } from '../domain/order-status.js';
 import type { OrderHistoryProjection, OrderHistoryReader, OrderSummary, OrderSummaryPosition, OrderSummaryWriter } from '../application/ports.js';
 
 export class TypeOrmOrderHistoryProjection implements OrderHistoryProjection {
@@ -10,10 +11,20 @@ export class TypeOrmOrderHistoryProjection implements OrderHistoryProjection {
       work({
         add: async (s: OrderSummary) => {
           await tx.manager.query(
-            `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO NOTHING`,
-            [s.id, s.customerEmail, s.total, s.itemCount, s.placedAt],
+            `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at, status, status_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`,
+            [s.id, s.customerEmail, s.total, s.itemCount, s.placedAt, s.status, s.statusChangedAt],
           );
+        },
+        changeStatus: async (orderId: string, status: OrderStatus, changedAt: Date) => {
+          // Wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
+          const updated: unknown[] = await tx.manager.query(
+            `WITH changed AS (
+               UPDATE orders.order_summaries SET status = $2, status_changed_at = $3 WHERE order_id = $1 RETURNING order_id)
+             SELECT order_id FROM changed`,
+            [orderId, status, changedAt],
+          );
+          return updated.length > 0;
         },
       }),
     );
@@ -35,9 +46,17 @@ export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
       conditions.push(`(placed_at, order_id) < ($${values.length - 1}, $${values.length})`);
     }
     values.push(query.limit);
-    const rows: { order_id: string; customer_email: string; total: string; item_count: number; placed_at: Date }[] =
+    const rows: {
+      order_id: string;
+      customer_email: string;
+      total: string;
+      item_count: number;
+      placed_at: Date;
+      status: OrderStatus;
+      status_changed_at: Date;
+    }[] =
       await this.dataSource.query(
-        `SELECT order_id, customer_email, total, item_count, placed_at FROM orders.order_summaries
+        `SELECT order_id, customer_email, total, item_count, placed_at, status, status_changed_at FROM orders.order_summaries
           ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
           ORDER BY placed_at DESC, order_id DESC
           LIMIT $${values.length}`,
@@ -49,6 +68,8 @@ export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
       total: Number(r.total),
       itemCount: r.item_count,
       placedAt: new Date(r.placed_at),
+      status: r.status,
+      statusChangedAt: new Date(r.status_changed_at),
     }));
   }
 }

@@ -40,6 +40,17 @@ class TypeOrmOrderRepository implements OrderRepository {
   get(id: string): Promise<Order | null> {
     return loadOrder(this.manager, id);
   }
+
+  async getForUpdate(id: string): Promise<Order | null> {
+    // Lock the order's row alone (FOR UPDATE cannot reach through the outer join to its lines);
+    // under READ COMMITTED the load after the lock sees whatever the previous holder committed.
+    const locked: unknown[] = await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 FOR UPDATE`, [id]);
+    return locked.length === 0 ? null : loadOrder(this.manager, id);
+  }
+
+  async saveStatus(order: Order): Promise<void> {
+    await this.manager.getRepository(OrderEntity).update({ id: order.id }, { status: order.status, statusChangedAt: order.statusChangedAt });
+  }
 }
 
 export class TypeOrmOrderReader implements OrderReader {

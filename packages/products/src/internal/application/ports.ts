@@ -10,7 +10,7 @@ export interface ProductRepository {
   getManyForUpdate(ids: readonly string[]): Promise<Product[]>;
   /** Throws SkuAlreadyExists when the sku is taken. */
   add(product: Product): Promise<void>;
-  /** Writes only if the stored version is still `expectedVersion`; throws otherwise. */
+  /** Writes only if the stored version is still `expectedVersion`; throws ConcurrencyConflict otherwise. */
   save(product: Product, expectedVersion: number): Promise<void>;
 }
 
@@ -21,7 +21,7 @@ export interface ReservationRepository {
    * Moves the order's reservations from one status to another and returns those it moved. Rows
    * already moved by a concurrent caller are not returned, so only one caller acts on them.
    */
-  transition(orderId: string, from: ReservationStatus, to: ReservationStatus): Promise<StockReservation[]>;
+  transition(orderId: string, from: ReservationStatus | readonly ReservationStatus[], to: ReservationStatus): Promise<StockReservation[]>;
   /**
    * Finds reservations still `reserved` whose expiry is at or before `now`, skipping rows another
    * transaction holds (FOR UPDATE SKIP LOCKED, so several instances share the sweep), moves their

@@ -1,5 +1,5 @@
 import type { StockRequestLine, StockReservationOutcome } from '../../contracts/dto.js';
-import type { StockReservation } from '../domain/stock-reservation.js';
+import type { ReservationStatus, StockReservation } from '../domain/stock-reservation.js';
 import type { ProductsClock, ProductsScope, ProductsUnitOfWork } from './ports.js';
 
 export interface StockReservationsOptions {
@@ -60,13 +60,26 @@ export class StockReservations {
 }
 
 /** Returns the stock of an order's still-held reservations to the shelf. Safe to repeat. */
-export async function releaseReservations({ products, reservations }: ProductsScope, orderId: string): Promise<void> {
-  const released = await reservations.transition(orderId, 'reserved', 'released');
-  if (released.length === 0) return;
-  const locked = await products.getManyForUpdate(released.map((r) => r.productId));
+export function releaseReservations(scope: ProductsScope, orderId: string): Promise<void> {
+  return putBackOnShelf(scope, orderId, 'reserved', 'released');
+}
+
+/**
+ * Moves an order's reservations from `from` to `to` and puts their quantities back on the shelf.
+ * Only the rows this call moved are counted, so a repeat (or a concurrent caller) returns nothing.
+ */
+export async function putBackOnShelf(
+  { products, reservations }: ProductsScope,
+  orderId: string,
+  from: ReservationStatus | readonly ReservationStatus[],
+  to: ReservationStatus,
+): Promise<void> {
+  const moved = await reservations.transition(orderId, from, to);
+  if (moved.length === 0) return;
+  const locked = await products.getManyForUpdate(moved.map((r) => r.productId));
   for (const product of locked) {
     const expectedVersion = product.version;
-    for (const r of released) if (r.productId === product.id) product.release(r.quantity);
+    for (const r of moved) if (r.productId === product.id) product.release(r.quantity);
     await products.save(product, expectedVersion);
   }
 }

@@ -1,4 +1,4 @@
-import type { BusinessRule } from '@orderly/kernel';
+import type { BusinessRule } from '@orderly/kernel/domain';
 
 export const MAX_QUANTITY = 1_000_000_000;
 export const MAX_UNIT_PRICE = 1_000_000_000;

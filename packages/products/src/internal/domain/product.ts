@@ -1,4 +1,4 @@
-import { checkRule } from '@orderly/kernel';
+import { checkRule } from '@orderly/kernel/domain';
 import {
   CannotReserveMoreThanAvailable,
   NameMustBeOneTo200Characters,

@@ -75,12 +75,12 @@ class TypeOrmReservationRepository implements ReservationRepository {
     if (reservations.length > 0) await this.manager.getRepository(StockReservationEntity).insert([...reservations]);
   }
 
-  async transition(orderId: string, from: ReservationStatus, to: ReservationStatus): Promise<StockReservation[]> {
+  async transition(orderId: string, from: ReservationStatus | readonly ReservationStatus[], to: ReservationStatus): Promise<StockReservation[]> {
     const result = await this.manager
       .createQueryBuilder()
       .update(StockReservationEntity)
       .set({ status: to })
-      .where('order_id = :orderId AND status = :from', { orderId, from })
+      .where('order_id = :orderId AND status IN (:...from)', { orderId, from: [from].flat() })
       .returning('*')
       .execute();
     const rows = result.raw as { order_id: string; product_id: string; quantity: number; unit_price: string; status: ReservationStatus; expires_at: Date }[];
