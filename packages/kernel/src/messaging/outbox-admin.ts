@@ -1,12 +1,9 @@
 import { ApplicationError, NotFoundError } from '../errors/application-error.js';
 import { deliveryTable, outboxChannel, quoteIdentifier } from './messaging-tables.js';
 import { settleEvents } from './settle.js';
+import type { SqlRunner } from './sql-runner.js';
 
-/** Anything that runs SQL and returns rows: a TypeORM DataSource, or a pg client wrapped in one line. */
-export interface SqlRunner {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of raw SQL are untyped; toEntry() gives them a type
-  query(sql: string, parameters?: unknown[]): Promise<any[]>;
-}
+export type { SqlRunner };
 
 /** pending: waiting for (re)delivery; dead: gave up, needs an operator; discarded: an operator dropped it. */
 export type OutboxStatus = 'pending' | 'delivered' | 'dead' | 'discarded';

@@ -1,5 +1,5 @@
 import { deliveryTable, quoteIdentifier } from './messaging-tables.js';
-import type { SqlRunner } from './outbox-admin.js';
+import type { SqlRunner } from './sql-runner.js';
 import { settleStragglers } from './settle.js';
 
 export interface RetentionOptions {

@@ -1,5 +1,5 @@
 import { deliveryTable, quoteIdentifier } from './messaging-tables.js';
-import type { SqlRunner } from './outbox-admin.js';
+import type { SqlRunner } from './sql-runner.js';
 
 /**
  * Brings the status of fanned-out events (outbox.status, the event as a whole) in line with their
