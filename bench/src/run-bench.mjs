@@ -8,6 +8,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBenchDatabase } from './bench-database.mjs';
+import { EVENT_SETTINGS, measureEvents, renderEventsTable } from './events-bench.mjs';
 import { freePort, sleep, startServer } from './processes.mjs';
 import { summariseProfile } from './profile-summary.mjs';
 import { compareStatements, SqlTrace } from './sql-trace.mjs';
@@ -116,6 +117,11 @@ try {
   };
   result.summary = summarise(result.runs, cells);
   result.eventDelivery = summariseEvents(result.runs, settings.concurrencies);
+  // Issue 15: open-loop delivery latency, drain after saturation, relay throughput (bench/src/events-bench.mjs).
+  result.events = await measureEvents({
+    url: servers.orderly.url, db, orderBody: () => orderBody(productIds), settings: EVENT_SETTINGS[result.mode], log,
+    waitForDrained: (admin) => waitForOutboxDrained(admin, 300_000), deliveryLatencies,
+  });
   result.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
 
   await baseline.stop();
@@ -324,6 +330,7 @@ function renderTable(r) {
     `Orderly peak RSS: ${r.rss.orderlyPeakMiB} MiB (VmHWM; ${r.rss.orderlyPeakUnderLoadMiB} MiB highest sample under load); baseline ${r.rss.baselinePeakMiB} MiB`,
     `launch to ready (node apps/api/dist/main.js, embedded PostgreSQL): fresh data directory ${r.startup.freshMs} ms, warm restart ${r.startup.warmMs} ms`,
     `SQL mirror check: POST /orders ${r.sqlMirror.post.identical ? 'identical' : 'DIFFERS'} (${r.sqlMirror.post.statements} statements), GET /orders/:id ${r.sqlMirror.get.identical ? 'identical' : 'DIFFERS'} (${r.sqlMirror.get.statements} statements)`,
+    ...(r.events ? ['', renderEventsTable(r.events)] : []),
   ];
   return lines.join('\n');
 }

@@ -7,9 +7,9 @@ const PREFIX = 'SQLTRACE|';
 // reservation sweeper every 10 s, the idempotency-key purge - both `expires_at <= ...`):
 // Orderly's background work, which the baseline deliberately does not do and which may land in
 // either server's capture window. Everything else a request causes must match.
-// The relays' wake-up NOTIFY (issue 15) is sent after the commit, at most once per interval, so it
-// is background work too (both servers send it the same way).
-const BACKGROUND = [/outbox o\b/, /next_attempt_at/, /\.inbox\b/, /^LISTEN /, /UPDATE "orders"\.outbox SET status = 'delivered'/, /\bexpires_at <= /, /^SELECT pg_notify\(\$1, \$2\)$/];
+// Issue 15: the relays' wake-up NOTIFY is sent after the commit, at most once per interval (both
+// servers send it the same way), and every statement on outbox_delivery is the relay's.
+const BACKGROUND = [/outbox o\b/, /next_attempt_at/, /\.inbox\b/, /^LISTEN /, /UPDATE "orders"\.outbox SET status = 'delivered'/, /\bexpires_at <= /, /^SELECT pg_notify\(\$1, \$2\)$/, /\boutbox_delivery\b/];
 
 export class SqlTrace {
   #lines = null;
