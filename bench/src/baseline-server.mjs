@@ -27,7 +27,7 @@ const BODY_LIMIT = 64 * 1024;
 
 const SELECT_RESERVATIONS = `SELECT "StockReservation"."order_id" AS "StockReservation_order_id", "StockReservation"."product_id" AS "StockReservation_product_id", "StockReservation"."quantity" AS "StockReservation_quantity", "StockReservation"."unit_price" AS "StockReservation_unit_price", "StockReservation"."status" AS "StockReservation_status", "StockReservation"."expires_at" AS "StockReservation_expires_at" FROM "products"."stock_reservations" "StockReservation" WHERE (("StockReservation"."order_id" = $1)) ORDER BY "StockReservation"."product_id" ASC`;
 const selectProductsForUpdate = (n) =>
-  `SELECT "p"."id" AS "p_id", "p"."sku" AS "p_sku", "p"."name" AS "p_name", "p"."unit_price" AS "p_unit_price", "p"."stock" AS "p_stock", "p"."version" AS "p_version", "p"."created_at" AS "p_created_at" FROM "products"."products" "p" WHERE "p"."id" IN (${placeholders(n, 1)}) ORDER BY "p"."id" ASC FOR UPDATE`;
+  `SELECT "p"."id" AS "p_id", "p"."sku" AS "p_sku", "p"."name" AS "p_name", "p"."unit_price" AS "p_unit_price", "p"."stock" AS "p_stock", "p"."version" AS "p_version", "p"."created_at" AS "p_created_at", "p"."withdrawn_at" AS "p_withdrawn_at" FROM "products"."products" "p" WHERE "p"."id" IN (${placeholders(n, 1)}) ORDER BY "p"."id" ASC FOR UPDATE`;
 const UPDATE_PRODUCT = `UPDATE "products"."products" SET "stock" = $1, "version" = $2 WHERE ("id" = $3 AND "version" = $4)`;
 const insertReservations = (n) =>
   `INSERT INTO "products"."stock_reservations"("order_id", "product_id", "quantity", "unit_price", "status", "expires_at") VALUES ${rows(n, 6)}`;
@@ -77,6 +77,8 @@ async function placeOrder(body) {
     const byId = new Map(found.map((p) => [p.p_id, p]));
     const unknown = ids.filter((id) => !byId.has(id));
     if (unknown.length > 0) return [422, { title: 'Unknown products', status: 422, unknownProductIds: unknown }];
+    const withdrawn = ids.filter((id) => byId.get(id).p_withdrawn_at !== null);
+    if (withdrawn.length > 0) return [422, { title: 'Withdrawn products', status: 422, withdrawnProductIds: withdrawn }];
     const short = items.filter((i) => byId.get(i.productId).p_stock < i.quantity);
     if (short.length > 0) return [409, { title: 'Insufficient stock', status: 409 }];
     const expiresAt = new Date(Date.now() + reservationTtlMs);

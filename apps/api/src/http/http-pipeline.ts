@@ -38,7 +38,7 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
   app.use(measureRequests(metrics));
   app.use(helmet());
   if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: [REQUEST_ID_HEADER, 'Location'] });
+    app.enableCors({ origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], exposedHeaders: [REQUEST_ID_HEADER, 'Location', 'ETag'] });
   }
   const parseJson = express.json({ limit: config.bodyLimitBytes, strict: true });
   app.use((req: Request, res: Response, next: NextFunction) => {

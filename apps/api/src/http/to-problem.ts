@@ -8,6 +8,8 @@ const STATUS_BY_KIND: Record<ApplicationErrorKind, number> = {
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  'precondition-failed': HttpStatus.PRECONDITION_FAILED,
+  'precondition-required': HttpStatus.PRECONDITION_REQUIRED,
 };
 
 /** body-parser's error types, raised before a request reaches Nest. */

@@ -55,7 +55,7 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     ['restocking an unknown product', 'POST', '/products/00000000-0000-4000-8000-000000000001/restock', { quantity: 1 }, 404, /does not exist/],
     ['an unknown route', 'GET', '/nowhere', undefined, 404, /Cannot GET \/nowhere/],
     ['a wrong method on a known path', 'DELETE', '/orders', undefined, 405, '/orders answers GET, HEAD, POST, not DELETE.'],
-    ['a wrong method with a body', 'PUT', '/products/00000000-0000-4000-8000-000000000001', { stock: 1000 }, 405, '/products/:id answers GET, HEAD, not PUT.'],
+    ['a wrong method with a body', 'PUT', '/products/00000000-0000-4000-8000-000000000001', { stock: 1000 }, 405, '/products/:id answers GET, HEAD, PATCH, not PUT.'],
     ['a body over 64 KiB', 'POST', '/orders', { customerEmail: 'a@example.com', items: [], padding: 'x'.repeat(70_000) }, 413, /exceeds the limit/],
   ])('%s', async (_what, method, path, body, status, detail) => {
     const before = await snapshot();

@@ -55,10 +55,10 @@ describe('configured with BODY_LIMIT_BYTES and CORS_ORIGINS', () => {
     expect(res.body).toMatchObject({ status: 413, detail: 'The request body exceeds the limit of 2048 bytes.' });
   });
 
-  it('allows a listed origin, exposing the request id and Location headers', async () => {
+  it('allows a listed origin, exposing the request id, Location and ETag headers', async () => {
     const res = await http(sut.url, 'GET', '/products?limit=1', undefined, { Origin: 'http://localhost:5173' });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Location');
+    expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Location,ETag');
   });
 
   it('answers a preflight from a listed origin', async () => {

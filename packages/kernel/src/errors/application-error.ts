@@ -2,7 +2,15 @@
  * Errors a module raises for a client to act on. The HTTP layer in apps/api maps `kind` to a
  * status code and renders problem+json; modules never know about HTTP.
  */
-export type ApplicationErrorKind = 'invalid' | 'not-found' | 'conflict' | 'unprocessable';
+export type ApplicationErrorKind =
+  | 'invalid'
+  | 'not-found'
+  | 'conflict'
+  | 'unprocessable'
+  /** A condition the client sent (If-Match) does not hold any more. */
+  | 'precondition-failed'
+  /** The operation is only done conditionally and the client sent no condition. */
+  | 'precondition-required';
 
 export abstract class ApplicationError extends Error {
   abstract readonly kind: ApplicationErrorKind;

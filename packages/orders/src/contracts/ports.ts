@@ -13,6 +13,8 @@ export interface InventoryLine {
 export type InventoryReservation =
   | { readonly status: 'reserved'; readonly lines: readonly { readonly productId: string; readonly quantity: number; readonly unitPrice: number }[] }
   | { readonly status: 'unknown-products'; readonly productIds: readonly string[] }
+  /** The products exist but were withdrawn from the catalog: they can no longer be ordered. */
+  | { readonly status: 'withdrawn-products'; readonly productIds: readonly string[] }
   | {
       readonly status: 'insufficient-stock';
       readonly lines: readonly { readonly productId: string; readonly requested: number; readonly available: number }[];

@@ -131,12 +131,15 @@ function fakeKeys(keys: Map<string, FakeKey>, now: () => number): IdempotencyKey
 export class FakeInventory implements InventoryPort {
   readonly reserved = new Map<string, readonly InventoryLine[]>();
   readonly released: string[] = [];
+  readonly withdrawn = new Set<string>();
 
   constructor(private readonly stock: Record<string, { available: number; unitPrice: number }>) {}
 
   async reserve(orderId: string, lines: readonly InventoryLine[]): Promise<InventoryReservation> {
     const unknown = lines.filter((l) => !this.stock[l.productId]).map((l) => l.productId);
     if (unknown.length) return { status: 'unknown-products', productIds: unknown };
+    const withdrawn = lines.filter((l) => this.withdrawn.has(l.productId)).map((l) => l.productId);
+    if (withdrawn.length) return { status: 'withdrawn-products', productIds: withdrawn };
     const short = lines.filter((l) => this.stock[l.productId]!.available < l.quantity);
     if (short.length) {
       return { status: 'insufficient-stock', lines: short.map((l) => ({ productId: l.productId, requested: l.quantity, available: this.stock[l.productId]!.available })) };

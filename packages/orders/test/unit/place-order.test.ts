@@ -1,6 +1,6 @@
 import { BusinessRuleViolation } from '@orderly/kernel';
 import { PlaceOrder } from '../../src/internal/application/place-order.js';
-import { InsufficientStock, UnknownProducts } from '../../src/internal/application/errors.js';
+import { InsufficientStock, UnknownProducts, WithdrawnProducts } from '../../src/internal/application/errors.js';
 import { FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
@@ -28,6 +28,16 @@ describe('PlaceOrder', () => {
     expect(uow.published.map((e) => [e.type, e.version, e.aggregateId, e.payload])).toEqual([
       ['orders.OrderPlaced', 1, 'order-1', { orderId: 'order-1', customerEmail: 'ada@example.com', lines: order.items, total: 2598, placedAt: order.createdAt }],
     ]);
+  });
+
+  it('refuses a withdrawn product, naming it: nothing saved, nothing published', async () => {
+    const { uow, inventory, placeOrder } = setUp();
+    inventory.withdrawn.add('tee');
+    await expect(
+      placeOrder.execute({ customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 1 }, { productId: 'tee', quantity: 1 }] }),
+    ).rejects.toEqual(new WithdrawnProducts(['tee']));
+    expect(uow.orders.size).toBe(0);
+    expect(uow.published).toEqual([]);
   });
 
   it('refuses insufficient stock: nothing saved, nothing published', async () => {

@@ -8,6 +8,9 @@ export interface ProductDto {
   readonly unitPrice: number;
   readonly stock: number;
   readonly createdAt: string;
+  /** A withdrawn product stays in the catalog (placed orders keep it) but cannot be ordered. */
+  readonly withdrawn: boolean;
+  readonly withdrawnAt: string | null;
 }
 
 export interface ProductPageDto {
@@ -37,4 +40,5 @@ export interface ShortLine {
 export type StockReservationOutcome =
   | { readonly status: 'reserved'; readonly lines: readonly ReservedLine[] }
   | { readonly status: 'unknown-products'; readonly productIds: readonly string[] }
+  | { readonly status: 'withdrawn-products'; readonly productIds: readonly string[] }
   | { readonly status: 'insufficient-stock'; readonly lines: readonly ShortLine[] };

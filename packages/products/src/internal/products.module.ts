@@ -3,6 +3,7 @@ import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@ord
 import { DataSource } from 'typeorm';
 import { ConfirmStockReservation } from './application/confirm-stock-reservation.js';
 import { CreateProduct } from './application/create-product.js';
+import { EditProduct } from './application/edit-product.js';
 import { ProductCatalog } from './application/product-catalog.js';
 import type { ProductsClock, ProductsUnitOfWork } from './application/ports.js';
 import { ReleaseAbandonedReservation } from './application/release-abandoned-reservation.js';
@@ -10,6 +11,7 @@ import { ReservationSweeper } from './application/reservation-sweeper.js';
 import { RestockProduct } from './application/restock-product.js';
 import { ReturnCancelledOrderStock } from './application/return-cancelled-order-stock.js';
 import { StockReservations } from './application/stock-reservations.js';
+import { WithdrawProduct } from './application/withdraw-product.js';
 import { DemoCatalog } from './infrastructure/demo-catalog.js';
 import { productsDatabase } from './infrastructure/products-database.js';
 import { ReservationSweeperJob } from './infrastructure/reservation-sweeper-job.js';
@@ -31,7 +33,7 @@ const PRODUCTS_UOW = Symbol('products.UnitOfWork');
 const CLOCK = Symbol('products.Clock');
 const systemClock: ProductsClock = { now: () => new Date() };
 
-/** Products: catalog, stock, and stock reservations for orders. */
+/** Products: catalog (with edits and withdrawal), stock, and stock reservations for orders. */
 @Module({})
 export class ProductsModule {
   static forRoot(options: ProductsModuleOptions): DynamicModule {
@@ -46,6 +48,12 @@ export class ProductsModule {
         inject: [PRODUCTS_UOW, CLOCK],
       },
       { provide: RestockProduct, useFactory: (uow: ProductsUnitOfWork) => new RestockProduct(uow), inject: [PRODUCTS_UOW] },
+      { provide: EditProduct, useFactory: (uow: ProductsUnitOfWork) => new EditProduct(uow), inject: [PRODUCTS_UOW] },
+      {
+        provide: WithdrawProduct,
+        useFactory: (uow: ProductsUnitOfWork, clock: ProductsClock) => new WithdrawProduct(uow, clock),
+        inject: [PRODUCTS_UOW, CLOCK],
+      },
       {
         provide: ProductCatalog,
         useFactory: (dataSource: DataSource) => new ProductCatalog(new TypeOrmProductReader(dataSource)),

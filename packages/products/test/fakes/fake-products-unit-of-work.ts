@@ -76,8 +76,15 @@ function scopeOver(draft: { products: Map<string, ProductState>; reservations: S
     },
     async save(product, expectedVersion) {
       const state = product.snapshot();
-      if (draft.products.get(state.id)?.version !== expectedVersion) throw new ConcurrencyConflict(`Product ${state.id}`);
-      draft.products.set(state.id, state);
+      const stored = draft.products.get(state.id);
+      if (stored?.version !== expectedVersion) throw new ConcurrencyConflict(`Product ${state.id}`);
+      draft.products.set(state.id, { ...stored, stock: state.stock, version: state.version });
+    },
+    async saveEntry(product, expectedVersion) {
+      const state = product.snapshot();
+      const stored = draft.products.get(state.id);
+      if (stored?.version !== expectedVersion) throw new ConcurrencyConflict(`Product ${state.id}`);
+      draft.products.set(state.id, { ...stored, name: state.name, unitPrice: state.unitPrice, withdrawnAt: state.withdrawnAt, version: state.version });
     },
   };
   const reservations: ReservationRepository = {

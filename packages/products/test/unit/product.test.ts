@@ -6,7 +6,7 @@ const mug = (stock = 10) => Product.create({ id: 'p1', sku: 'MUG-1', name: 'Mug'
 
 describe('Product', () => {
   it('is created with version 1 and the given stock', () => {
-    expect(mug().snapshot()).toEqual({ id: 'p1', sku: 'MUG-1', name: 'Mug', unitPrice: 1299, stock: 10, version: 1, createdAt: now });
+    expect(mug().snapshot()).toEqual({ id: 'p1', sku: 'MUG-1', name: 'Mug', unitPrice: 1299, stock: 10, version: 1, createdAt: now, withdrawnAt: null });
   });
 
   it.each([
@@ -53,5 +53,27 @@ describe('Product', () => {
     product.reserve(5);
     product.release(2);
     expect(product.stock).toBe(2);
+  });
+
+  it('is renamed and repriced under a new version, each rule still checked', () => {
+    const product = mug();
+    product.edit({ name: 'Big mug', unitPrice: 1500 });
+    expect(product.snapshot()).toMatchObject({ name: 'Big mug', unitPrice: 1500, stock: 10, version: 2 });
+    product.edit({ unitPrice: 1600 });
+    expect(product.snapshot()).toMatchObject({ name: 'Big mug', unitPrice: 1600, version: 3 });
+    expect(brokenRule(() => product.edit({ name: '' }))).toBe('NameMustBeOneTo200Characters');
+    expect(brokenRule(() => product.edit({ unitPrice: -1 }))).toBe('UnitPriceMustBeWholeMinorUnits');
+    expect(product.version).toBe(3);
+  });
+
+  it('is withdrawn once and then refuses to be reserved', () => {
+    const product = mug();
+    const later = new Date('2026-02-01T00:00:00Z');
+    expect(product.withdraw(later)).toBe(true);
+    expect(product.withdraw(new Date('2026-03-01T00:00:00Z'))).toBe(false);
+    expect(product.snapshot()).toMatchObject({ withdrawnAt: later, version: 2 });
+    expect(brokenRule(() => product.reserve(1))).toBe('WithdrawnProductsCannotBeReserved');
+    product.release(1); // stock of orders placed before can still come back
+    expect(product.stock).toBe(11);
   });
 });

@@ -14,6 +14,16 @@ export class UnknownProducts extends ApplicationError {
   }
 }
 
+export class WithdrawnProducts extends ApplicationError {
+  readonly kind = 'unprocessable' as const;
+  readonly title = 'Withdrawn products';
+  constructor(productIds: readonly string[]) {
+    super(`These products were withdrawn and can no longer be ordered: ${productIds.join(', ')}. Nothing was reserved.`, {
+      withdrawnProductIds: productIds,
+    });
+  }
+}
+
 export class InsufficientStock extends ApplicationError {
   readonly kind = 'conflict' as const;
   readonly title = 'Insufficient stock';

@@ -4,7 +4,7 @@ import { OrderAbandonedV1 } from '../../contracts/events.js';
 import type { InventoryPort } from '../../contracts/ports.js';
 import { Order } from '../domain/order.js';
 import type { OrderFate } from '../domain/order-fate.js';
-import { InsufficientStock, UnknownProducts } from './errors.js';
+import { InsufficientStock, UnknownProducts, WithdrawnProducts } from './errors.js';
 import { publishOrderEvents, toOrderDto } from './order-presenter.js';
 import type { OrdersClock, OrdersScope, OrdersUnitOfWork } from './ports.js';
 
@@ -36,6 +36,7 @@ export class PlaceOrder {
 
     const reservation = await this.inventory.reserve(orderId, command.items);
     if (reservation.status === 'unknown-products') throw new UnknownProducts(reservation.productIds);
+    if (reservation.status === 'withdrawn-products') throw new WithdrawnProducts(reservation.productIds);
     if (reservation.status === 'insufficient-stock') throw new InsufficientStock(reservation.lines);
 
     try {

@@ -55,13 +55,17 @@ export class CustomerEmailMustBeValid implements BusinessRule {
   }
 }
 
-export class OnlyConfirmedOrdersCanBeCancelled implements BusinessRule {
-  readonly name = 'OnlyConfirmedOrdersCanBeCancelled';
+/** A status change of a shipped or cancelled order: refused, naming the status it has. */
+abstract class OnlyConfirmedOrdersCanChange implements BusinessRule {
+  abstract readonly name: string;
   readonly kind = 'conflict' as const;
   readonly message: string;
   readonly details: { readonly currentStatus: OrderStatus };
-  constructor(private readonly status: OrderStatus) {
-    this.message = `only a confirmed order can be cancelled; this order is ${status}`;
+  constructor(
+    change: 'cancelled' | 'shipped',
+    private readonly status: OrderStatus,
+  ) {
+    this.message = `only a confirmed order can be ${change}; this order is ${status}`;
     this.details = { currentStatus: status };
   }
   isBroken() {
@@ -69,16 +73,16 @@ export class OnlyConfirmedOrdersCanBeCancelled implements BusinessRule {
   }
 }
 
-export class OnlyConfirmedOrdersCanBeShipped implements BusinessRule {
-  readonly name = 'OnlyConfirmedOrdersCanBeShipped';
-  readonly kind = 'conflict' as const;
-  readonly message: string;
-  readonly details: { readonly currentStatus: OrderStatus };
-  constructor(private readonly status: OrderStatus) {
-    this.message = `only a confirmed order can be shipped; this order is ${status}`;
-    this.details = { currentStatus: status };
+export class OnlyConfirmedOrdersCanBeCancelled extends OnlyConfirmedOrdersCanChange {
+  readonly name = 'OnlyConfirmedOrdersCanBeCancelled';
+  constructor(status: OrderStatus) {
+    super('cancelled', status);
   }
-  isBroken() {
-    return this.status !== 'confirmed';
+}
+
+export class OnlyConfirmedOrdersCanBeShipped extends OnlyConfirmedOrdersCanChange {
+  readonly name = 'OnlyConfirmedOrdersCanBeShipped';
+  constructor(status: OrderStatus) {
+    super('shipped', status);
   }
 }

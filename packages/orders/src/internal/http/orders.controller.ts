@@ -63,6 +63,11 @@ export class OrdersController {
     title: 'Unknown products',
     extensions: { unknownProductIds: { type: 'array', minItems: 1, items: { type: 'string', format: 'uuid' } } },
   })
+  @ApiProblem(422, {
+    description: 'Some products were withdrawn from the catalog; nothing was reserved',
+    title: 'Withdrawn products',
+    extensions: { withdrawnProductIds: { type: 'array', minItems: 1, items: { type: 'string', format: 'uuid' } } },
+  })
   @ApiProblem(422, { description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
   async place(
     @Body() body: PlaceOrderRequest,

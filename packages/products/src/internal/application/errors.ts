@@ -14,6 +14,26 @@ export class SkuAlreadyExists extends ApplicationError {
   }
 }
 
+/** PATCH with an If-Match that no longer names the product's version: someone changed it since. */
+export class ProductChangedSinceRead extends ApplicationError {
+  readonly kind = 'precondition-failed' as const;
+  readonly title = 'Product changed';
+  constructor(productId: string, currentETag: string) {
+    super(
+      `Product ${productId} was changed since you read it (its ETag is now ${currentETag}); GET it again, reapply your change and send the new ETag in If-Match.`,
+      { currentETag },
+    );
+  }
+}
+
+export class IfMatchRequired extends ApplicationError {
+  readonly kind = 'precondition-required' as const;
+  readonly title = 'If-Match required';
+  constructor(why: string) {
+    super(`${why} Send If-Match with the ETag from GET /products/{id}, so a change made since you read the product is not overwritten.`);
+  }
+}
+
 export class InvalidCursor extends InvalidInputError {
   constructor() {
     super('cursor is not one this API returned; start again without a cursor.', {

@@ -10,8 +10,13 @@ export interface ProductRepository {
   getManyForUpdate(ids: readonly string[]): Promise<Product[]>;
   /** Throws SkuAlreadyExists when the sku is taken. */
   add(product: Product): Promise<void>;
-  /** Writes only if the stored version is still `expectedVersion`; throws ConcurrencyConflict otherwise. */
+  /**
+   * Writes the product's stock (what restock, reserve and release move) only if the stored version
+   * is still `expectedVersion`; throws ConcurrencyConflict otherwise.
+   */
   save(product: Product, expectedVersion: number): Promise<void>;
+  /** Writes its catalog entry (name, unit price, withdrawal) under the same version check. */
+  saveEntry(product: Product, expectedVersion: number): Promise<void>;
 }
 
 export interface ReservationRepository {

@@ -1,7 +1,7 @@
 import { decodeKeysetCursor, encodeKeysetCursor } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
 import { InvalidCursor, ProductNotFound } from './errors.js';
-import { toProductDto } from './product-presenter.js';
+import { toProductDto, toVersionedProduct, type VersionedProduct } from './product-presenter.js';
 import type { ProductPosition, ProductReader } from './ports.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -11,9 +11,14 @@ export class ProductCatalog {
   constructor(private readonly reader: ProductReader) {}
 
   async get(id: string): Promise<ProductDto> {
+    return (await this.getVersioned(id)).product;
+  }
+
+  /** The product and its ETag (GET /products/:id). */
+  async getVersioned(id: string): Promise<VersionedProduct> {
     const product = await this.reader.get(id);
     if (!product) throw new ProductNotFound(id);
-    return toProductDto(product);
+    return toVersionedProduct(product);
   }
 
   async list(limit: number = DEFAULT_PAGE_SIZE, cursor?: string): Promise<ProductPageDto> {

@@ -33,6 +33,8 @@ export class StockReservations {
       const byId = new Map(found.map((p) => [p.id, p]));
       const unknown = ids.filter((id) => !byId.has(id));
       if (unknown.length > 0) return { status: 'unknown-products', productIds: unknown };
+      const withdrawn = ids.filter((id) => byId.get(id)!.isWithdrawn);
+      if (withdrawn.length > 0) return { status: 'withdrawn-products', productIds: withdrawn };
 
       const short = lines
         .filter((l) => !byId.get(l.productId)!.canReserve(l.quantity))

@@ -75,3 +75,15 @@ export class CannotReserveMoreThanAvailable implements BusinessRule {
     return this.requested > this.available;
   }
 }
+
+export class WithdrawnProductsCannotBeReserved implements BusinessRule {
+  readonly name = 'WithdrawnProductsCannotBeReserved';
+  readonly kind = 'unprocessable' as const;
+  readonly message: string;
+  constructor(private readonly productId: string, private readonly withdrawn: boolean) {
+    this.message = `product ${productId} is withdrawn and can no longer be ordered`;
+  }
+  isBroken() {
+    return this.withdrawn;
+  }
+}

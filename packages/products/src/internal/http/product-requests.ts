@@ -25,6 +25,21 @@ export class CreateProductRequest {
   stock!: number;
 }
 
+/** PATCH /products/:id: a new name, a new unit price, or both (at least one). */
+export class EditProductRequest {
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'name must not contain control characters' })
+  name?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  unitPrice?: number;
+}
+
 export class RestockRequest {
   @IsInt()
   @Min(1)

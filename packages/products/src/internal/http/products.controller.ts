@@ -1,11 +1,25 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, InvalidInputError } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
 import { CreateProduct } from '../application/create-product.js';
+import { EditProduct } from '../application/edit-product.js';
 import { ProductCatalog } from '../application/product-catalog.js';
+import type { VersionedProduct } from '../application/product-presenter.js';
 import { RestockProduct } from '../application/restock-product.js';
-import { CreateProductRequest, ListProductsQuery, RestockRequest } from './product-requests.js';
-import { ProductPageSchema, ProductSchema } from './product-schemas.js';
+import { WithdrawProduct } from '../application/withdraw-product.js';
+import { IF_MATCH_HEADER, strongETagsFromIfMatch } from './if-match.js';
+import { CreateProductRequest, EditProductRequest, ListProductsQuery, RestockRequest } from './product-requests.js';
+import { ETagHeader, IfMatchHeader, ProductPageSchema, ProductSchema } from './product-schemas.js';
+
+interface HeaderSink {
+  setHeader(name: string, value: string): unknown;
+}
+
+/** Answers with the product and its ETag header, which a client sends back in If-Match to edit it. */
+function withETag(response: HeaderSink, answer: VersionedProduct): ProductDto {
+  response.setHeader('ETag', answer.etag);
+  return answer.product;
+}
 
 @Controller('products')
 export class ProductsController {
@@ -13,6 +27,8 @@ export class ProductsController {
     private readonly createProduct: CreateProduct,
     private readonly restockProduct: RestockProduct,
     private readonly catalog: ProductCatalog,
+    private readonly editProduct: EditProduct,
+    private readonly withdrawProduct: WithdrawProduct,
   ) {}
 
   @Post()
@@ -31,11 +47,58 @@ export class ProductsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get one product' })
-  @ApiResponse(200, { description: 'The product', schema: ProductSchema })
+  @ApiOperation({ summary: 'Get one product', description: 'The `ETag` header names this version of the product; send it in `If-Match` to edit it.' })
+  @ApiResponse(200, { description: 'The product', schema: ProductSchema, headers: [ETagHeader] })
   @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProductDto> {
-    return this.catalog.get(id);
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) response: HeaderSink): Promise<ProductDto> {
+    return withETag(response, await this.catalog.getVersioned(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Rename or reprice a product',
+    description:
+      'Changes `name` and/or `unitPrice` (send at least one), only if the product is still the version named by `If-Match`. ' +
+      'Orders already placed keep the price they were placed at.',
+  })
+  @ApiHeader(IfMatchHeader)
+  @ApiResponse(200, { description: 'The product as changed, with its new ETag', schema: ProductSchema, headers: [ETagHeader] })
+  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
+  @ApiProblem(412, {
+    description: 'The product was changed since the client read it: If-Match names an older version',
+    title: 'Product changed',
+    extensions: { currentETag: { type: 'string' } },
+  })
+  @ApiProblem(428, { description: 'If-Match is missing (or `*`)', title: 'If-Match required' })
+  @ApiProblem(422, {
+    description: 'The new name or price breaks a rule of the catalog',
+    title: 'Business rule violated',
+    extensions: { rule: { enum: ['NameMustBeOneTo200Characters', 'UnitPriceMustBeWholeMinorUnits'] } },
+  })
+  async edit(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: EditProductRequest,
+    @Headers(IF_MATCH_HEADER) ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: HeaderSink,
+  ): Promise<ProductDto> {
+    const acceptedETags = strongETagsFromIfMatch(ifMatch);
+    if (body.name === undefined && body.unitPrice === undefined) {
+      throw new InvalidInputError('Send name and/or unitPrice to change.', { errors: [{ field: 'body', message: 'send name and/or unitPrice' }] });
+    }
+    return withETag(response, await this.editProduct.execute(id, acceptedETags, { name: body.name, unitPrice: body.unitPrice }));
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Withdraw a product',
+    description:
+      'New orders for it are refused with 422 naming it; orders already placed are not touched. Safe to repeat: a withdrawn product is answered as it is.',
+  })
+  @ApiResponse(200, { description: 'The withdrawn product, with its new ETag', schema: ProductSchema, headers: [ETagHeader] })
+  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
+  async withdraw(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) response: HeaderSink): Promise<ProductDto> {
+    return withETag(response, await this.withdrawProduct.execute(id));
   }
 
   @Post(':id/restock')

@@ -19,6 +19,7 @@ export const ProductEntity = new EntitySchema<ProductState>({
     stock: { type: 'integer' },
     version: { type: 'integer' },
     createdAt: { name: 'created_at', type: 'timestamptz' },
+    withdrawnAt: { name: 'withdrawn_at', type: 'timestamptz', nullable: true },
   },
 });
 

@@ -62,6 +62,14 @@ class TypeOrmProductRepository implements ProductRepository {
       .update({ id, version: expectedVersion }, { stock, version });
     if (result.affected !== 1) throw new ConcurrencyConflict(`Product ${id}`);
   }
+
+  async saveEntry(product: Product, expectedVersion: number): Promise<void> {
+    const { id, name, unitPrice, withdrawnAt, version } = product.snapshot();
+    const result = await this.manager
+      .getRepository(ProductEntity)
+      .update({ id, version: expectedVersion }, { name, unitPrice, withdrawnAt, version });
+    if (result.affected !== 1) throw new ConcurrencyConflict(`Product ${id}`);
+  }
 }
 
 class TypeOrmReservationRepository implements ReservationRepository {
