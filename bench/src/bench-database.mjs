@@ -1,6 +1,7 @@
 // The one PostgreSQL both servers use: an embedded cluster started and provisioned by the
 // kernel's own code with the modules' own database definitions, so schemas, roles, grants and
 // migrations are exactly what `npm start` gets.
+import { randomBytes } from 'node:crypto';
 import { provisionModuleDatabases, startEmbeddedPostgres } from '@orderly/kernel';
 import { notificationsDatabase } from '@orderly/notifications';
 import { ordersDatabase } from '@orderly/orders';
@@ -24,11 +25,17 @@ export async function startBenchDatabase({ dataDir, port, poolSize, onLogLine })
   };
   const postgres = await startEmbeddedPostgres({ dataDir, port, onLog });
   try {
-    const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: moduleDatabases, poolSize });
+    const roleSecret = randomBytes(32).toString('base64url');
+    const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret, modules: moduleDatabases, poolSize });
+    // What Orderly's own process gets in production: where the database is, and the role secret.
+    const apiUrl = new URL(postgres.adminUrl);
+    apiUrl.username = '';
+    apiUrl.password = '';
     const admin = new pg.Pool({ connectionString: postgres.adminUrl, max: 2, application_name: 'bench-admin' });
     admin.on('error', () => undefined); // an idle admin connection closed by PostgreSQL's shutdown
     return {
       adminUrl: postgres.adminUrl,
+      apiEnv: { DATABASE_URL: apiUrl.toString(), DATABASE_ROLE_SECRET: roleSecret },
       connections,
       admin,
       async stop() {

@@ -7,6 +7,7 @@
 // - relay throughput on its own: events delivered per second from a pre-filled outbox with three
 //   subscribers, and the same with one of them failing every delivery.
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import {
   addSubscriberDeliveries,
@@ -139,18 +140,21 @@ function relayBenchModule() {
 /**
  * A module of its own ("relaybench") on the bench's PostgreSQL: `events` events of 1,000
  * aggregates written at once (generate_series), then one relay with the default options delivers
- * them to three subscribers whose handlers each run one inbox transaction (as Orderly's do).
+ * them to three subscribers whose handlers each run one inbox transaction (as Orderly's do), each
+ * on a handler pool of its own (as each module has).
  * Measured twice: all three healthy, then with the third failing every delivery (retried with
  * backoff, dead-lettered after the default attempts) - the healthy two must keep their pace.
  */
 async function measureRelayThroughput({ adminUrl, events, log }) {
   const definition = relayBenchModule();
-  const connections = await provisionModuleDatabases({ adminUrl, modules: [definition] });
+  const connections = await provisionModuleDatabases({ adminUrl, roleSecret: randomBytes(32).toString('base64url'), modules: [definition] });
   const connection = { ...connections.get('relaybench'), handlerPoolSize: DEFAULT_HANDLER_POOL_SIZE };
   const admin = new pg.Client(adminUrl);
   await admin.connect();
+  // As in the app: the relay on the publisher's handler pool, each subscriber on its own module's.
   const handlers = createModuleDataSource(definition, connection, 'handlers');
-  await handlers.initialize();
+  const subscriberPools = SUBSCRIBERS.map(() => createModuleDataSource(definition, connection, 'handlers'));
+  for (const pool of [handlers, ...subscriberPools]) await pool.initialize();
   const results = {};
   try {
     for (const failing of [null, 'relaybench.Third']) {
@@ -160,9 +164,9 @@ async function measureRelayThroughput({ adminUrl, events, log }) {
          SELECT gen_random_uuid(), $2, 1, 'agg-' || (n % 1000), 'bench', '{"n":1}', now() FROM generate_series(1, $1::int) n`,
         [events, RELAY_EVENT.type],
       );
-      const uow = new UnitOfWork(handlers, 'relaybench');
       const transport = new InProcessEventTransport();
-      for (const name of SUBSCRIBERS) {
+      for (const [i, name] of SUBSCRIBERS.entries()) {
+        const uow = new UnitOfWork(subscriberPools[i], 'relaybench');
         transport.subscribe(RELAY_EVENT, {
           name,
           handle: async (event) => {
@@ -191,7 +195,7 @@ async function measureRelayThroughput({ adminUrl, events, log }) {
       log(`events: relay throughput ${failing ? `with ${failing} failing every delivery` : 'three healthy subscribers'}: ${results[key].eventsPerSecond} events/s to each healthy subscriber (${results[key].deliveriesPerSecond} deliveries/s, ${events} events in ${results[key].seconds} s)`);
     }
   } finally {
-    await handlers.destroy();
+    for (const pool of [handlers, ...subscriberPools]) await pool.destroy();
     await admin.query('DROP SCHEMA relaybench CASCADE').catch(() => undefined);
     await admin.end();
   }

@@ -69,7 +69,7 @@ try {
   const orderly = await startServer({
     name: 'orderly',
     nodeArgs: [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), appEntry],
-    env: { PORT: String(orderlyPort), HOST: '127.0.0.1', DATABASE_URL: db.adminUrl, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production' },
+    env: { PORT: String(orderlyPort), HOST: '127.0.0.1', ...db.apiEnv, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production' },
     logFile: join(workDir, 'orderly.log'),
     readyUrl: `http://127.0.0.1:${orderlyPort}/products?limit=1`,
   });

@@ -27,7 +27,7 @@ export function renderModuleDocs(model) {
   for (const s of subscriptions) lines.push(`  ${short(s.publisher)} -. "${s.event} v${s.version} → ${s.handler}" .-> ${short(s.subscriber)}`);
   lines.push('```', '');
 
-  lines.push('## Packages', '', '| Package | Owner | Schema / role | Depends on (package.json) |', '| --- | --- | --- | --- |');
+  lines.push('## Packages', '', '| Package | Owner | Schema / role (`_<database>` appended per database) | Depends on (package.json) |', '| --- | --- | --- | --- |');
   for (const node of [...apps, ...packages]) {
     const database = node.database ? `\`${node.database.schema}\` / \`${node.database.role}\`` : '-';
     const deps = (node.dependsOn ?? node.productionDependsOn).map((d) => `\`${d}\``).join(', ') || '-';

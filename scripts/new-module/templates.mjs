@@ -255,7 +255,7 @@ let dataSource: DataSource;
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [${camel}Database] });
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [${camel}Database] });
   dataSource = createModuleDataSource(${camel}Database, connections.get('${name}')!);
   await dataSource.initialize();
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_RELAY_OPTIONS, redeliveryHorizonMs } from '@orderly/kernel';
+import { DEFAULT_RELAY_OPTIONS, MIN_ROLE_SECRET_LENGTH, redeliveryHorizonMs } from '@orderly/kernel';
 
 /**
  * Configuration from environment variables, validated once at start-up. A bad value stops the
@@ -7,10 +7,16 @@ import { DEFAULT_RELAY_OPTIONS, redeliveryHorizonMs } from '@orderly/kernel';
 export interface OrderlyConfig {
   readonly port: number;
   readonly host: string;
-  /** Admin connection; when absent an embedded PostgreSQL is started under dataDir. */
+  /**
+   * Where the API's database is (host, port, database; no user or password): the API logs in as
+   * each module's role. Absent: an embedded PostgreSQL is started under dataDir.
+   */
   readonly databaseUrl: string | null;
+  /** Admin connection for `npm run db:migrate` only; the API refuses to start holding it. */
+  readonly databaseAdminUrl: string | null;
   readonly dataDir: string;
   readonly embeddedPostgresPort: number;
+  /** Module roles' passwords derive from it; required with a database URL, else kept under dataDir. */
   readonly databaseRoleSecret: string | null;
   readonly demoData: boolean;
   readonly logLevel: LogLevel;
@@ -44,7 +50,15 @@ export type LogFormat = 'json' | 'pretty';
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 
-export class ConfigError extends Error {
+/** A start refused for a reason the operator can fix: its message is printed alone, no stack. */
+export class StartRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartRefused';
+  }
+}
+
+export class ConfigError extends StartRefused {
   constructor(problems: readonly string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
@@ -83,14 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
   };
 
   const databaseUrl = env.DATABASE_URL || null;
-  if (databaseUrl) {
-    try {
-      const url = new URL(databaseUrl);
-      if (!['postgres:', 'postgresql:'].includes(url.protocol)) throw new Error();
-    } catch {
-      problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (unset: embedded PostgreSQL)');
-    }
-  }
+  const databaseAdminUrl = env.DATABASE_ADMIN_URL || null;
+  const databaseRoleSecret = env.DATABASE_ROLE_SECRET || null;
+  checkDatabaseSettings(databaseUrl, databaseAdminUrl, databaseRoleSecret, problems);
   const smtpUrl = env.SMTP_URL || null;
   if (smtpUrl) {
     try {
@@ -114,9 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl,
+    databaseAdminUrl,
     dataDir: env.DATA_DIR || '.data',
     embeddedPostgresPort: int('EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
-    databaseRoleSecret: env.DATABASE_ROLE_SECRET || null,
+    databaseRoleSecret,
     demoData: bool('DEMO_DATA', databaseUrl === null),
     logLevel,
     reservationTtlMs: int('RESERVATION_TTL_MS', 300_000, 1_000, 86_400_000),
@@ -154,6 +164,44 @@ function formatDuration(ms: number): string {
     if (ms >= UNIT_MS[unit]! && ms % UNIT_MS[unit]! === 0) return `${ms / UNIT_MS[unit]!}${unit}`;
   }
   return ms >= 60_000 ? `${Math.ceil(ms / 60_000)}m` : `${ms}ms`;
+}
+
+/**
+ * DATABASE_URL is where the API connects (as the module roles), DATABASE_ADMIN_URL the admin
+ * credential `npm run db:migrate` provisions with, DATABASE_ROLE_SECRET what both derive the module
+ * roles' passwords from. Without either URL the embedded PostgreSQL is used and a secret is kept
+ * under DATA_DIR.
+ */
+function checkDatabaseSettings(databaseUrl: string | null, adminUrl: string | null, roleSecret: string | null, problems: string[]): void {
+  const parse = (name: string, raw: string): URL | null => {
+    try {
+      const url = new URL(raw);
+      if (['postgres:', 'postgresql:'].includes(url.protocol)) return url;
+    } catch {
+      /* reported below */
+    }
+    problems.push(`${name} must be a postgres:// or postgresql:// URL`);
+    return null;
+  };
+  const url = databaseUrl ? parse('DATABASE_URL', databaseUrl) : null;
+  if (url && (url.username || url.password)) {
+    problems.push(
+      'DATABASE_URL must not contain a user or password: the API logs in as each module\'s own role (passwords derived from DATABASE_ROLE_SECRET); ' +
+        'the admin URL is for `npm run db:migrate`, as DATABASE_ADMIN_URL',
+    );
+  }
+  if (url && url.pathname.replace(/^\//, '') === '') problems.push('DATABASE_URL must name the database, e.g. postgres://db.example.com:5432/orderly');
+  const admin = adminUrl ? parse('DATABASE_ADMIN_URL', adminUrl) : null;
+  if (admin && !admin.username) problems.push('DATABASE_ADMIN_URL must name the admin user, e.g. postgres://orderly_admin:<password>@db.example.com:5432/orderly');
+  if (roleSecret !== null && roleSecret.length < MIN_ROLE_SECRET_LENGTH) {
+    problems.push(`DATABASE_ROLE_SECRET must have at least ${MIN_ROLE_SECRET_LENGTH} characters (it has ${roleSecret.length}); e.g. openssl rand -base64 48`);
+  }
+  if (roleSecret === null && (databaseUrl || adminUrl)) {
+    problems.push(
+      `DATABASE_ROLE_SECRET is required with ${databaseUrl ? 'DATABASE_URL' : 'DATABASE_ADMIN_URL'}: at least ${MIN_ROLE_SECRET_LENGTH} characters, ` +
+        'the same for `npm run db:migrate` and the API (the module roles\' passwords derive from it); e.g. openssl rand -base64 48',
+    );
+  }
 }
 
 function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly string[] | '*' {

@@ -1,37 +1,36 @@
-import { embeddedAdminUrl, OutboxAdmin, sqlState, startEmbeddedPostgres } from '@orderly/kernel';
-import { join, resolve } from 'node:path';
+import { OutboxAdmin, sqlState } from '@orderly/kernel';
 import pg from 'pg';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig, StartRefused } from './config.js';
 import { moduleDatabases } from './database/module-databases.js';
+import { connectForOperations } from './database/prepare-database.js';
 import { runEventsCommand } from './operations/events-command.js';
 
 /**
- * `npm run events -- <list|stats|replay|discard> ...`: operators' view of every module's outbox.
- * Connects with DATABASE_URL, or to the embedded PostgreSQL of a running app (starting it from
- * DATA_DIR when the app is not running).
+ * `npm run events -- <list|stats|replay|discard> ...`: operators' view of every module's outbox,
+ * each read as its own module role. Connects to DATABASE_URL (with DATABASE_ROLE_SECRET), or to
+ * the embedded PostgreSQL of DATA_DIR: as a client of the running app's server (found by its data
+ * directory, whatever its port), or starting it for the command's duration when no app runs.
  */
 async function main(): Promise<number> {
   const config = loadConfig();
-  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
-  let client = new pg.Client(config.databaseUrl ?? embeddedAdminUrl(config.embeddedPostgresPort));
+  const database = await connectForOperations(config);
+  const clients = moduleDatabases.map((m) => new pg.Client({ connectionString: database.connections.get(m.module)!.url, application_name: 'orderly-events' }));
   try {
-    await client.connect();
-  } catch (error) {
-    if (config.databaseUrl) throw error;
-    embedded = await startEmbeddedPostgres({ dataDir: join(resolve(config.dataDir), 'postgres'), port: config.embeddedPostgresPort });
-    client = new pg.Client(embedded.adminUrl);
-    await client.connect();
-  }
-  try {
-    const sql = { query: async (text: string, values?: unknown[]) => (await client.query(text, values)).rows };
-    const outboxes = new Map(moduleDatabases.map((m) => [m.module, new OutboxAdmin(sql, m.schema)] as const));
+    await Promise.all(clients.map((client) => client.connect()));
+    const outboxes = new Map(
+      moduleDatabases.map((m, i) => {
+        const client = clients[i]!;
+        const sql = { query: async (text: string, values?: unknown[]) => (await client.query(text, values)).rows };
+        return [m.module, new OutboxAdmin(sql, m.schema)] as const;
+      }),
+    );
     return await runEventsCommand(process.argv.slice(2), outboxes, {
       out: (line) => console.log(line),
       err: (line) => console.error(line),
     });
   } finally {
-    await client.end();
-    await embedded?.stop();
+    await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+    await database.stop();
   }
 }
 
@@ -40,7 +39,7 @@ main().then(
   (error: unknown) => {
     const unprovisioned = ['42P01', '3F000'].includes(sqlState(error) ?? '');
     if (unprovisioned) console.error('This database has no module outboxes yet: start the app or run `npm run db:migrate` first.');
-    else console.error(error instanceof ConfigError ? error.message : error);
+    else console.error(error instanceof StartRefused ? error.message : error);
     process.exit(1);
   },
 );

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig, StartRefused } from './config.js';
 import { startOrderly, type RunningOrderly } from './orderly-app.js';
 
 /**
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof StartRefused) console.error(error.message);
   else console.error('Orderly failed to start:', error);
   process.exit(1);
 });

@@ -11,9 +11,25 @@ export { bindPort } from './nest/bind-port.js';
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
 export { UnitOfWork, type Transaction, type TransactionOptions, type UnitOfWorkOptions } from './persistence/unit-of-work.js';
-export { ConcurrencyConflict, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
-export { provisionModuleDatabases, type ProvisioningOptions, rolePassword, urlForRole } from './persistence/provisioning.js';
-export { startEmbeddedPostgres, embeddedAdminUrl, type EmbeddedPostgresOptions, type RunningPostgres } from './persistence/embedded-postgres.js';
+export { ConcurrencyConflict, isDatabaseUnavailable, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
+export {
+  provisionModuleDatabases,
+  moduleConnections,
+  moduleRoleName,
+  pendingMigrations,
+  rolePassword,
+  MIN_ROLE_SECRET_LENGTH,
+  type ModuleConnectionOptions,
+  type ProvisioningOptions,
+} from './persistence/provisioning.js';
+export {
+  startEmbeddedPostgres,
+  EmbeddedPostgresInUse,
+  EmbeddedPostgresDidNotStart,
+  type ClusterOwner,
+  type EmbeddedPostgresOptions,
+  type RunningPostgres,
+} from './persistence/embedded-postgres.js';
 
 export {
   addSubscriberDeliveries,

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
-import { toProblem } from './to-problem.js';
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE, toProblem } from './to-problem.js';
 
 interface ResponseLike {
   headersSent: boolean;
@@ -28,11 +28,13 @@ interface ErrorLog {
 
 export function sendProblem(response: ResponseLike, exception: unknown, logger: ErrorLog): void {
   const problem = toProblem(exception);
-  // An HttpException is a deliberate answer (e.g. 503 not ready); anything else >= 500 is a bug.
-  if (problem.status >= 500 && !(exception instanceof HttpException)) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  // An HttpException is a deliberate answer (e.g. 503 not ready), a lost database is an outage
+  // the readiness probe reports; anything else >= 500 is a bug.
+  if (problem.status >= 500 && !(exception instanceof HttpException) && problem !== DATABASE_UNAVAILABLE) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   if (response.headersSent) return;
   if (response.locals) response.locals.problemType = problem.type;
   response.status(problem.status);
+  if (problem === DATABASE_UNAVAILABLE) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
   response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
   response.end(JSON.stringify(problem));
 }

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { ApplicationError, BusinessRuleViolation, type ApplicationErrorKind } from '@orderly/kernel';
+import { ApplicationError, BusinessRuleViolation, isDatabaseUnavailable, type ApplicationErrorKind } from '@orderly/kernel';
 import { STATUS_CODES } from 'node:http';
 import { problemType, type ProblemDetails } from './problem-details.js';
 
@@ -23,6 +23,17 @@ const BODY_ERRORS: Record<string, { status: number; title: string; detail: (e: {
   'encoding.unsupported': { status: 415, title: 'Unsupported content encoding', detail: () => 'Send the body uncompressed or gzip/deflate encoded.' },
   'charset.unsupported': { status: 415, title: 'Unsupported charset', detail: () => 'Send JSON as UTF-8.' },
   'request.aborted': { status: 400, title: 'Request aborted', detail: () => 'The client aborted the request body.' },
+};
+
+/** Seconds a client should wait before retrying when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The database is down or restarting: nothing the client did, and worth retrying (with Retry-After). */
+export const DATABASE_UNAVAILABLE: ProblemDetails = {
+  type: problemType('database-unavailable'),
+  title: 'Database unavailable',
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  detail: `The database cannot be reached right now; nothing was changed. Retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
 };
 
 /**
@@ -57,6 +68,7 @@ export function toProblem(error: unknown): ProblemDetails {
     const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
     return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail };
   }
+  if (isDatabaseUnavailable(error)) return DATABASE_UNAVAILABLE;
   const bodyError = typeof (error as { type?: unknown })?.type === 'string' ? BODY_ERRORS[(error as { type: string }).type] : undefined;
   if (bodyError) {
     return { type: 'about:blank', title: bodyError.title, status: bodyError.status, detail: bodyError.detail(error as { limit?: number }) };

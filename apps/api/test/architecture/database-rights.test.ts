@@ -1,6 +1,6 @@
-// Rule 6, against a real PostgreSQL provisioned exactly as the app provisions it: prepareDatabase
-// is what `npm start` and `npm run db:migrate` run (with DATABASE_URL here; the embedded default
-// takes the same path after starting its server). Each module connects as its
+// Rule 6, against a real PostgreSQL provisioned exactly as the app provisions it: migrateDatabase
+// is what `npm run db:migrate` runs (with DATABASE_ADMIN_URL here; the embedded default's start
+// provisions the same way after starting its server). Each module connects as its
 // own role, whose rights cover its own schema only. Raw SQL from orders' connection into
 // products' tables is refused by the database itself, and a module's migrations run as that
 // same role, so a migration cannot reach outside its schema either. The controls show that
@@ -11,7 +11,7 @@ import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { loadConfig } from '../../src/config.js';
-import { prepareDatabase } from '../../src/database/prepare-database.js';
+import { connectForOperations, migrateDatabase } from '../../src/database/prepare-database.js';
 
 let postgres: TestPostgres;
 let connections: ReadonlyMap<string, ModuleConnection>;
@@ -35,7 +35,8 @@ async function refusal(sql: string, client: pg.Client): Promise<string> {
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  ({ connections } = await prepareDatabase(loadConfig({ DATABASE_URL: postgres.adminUrl })));
+  await migrateDatabase(loadConfig({ DATABASE_ADMIN_URL: postgres.adminUrl, DATABASE_ROLE_SECRET: postgres.roleSecret }));
+  ({ connections } = await connectForOperations(loadConfig({ DATABASE_URL: postgres.url, DATABASE_ROLE_SECRET: postgres.roleSecret })));
 });
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.end()));
@@ -45,15 +46,15 @@ afterAll(async () => {
 describe("rule 6: a module's role has rights on its own schema only", () => {
   it('each module connects as its own role and can use its own tables (control)', async () => {
     expect([...connections].map(([module, connection]) => [module, new URL(connection.url).username])).toEqual([
-      ['products', 'orderly_products'],
-      ['orders', 'orderly_orders'],
-      ['notifications', 'orderly_notifications'],
+      ['products', 'orderly_products_postgres'],
+      ['orders', 'orderly_orders_postgres'],
+      ['notifications', 'orderly_notifications_postgres'],
     ]);
     const orders = await connectAs('orders');
     const products = await connectAs('products');
-    expect((await orders.query('SELECT current_user AS role, count(*)::int AS n FROM orders.orders')).rows).toEqual([{ role: 'orderly_orders', n: 0 }]);
+    expect((await orders.query('SELECT current_user AS role, count(*)::int AS n FROM orders.orders')).rows).toEqual([{ role: 'orderly_orders_postgres', n: 0 }]);
     expect((await products.query('SELECT current_user AS role FROM products.products LIMIT 1')).rowCount).toBeGreaterThanOrEqual(0);
-    expect((await products.query('SELECT current_user AS role')).rows).toEqual([{ role: 'orderly_products' }]);
+    expect((await products.query('SELECT current_user AS role')).rows).toEqual([{ role: 'orderly_products_postgres' }]);
   });
 
   it("refuses orders' connection reading products' tables with raw SQL", async () => {
@@ -90,7 +91,7 @@ describe("rule 6: a module's migrations run as its own role", () => {
 
   it("fails a planted orders migration that creates a table in products' schema, and leaves nothing behind", async () => {
     const planted = { ...ordersDatabase, migrations: [...ordersDatabase.migrations, PlantedCrossSchemaMigration1900000000000] };
-    await expect(provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [planted] })).rejects.toThrow('permission denied for schema products');
+    await expect(provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [planted] })).rejects.toThrow('permission denied for schema products');
 
     const admin = new pg.Client({ connectionString: postgres.adminUrl });
     await admin.connect();

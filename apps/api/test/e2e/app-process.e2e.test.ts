@@ -1,23 +1,27 @@
 // The built app as a real process: starts on an existing database, serves, logs, refuses bad
 // configuration, and shuts down gracefully on SIGTERM.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, startAppProcess, startTestPostgres, type TestPostgres } from '@orderly/testing';
 import { apiDir, ensureApiBuilt } from './built-api.js';
+import { provisionForApp } from './orderly-harness.js';
 
 const entry = `${apiDir}/dist/main.js`;
 let postgres: TestPostgres;
+let database: Record<string, string>;
 
 beforeAll(async () => {
   await ensureApiBuilt();
   postgres = await startTestPostgres();
+  database = await provisionForApp(postgres);
 }, 120_000);
 afterAll(async () => postgres?.stop());
 
 it('serves the API from dist/main.js and exits 0 on SIGTERM', async () => {
-  const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'warn', DEMO_DATA: 'true' }, readyPath: '/health/ready' });
+  const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'true' }, readyPath: '/health/ready' });
   const res = await fetch(`${app.url}/products?limit=100`);
   expect(res.status).toBe(200);
   const page = (await res.json()) as { items: unknown[] };
@@ -27,7 +31,7 @@ it('serves the API from dist/main.js and exits 0 on SIGTERM', async () => {
 
 describe('logs', () => {
   it('writes JSON lines when stdout is not a terminal (the default), one per request', async () => {
-    const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'info' }, readyPath: '/health/live' });
+    const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'info' }, readyPath: '/health/live' });
     await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-1' } });
     expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     const lines = app.output().trim().split('\n').map((line) => JSON.parse(line));
@@ -37,7 +41,7 @@ describe('logs', () => {
   });
 
   it('writes human-readable lines with LOG_FORMAT=pretty', async () => {
-    const app = await startAppProcess({ entry, env: { DATABASE_URL: postgres.adminUrl, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, readyPath: '/health/live' });
+    const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, readyPath: '/health/live' });
     await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-2' } });
     expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     const line = app.output().split('\n').find((l) => l.includes('process-log-2'))!;
@@ -57,11 +61,35 @@ describe('configuration', () => {
     ['SHUTDOWN_TIMEOUT_MS', '-1', 'SHUTDOWN_TIMEOUT_MS="-1" must be an integer from 100 to 600000 (default 9000)'],
     ['DATABASE_URL', 'mysql://localhost/x', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
   ])('refuses to start with a bad %s, naming it and what it accepts', (name, value, message) => {
-    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, DATABASE_URL: postgres.adminUrl, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, ...database, [name]: value }, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid configuration:');
     expect(result.stderr).toContain(message);
   });
+});
+
+describe('configuration of the embedded PostgreSQL', () => {
+  it('names EMBEDDED_POSTGRES_PORT when another program listens there', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderly-port-'));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DATABASE_')));
+      const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [entry], { env: { ...clean, DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(port), PORT: '0' } });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('close', (status) => resolve({ status, stderr }));
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`EMBEDDED_POSTGRES_PORT=${port}: another program listens on that port; set a free one`);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('graceful shutdown on SIGTERM, with the embedded PostgreSQL', () => {

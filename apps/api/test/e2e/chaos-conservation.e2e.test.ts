@@ -6,16 +6,18 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eventually, startAppProcess, startTestPostgres, type AppProcess, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
-import { http } from './orderly-harness.js';
+import { http, provisionForApp } from './orderly-harness.js';
 
 const apiDir = fileURLToPath(new URL('../..', import.meta.url));
 let postgres: TestPostgres;
 let db: pg.Client;
+let database: Record<string, string>;
 const apps: AppProcess[] = [];
 
 beforeAll(async () => {
   execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--output-logs=none'], { cwd: apiDir, stdio: 'ignore' });
   postgres = await startTestPostgres();
+  database = await provisionForApp(postgres);
   db = new pg.Client(postgres.adminUrl);
   await db.connect();
 }, 180_000);
@@ -29,7 +31,7 @@ async function startApp(): Promise<AppProcess> {
   const app = await startAppProcess({
     entry: `${apiDir}/dist/main.js`,
     env: {
-      DATABASE_URL: postgres.adminUrl,
+      ...database,
       LOG_LEVEL: 'error',
       DEMO_DATA: 'false',
       RESERVATION_TTL_MS: '1000',

@@ -15,6 +15,7 @@ import {
 } from '@orderly/testing';
 import pg from 'pg';
 import { ensureApiBuilt } from './built-api.js';
+import { provisionForApp } from './orderly-harness.js';
 
 let dist: string;
 beforeAll(async () => {
@@ -25,6 +26,8 @@ interface World {
   readonly postgres: TestPostgres;
   readonly smtp: TestSmtpServer;
   readonly db: pg.Client;
+  /** The API's DATABASE_URL and DATABASE_ROLE_SECRET, after provisioning. */
+  readonly database: Record<string, string>;
 }
 
 async function withWorld(test: (world: World) => Promise<void>): Promise<void> {
@@ -33,7 +36,7 @@ async function withWorld(test: (world: World) => Promise<void>): Promise<void> {
   const db = new pg.Client(postgres.adminUrl);
   await db.connect();
   try {
-    await test({ postgres, smtp, db });
+    await test({ postgres, smtp, db, database: await provisionForApp(postgres) });
   } finally {
     await db.end();
     await smtp.stop();
@@ -41,10 +44,10 @@ async function withWorld(test: (world: World) => Promise<void>): Promise<void> {
   }
 }
 
-function startApp({ postgres, smtp }: World): Promise<AppProcess> {
+function startApp({ database, smtp }: World): Promise<AppProcess> {
   return startAppProcess({
     entry: `${dist}/main.js`,
-    env: { DATABASE_URL: postgres.adminUrl, SMTP_URL: smtp.url, LOG_LEVEL: 'error', DEMO_DATA: 'false' },
+    env: { ...database, SMTP_URL: smtp.url, LOG_LEVEL: 'error', DEMO_DATA: 'false' },
     readyPath: '/products?limit=1',
     readyTimeoutMs: 60_000,
   });
@@ -129,7 +132,7 @@ async function expectExactlyOnceEffects({ db, smtp }: World, committed: readonly
 
 function eventsCli(world: World, ...args: string[]): string {
   return execFileSync(process.execPath, [`${dist}/events.js`, ...args], {
-    env: { ...process.env, DATABASE_URL: world.postgres.adminUrl, LOG_LEVEL: 'error' },
+    env: { ...process.env, ...world.database, LOG_LEVEL: 'error' },
     encoding: 'utf8',
   });
 }

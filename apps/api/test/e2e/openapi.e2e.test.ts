@@ -95,13 +95,15 @@ it('documents the Idempotency-Key header of POST /orders and what a reused key a
 
 it('documents the problem+json errors of every operation', () => {
   const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
-  expect(statuses('/orders', 'post')).toEqual(['201', '400', '409', '413', '415', '422']);
-  expect(statuses('/products', 'post')).toEqual(['201', '400', '409', '413', '415']);
-  expect(statuses('/products/{id}/restock', 'post')).toEqual(['200', '400', '404', '409', '413', '415']);
-  expect(statuses('/products/{id}', 'get')).toEqual(['200', '400', '404']);
-  expect(statuses('/orders/{id}', 'get')).toEqual(['200', '400', '404']);
-  expect(statuses('/products', 'get')).toEqual(['200', '400']);
-  expect(statuses('/notifications', 'get')).toEqual(['200', '400']);
+  expect(statuses('/orders', 'post')).toEqual(['201', '400', '409', '413', '415', '422', '503']);
+  expect(statuses('/products', 'post')).toEqual(['201', '400', '409', '413', '415', '503']);
+  expect(statuses('/products/{id}/restock', 'post')).toEqual(['200', '400', '404', '409', '413', '415', '503']);
+  expect(statuses('/products/{id}', 'get')).toEqual(['200', '400', '404', '503']);
+  expect(statuses('/orders/{id}', 'get')).toEqual(['200', '400', '404', '503']);
+  expect(statuses('/products', 'get')).toEqual(['200', '400', '503']);
+  expect(statuses('/notifications', 'get')).toEqual(['200', '400', '503']);
+  expect(statuses('/health/live', 'get')).toEqual(['200']);
+  expect(doc.paths['/orders'].post.responses['503'].headers['Retry-After'].required).toBe(true);
   for (const { op } of operations()) {
     for (const [status, response] of Object.entries(op.responses) as [string, any][]) {
       if (Number(status) >= 400) expect(Object.keys(response.content)).toEqual(['application/problem+json']);

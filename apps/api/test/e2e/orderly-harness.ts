@@ -1,6 +1,6 @@
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import { Writable } from 'node:stream';
-import { loadConfig, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
+import { loadConfig, migrateDatabase, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 
 export interface OrderlyUnderTest {
@@ -10,11 +10,21 @@ export interface OrderlyUnderTest {
   stop(): Promise<void>;
 }
 
-/** The real app on a free port against its own throwaway PostgreSQL. */
+/**
+ * Provisions the database as production does (`npm run db:migrate` with the admin URL) and returns
+ * the API's database environment: DATABASE_URL without credentials and DATABASE_ROLE_SECRET.
+ */
+export async function provisionForApp(postgres: TestPostgres): Promise<{ DATABASE_URL: string; DATABASE_ROLE_SECRET: string }> {
+  await migrateDatabase(loadConfig({ DATABASE_ADMIN_URL: postgres.adminUrl, DATABASE_ROLE_SECRET: postgres.roleSecret }));
+  return { DATABASE_URL: postgres.url, DATABASE_ROLE_SECRET: postgres.roleSecret };
+}
+
+/** The real app on a free port against its own throwaway PostgreSQL, provisioned as in production. */
 export async function startOrderlyForTest(env: Record<string, string> = {}, options: StartOptions = {}): Promise<OrderlyUnderTest> {
   const postgres = await startTestPostgres();
   try {
-    const config = loadConfig({ DATABASE_URL: postgres.adminUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env });
+    const databaseEnv = await provisionForApp(postgres);
+    const config = loadConfig({ ...databaseEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env });
     const orderly = await startOrderly(config, options);
     return {
       orderly,

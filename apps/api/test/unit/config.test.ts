@@ -16,3 +16,37 @@ describe('reservation and idempotency configuration', () => {
     expect(() => loadConfig({ IDEMPOTENCY_KEY_TTL_MS: 'a day' })).toThrow(/IDEMPOTENCY_KEY_TTL_MS="a day" must be an integer/);
   });
 });
+
+describe('database configuration', () => {
+  const secret = 's'.repeat(32);
+
+  it('uses the embedded PostgreSQL when no database URL is set, needing no secret', () => {
+    expect(loadConfig({})).toMatchObject({ databaseUrl: null, databaseAdminUrl: null, databaseRoleSecret: null });
+  });
+
+  it('reads DATABASE_URL (no credentials), DATABASE_ADMIN_URL and DATABASE_ROLE_SECRET', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://db.example.com:5432/orderly',
+      DATABASE_ADMIN_URL: 'postgres://admin:pw@db.example.com:5432/orderly',
+      DATABASE_ROLE_SECRET: secret,
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://db.example.com:5432/orderly',
+      databaseAdminUrl: 'postgres://admin:pw@db.example.com:5432/orderly',
+      databaseRoleSecret: secret,
+    });
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://db/orderly' }, 'DATABASE_ROLE_SECRET is required with DATABASE_URL: at least 32 characters'],
+    [{ DATABASE_ADMIN_URL: 'postgres://admin:pw@db/orderly' }, 'DATABASE_ROLE_SECRET is required with DATABASE_ADMIN_URL'],
+    [{ DATABASE_URL: 'postgres://db/orderly', DATABASE_ROLE_SECRET: 'x'.repeat(31) }, 'DATABASE_ROLE_SECRET must have at least 32 characters (it has 31)'],
+    [{ DATABASE_URL: 'postgres://admin:pw@db/orderly', DATABASE_ROLE_SECRET: secret }, 'DATABASE_URL must not contain a user or password'],
+    [{ DATABASE_URL: 'postgres://db:5432', DATABASE_ROLE_SECRET: secret }, 'DATABASE_URL must name the database'],
+    [{ DATABASE_URL: 'mysql://db/orderly', DATABASE_ROLE_SECRET: secret }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    [{ DATABASE_ADMIN_URL: 'postgres://db/orderly', DATABASE_ROLE_SECRET: secret }, 'DATABASE_ADMIN_URL must name the admin user'],
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -123,6 +123,8 @@ export class OutboxRelay {
   private readonly fanOutSleeper = new Sleeper();
   private readonly lanes = new Map<string, SubscriberLane>();
   private listener: pg.Client | null = null;
+  private listenFailing = false;
+  private lastFanOutError: string | null = null;
   private stopListeningLocally: (() => void) | null = null;
   private readonly outboxTable: string;
   private readonly deliveryTable: string;
@@ -330,8 +332,12 @@ export class OutboxRelay {
       try {
         await this.startLanesWithWork();
         fanned = (await this.fanOut()).length;
+        this.lastFanOutError = null;
       } catch (error) {
-        this.log.error(`relay for ${this.schema} failed to fan out events: ${error instanceof Error ? error.message : error}`);
+        const message = error instanceof Error ? error.message : String(error);
+        // Once per kind of failure, not once a second for as long as the database is down.
+        if (message !== this.lastFanOutError) this.log.error(`relay for ${this.schema} failed to fan out events: ${message}`);
+        this.lastFanOutError = message;
       }
       if (fanned >= this.options.fanOutBatchSize || !this.running) continue;
       await this.fanOutSleeper.sleep(this.options.idlePollMs);
@@ -379,8 +385,11 @@ export class OutboxRelay {
       let lease: Lease;
       try {
         lease = await this.claim(lane.subscriber);
+        lane.lastError = null;
       } catch (error) {
-        this.log.error(`relay for ${this.schema} failed to claim deliveries to ${lane.subscriber}: ${error instanceof Error ? error.message : error}`);
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== lane.lastError) this.log.error(`relay for ${this.schema} failed to claim deliveries to ${lane.subscriber}: ${message}`);
+        lane.lastError = message;
         await lane.sleeper.sleep(this.options.idlePollMs);
         continue;
       }
@@ -434,19 +443,32 @@ export class OutboxRelay {
     client.on('error', (error) => {
       this.log.warn(`relay listener for ${this.schema} lost its connection (${error.message}); polling until it is back`);
       this.listener = null;
+      this.listenFailing = true;
       void client.end().catch(() => undefined);
-      setTimeout(() => {
-        if (this.running && !this.listener) void this.listen().catch(() => undefined);
-      }, this.options.idlePollMs).unref();
+      this.listenLater();
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${outboxChannel(this.schema)}`);
+      if (!this.running) {
+        await client.end(); // stopped while connecting
+        return;
+      }
       this.listener = client;
+      this.listenFailing = false;
     } catch (error) {
-      this.log.warn(`relay for ${this.schema} cannot LISTEN (${(error as Error).message}); polling instead`);
+      // Said once per outage; the relay polls meanwhile and keeps trying to LISTEN again.
+      if (!this.listenFailing) this.log.warn(`relay for ${this.schema} cannot LISTEN (${(error as Error).message}); polling until it can`);
+      this.listenFailing = true;
       await client.end().catch(() => undefined);
+      this.listenLater();
     }
+  }
+
+  private listenLater(): void {
+    setTimeout(() => {
+      if (this.running && !this.listener) void this.listen().catch(() => undefined);
+    }, this.options.idlePollMs).unref();
   }
 }
 
@@ -516,6 +538,8 @@ export function fanOutStatement(schema: string): string {
 class SubscriberLane {
   readonly sleeper = new Sleeper();
   done: Promise<void> = Promise.resolve();
+  /** The last claim failure, logged once per kind (not once a second while the database is down). */
+  lastError: string | null = null;
   constructor(readonly subscriber: string) {}
 }
 

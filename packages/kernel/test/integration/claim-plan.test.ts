@@ -15,7 +15,7 @@ const DELIVERED = 1_000_000;
 
 beforeAll(async () => {
   postgres = await startKernelTestPostgres();
-  await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule] });
+  await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule] });
   admin = new pg.Client(postgres.adminUrl);
   await admin.connect();
   // The history first (delivered long ago), then the backlog: 1,000 aggregates, three subscribers

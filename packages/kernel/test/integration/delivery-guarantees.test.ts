@@ -25,7 +25,7 @@ let outbox: OutboxAdmin;
 
 beforeAll(async () => {
   postgres = await startKernelTestPostgres();
-  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule, auditModule] });
+  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule] });
   admin = new pg.Client(postgres.adminUrl);
   await admin.connect();
   const ledger = createModuleDataSource(ledgerModule, connections.get('ledger')!);

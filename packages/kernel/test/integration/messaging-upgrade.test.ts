@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 it('carries pending, delivered and dead events of the old tables over', async () => {
-  await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [before] });
+  await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [before] });
   const insert = (note: string, status: string) =>
     admin.query(
       `INSERT INTO legacy.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at, status, attempts, last_error, delivered_at)
@@ -61,7 +61,7 @@ it('carries pending, delivered and dead events of the old tables over', async ()
   await insert('first pending', 'pending');
   await insert('second pending', 'pending');
 
-  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [after] });
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [after] });
   const dataSource = createModuleDataSource(after, connections.get('legacy')!);
   await dataSource.initialize();
   try {

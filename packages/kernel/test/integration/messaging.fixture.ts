@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,7 @@ export async function startKernelTestPostgres() {
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port, durable: false });
   return {
     adminUrl: server.adminUrl,
+    roleSecret: randomBytes(32).toString('base64url'),
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

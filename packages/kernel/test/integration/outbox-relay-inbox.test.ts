@@ -3,6 +3,7 @@ import {
   createModuleDataSource,
   DEFAULT_RELAY_OPTIONS,
   InProcessEventTransport,
+  moduleRoleName,
   OutboxAdmin,
   OutboxRelay,
   provisionModuleDatabases,
@@ -20,7 +21,7 @@ let admin: pg.Client;
 
 beforeAll(async () => {
   postgres = await startKernelTestPostgres();
-  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule, auditModule] });
+  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule] });
   admin = new pg.Client(postgres.adminUrl);
   await admin.connect();
 });
@@ -53,7 +54,7 @@ describe('provisioning', () => {
   });
 
   it('keeps each module migrations table in its own schema and is idempotent', async () => {
-    await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule, auditModule] });
+    await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule] });
     const { rows } = await admin.query(
       `SELECT table_schema FROM information_schema.tables WHERE table_name = 'migrations' ORDER BY 1`,
     );
@@ -61,13 +62,33 @@ describe('provisioning', () => {
     const { rows: applied } = await admin.query('SELECT name FROM ledger.migrations');
     expect(applied).toEqual([{ name: 'CreateLedger1700000000000' }, { name: 'AddSubscriberDeliveries1700000000002' }]);
   });
+
+  it('hands a schema owned by the module role of before (not scoped per database) to the scoped role, tables included', async () => {
+    const archive = { ...auditModule, module: 'archive', schema: 'archive', role: 'test_archive', migrations: [] };
+    await admin.query('CREATE ROLE test_archive LOGIN');
+    await admin.query('CREATE SCHEMA archive AUTHORIZATION test_archive');
+    await admin.query('SET ROLE test_archive; CREATE TABLE archive.kept (id int); INSERT INTO archive.kept VALUES (1); RESET ROLE');
+    const connection = (await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [archive] })).get('archive')!;
+    const { rows } = await admin.query(
+      `SELECT (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'archive') AS schema_owner,
+              (SELECT tableowner FROM pg_tables WHERE schemaname = 'archive' AND tablename = 'kept') AS table_owner`,
+    );
+    expect(rows).toEqual([{ schema_owner: 'test_archive_postgres', table_owner: 'test_archive_postgres' }]);
+    const client = new pg.Client(connection.url);
+    await client.connect();
+    try {
+      expect((await client.query('SELECT id FROM archive.kept')).rows).toEqual([{ id: 1 }]);
+    } finally {
+      await client.end();
+    }
+  });
 });
 
 describe('unit of work', () => {
   it('runs at READ COMMITTED without asking for it each time, whatever the server default', async () => {
     // The unit of work sends no SET TRANSACTION for READ COMMITTED (a round trip saved per
     // transaction); the module connection pins the level, so a stricter server default cannot leak in.
-    await admin.query(`ALTER ROLE test_ledger SET default_transaction_isolation = 'serializable'`);
+    await admin.query(`ALTER ROLE ${moduleRoleName(ledgerModule, 'postgres')} SET default_transaction_isolation = 'serializable'`);
     const ledger = open(ledgerModule);
     await ledger.dataSource.initialize();
     try {
@@ -77,7 +98,7 @@ describe('unit of work', () => {
       expect(await level('SERIALIZABLE')).toBe('serializable');
     } finally {
       await ledger.dataSource.destroy();
-      await admin.query('ALTER ROLE test_ledger RESET default_transaction_isolation');
+      await admin.query(`ALTER ROLE ${moduleRoleName(ledgerModule, 'postgres')} RESET default_transaction_isolation`);
     }
   });
 });

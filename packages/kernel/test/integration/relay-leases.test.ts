@@ -21,11 +21,11 @@ let admin: pg.Client;
 
 beforeAll(async () => {
   postgres = await startKernelTestPostgres();
-  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule, auditModule] });
+  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule] });
   admin = new pg.Client(postgres.adminUrl);
   await admin.connect();
   await admin.query(`CREATE TABLE audit.effects (n bigserial PRIMARY KEY, subscriber text NOT NULL, event_id uuid NOT NULL, aggregate_id text NOT NULL, note text NOT NULL)`);
-  await admin.query(`GRANT INSERT ON audit.effects TO test_audit; GRANT USAGE ON SEQUENCE audit.effects_n_seq TO test_audit`);
+  await admin.query(`GRANT INSERT ON audit.effects TO test_audit_postgres; GRANT USAGE ON SEQUENCE audit.effects_n_seq TO test_audit_postgres`);
   // Every claim (a new owner) and every completion (a final or retry status), in the order they committed.
   await admin.query(`CREATE TABLE ledger.lease_log (n bigserial PRIMARY KEY, event_seq bigint, subscriber text, kind text, owner uuid)`);
   await admin.query(`

@@ -27,11 +27,11 @@ let outbox: OutboxAdmin;
 
 beforeAll(async () => {
   postgres = await startKernelTestPostgres();
-  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ledgerModule, auditModule] });
+  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule] });
   admin = new pg.Client(postgres.adminUrl);
   await admin.connect();
   await admin.query(`CREATE TABLE audit.effects (n bigserial PRIMARY KEY, subscriber text NOT NULL, event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
-  await admin.query(`GRANT INSERT, SELECT ON audit.effects TO test_audit; GRANT USAGE ON SEQUENCE audit.effects_n_seq TO test_audit`);
+  await admin.query(`GRANT INSERT, SELECT ON audit.effects TO test_audit_postgres; GRANT USAGE ON SEQUENCE audit.effects_n_seq TO test_audit_postgres`);
   ledger = createModuleDataSource(ledgerModule, connections.get('ledger')!);
   audit = createModuleDataSource(auditModule, connections.get('audit')!);
   await ledger.initialize();

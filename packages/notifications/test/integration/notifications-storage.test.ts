@@ -13,7 +13,7 @@ let dataSource: DataSource;
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [notificationsDatabase] });
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [notificationsDatabase] });
   dataSource = createModuleDataSource(notificationsDatabase, connections.get('notifications')!);
   await dataSource.initialize();
 });

@@ -17,7 +17,7 @@ let admin: pg.Client;
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [ordersDatabase] });
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ordersDatabase] });
   dataSource = createModuleDataSource(ordersDatabase, connections.get('orders')!);
   await dataSource.initialize();
   admin = new pg.Client(postgres.adminUrl);

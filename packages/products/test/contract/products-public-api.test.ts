@@ -13,7 +13,7 @@ let admin: pg.Client;
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [productsDatabase] });
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [productsDatabase] });
   const moduleRef = await Test.createTestingModule({
     imports: [MessagingModule.forRoot({ subscriptions: [] }), ProductsModule.forRoot({ connection: connections.get('products')! })],
   }).compile();

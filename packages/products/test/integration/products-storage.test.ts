@@ -17,7 +17,7 @@ let uow: TypeOrmProductsUnitOfWork;
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, modules: [productsDatabase] });
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [productsDatabase] });
   dataSource = createModuleDataSource(productsDatabase, connections.get('products')!);
   await dataSource.initialize();
   uow = new TypeOrmProductsUnitOfWork(new UnitOfWork(dataSource, 'products'));

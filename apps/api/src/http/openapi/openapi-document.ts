@@ -47,6 +47,13 @@ const INVALID_INPUT: ApiProblemDescription = {
 };
 const TOO_LARGE: ApiProblemDescription = { description: 'The body exceeds the size limit (64 KiB by default)' };
 const UNSUPPORTED_MEDIA: ApiProblemDescription = { description: 'The body is not JSON in UTF-8 (content type, charset or encoding not supported)' };
+const DATABASE_UNAVAILABLE: ApiProblemDescription = {
+  description: 'The database cannot be reached right now (down or restarting); nothing was changed. Retry after `Retry-After` seconds',
+  title: 'Database unavailable',
+};
+const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+};
 
 const DESCRIPTION = [
   'Orders, products and order confirmations. Money is in integer minor units (cents).',
@@ -122,6 +129,8 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     addProblem(415, UNSUPPORTED_MEDIA);
   }
   for (const [status, list] of described.problems) for (const problem of list) addProblem(status, problem);
+  // Every operation but the probes (which answer their own status) needs the database.
+  if (!route.path.startsWith('/health/')) addProblem(503, DATABASE_UNAVAILABLE);
 
   const responses: Record<string, unknown> = {};
   const successes = new Map(described.responses);
@@ -143,6 +152,7 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     const variants = list.map((problem) => problemSchema(status, problem, resolve));
     responses[status] = {
       description: list.map((p) => p.description).join('; or: '),
+      ...(list.includes(DATABASE_UNAVAILABLE) ? { headers: RETRY_AFTER_HEADER } : {}),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: variants.length === 1 ? variants[0] : { anyOf: variants } } },
     };
   }
