@@ -30,11 +30,15 @@ for (const problem of unreachable) console.log(problem);
 const chromium = process.env.ORDERLY_CHROMIUM ?? '/usr/bin/chromium';
 const ORDERLY_CHROMIUM = chromium !== '' && existsSync(chromium) ? chromium : '';
 
+// The broker tests run Debian's nats-server: where it is (or '' when there is none) is part of
+// every task's cache key (turbo.json globalEnv), like CI, under which a missing broker fails them.
+const ORDERLY_NATS = process.env.ORDERLY_NATS ?? (['/usr/sbin/nats-server', ...(process.env.PATH ?? '').split(':').map((dir) => `${dir}/nats-server`)].find((path) => path !== '/nats-server' && existsSync(path)) ?? '');
+
 const tasks = process.env.ORDERLY_TEST_TASKS?.split(',') ?? ['lint', 'typecheck', 'test'];
 const turbo = spawnSync(
   'npx',
   ['turbo', 'run', ...tasks, '--continue', '--concurrency=2', '--output-logs=new-only', '--summarize', ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ORDERLY_CHROMIUM } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ORDERLY_CHROMIUM, ORDERLY_NATS } },
 );
 
 const summary = latestRunSummary();

@@ -8,24 +8,51 @@
 // class-validator, TypeORM's query building and mapping, the domain model - and the event relay
 // that later delivers the outbox row.
 //
-// Env: PORT, PRODUCTS_URL, ORDERS_URL (module role URLs from provisioning), POOL_SIZE,
-// RESERVATION_TTL_MS.
+// It verifies no access token: every order belongs to CUSTOMER_ID, the subject of the token the
+// bench sends Orderly (whose SQL scopes GET /orders/:id to it).
+//
+// With EVENT_WORK=relay it is the full-work baseline: it also does Orderly's per-order event work
+// (relay, the three OrderPlaced handlers: read model, reservation confirmation, notification,
+// with their inbox rows, the deliveries' completion and the event's settlement) with Orderly's
+// SQL, in the background as Orderly does (bench/src/baseline-event-work.mjs). Without it, it is
+// the request-path baseline. Both wake relays as Orderly does after a commit (a NOTIFY at most
+// every 50 ms, outside the transaction).
+//
+// Env: PORT, PRODUCTS_URL, ORDERS_URL, NOTIFICATIONS_URL (module role URLs from provisioning),
+// POOL_SIZE, HANDLER_POOL_SIZE, RESERVATION_TTL_MS, EVENT_WORK (relay | none), APPLICATION_NAME (prefix of its connections' names),
+// CUSTOMER_ID.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
+import { outboxSignal, startEventWork } from './baseline-event-work.mjs';
 
 const poolSize = Number(process.env.POOL_SIZE ?? 10);
+// The bench names the two baselines' connections apart: bench-baseline-path-*, bench-baseline-full-*.
+const appName = process.env.APPLICATION_NAME ?? 'bench-baseline';
 const reservationTtlMs = Number(process.env.RESERVATION_TTL_MS ?? 300_000);
+const customerId = process.env.CUSTOMER_ID ?? 'bench-customer';
 // Same pool settings as the kernel's createModuleDataSource (one pool per module role).
 const ISOLATION = '-c default_transaction_isolation=read\\ committed';
-const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: 'bench-baseline-products' });
-const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: 'bench-baseline-orders' });
+const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: `${appName}-products` });
+const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: `${appName}-orders` });
+const fullWork = process.env.EVENT_WORK === 'relay';
+// As Orderly's: each module's relay and event handlers on a small pool of their own
+// (EVENT_HANDLER_POOL_SIZE, default 2); a pool opens no connection until it is used.
+const handlerPoolSize = Number(process.env.HANDLER_POOL_SIZE ?? 2);
+const handlerPool = (module, url) =>
+  new pg.Pool({ connectionString: url, max: handlerPoolSize, options: `-c search_path=${module} ${ISOLATION}`, application_name: `${appName}-${module}-events` });
+const handlerPools = {
+  products: handlerPool('products', process.env.PRODUCTS_URL),
+  orders: handlerPool('orders', process.env.ORDERS_URL),
+  notifications: handlerPool('notifications', process.env.NOTIFICATIONS_URL),
+};
+const signal = outboxSignal(handlerPools.orders);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const BODY_LIMIT = 64 * 1024;
 
-const SELECT_RESERVATIONS = `SELECT "StockReservation"."order_id" AS "StockReservation_order_id", "StockReservation"."product_id" AS "StockReservation_product_id", "StockReservation"."quantity" AS "StockReservation_quantity", "StockReservation"."unit_price" AS "StockReservation_unit_price", "StockReservation"."status" AS "StockReservation_status", "StockReservation"."expires_at" AS "StockReservation_expires_at" FROM "products"."stock_reservations" "StockReservation" WHERE (("StockReservation"."order_id" = $1)) ORDER BY "StockReservation"."product_id" ASC`;
+// No idempotency lookup of reservations: Orderly skips it for an order id it generated a moment ago (issue 17).
 const selectProductsForUpdate = (n) =>
   `SELECT "p"."id" AS "p_id", "p"."sku" AS "p_sku", "p"."name" AS "p_name", "p"."unit_price" AS "p_unit_price", "p"."stock" AS "p_stock", "p"."version" AS "p_version", "p"."created_at" AS "p_created_at", "p"."withdrawn_at" AS "p_withdrawn_at" FROM "products"."products" "p" WHERE "p"."id" IN (${placeholders(n, 1)}) ORDER BY "p"."id" ASC FOR UPDATE`;
 const UPDATE_PRODUCT = `UPDATE "products"."products" SET "stock" = $1, "version" = $2 WHERE ("id" = $3 AND "version" = $4)`;
@@ -33,14 +60,13 @@ const insertReservations = (n) =>
   `INSERT INTO "products"."stock_reservations"("order_id", "product_id", "quantity", "unit_price", "status", "expires_at") VALUES ${rows(n, 6)}`;
 // The order's fate (issue 5): written first in orders' transaction, the arbiter against a late abandon.
 const INSERT_FATE = `INSERT INTO orders.order_fates (order_id, fate) VALUES ($1, 'placed')`;
-const INSERT_ORDER = `INSERT INTO "orders"."orders"("id", "customer_email", "status", "status_changed_at", "total", "created_at") VALUES ($1, $2, $3, $4, $5, $6)`;
+const INSERT_ORDER = `INSERT INTO "orders"."orders"("id", "customer_id", "customer_email", "status", "status_changed_at", "total", "created_at") VALUES ($1, $2, $3, $4, $5, $6, $7)`;
 const insertLines = (n) =>
   `INSERT INTO "orders"."order_lines"("order_id", "position", "product_id", "quantity", "unit_price", "line_total") VALUES ${rows(n, 6)}`;
 const INSERT_OUTBOX = `INSERT INTO "orders".outbox
          (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
-const NOTIFY = `SELECT pg_notify($1, $2)`;
-const SELECT_ORDER = `SELECT "order"."id" AS "order_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."status_changed_at" AS "order_status_changed_at", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1`;
+const SELECT_ORDER = `SELECT "order"."id" AS "order_id", "order"."customer_id" AS "order_customer_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."status_changed_at" AS "order_status_changed_at", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1 AND "order"."customer_id" = $2`;
 
 function placeholders(n, from) {
   return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
@@ -72,7 +98,6 @@ async function placeOrder(body) {
   const ids = [...new Set(items.map((i) => i.productId))].sort();
 
   const reserved = await inTransaction(products, async (db) => {
-    await db.query(SELECT_RESERVATIONS, [orderId]);
     const found = (await db.query(selectProductsForUpdate(ids.length), ids)).rows;
     const byId = new Map(found.map((p) => [p.p_id, p]));
     const unknown = ids.filter((id) => !byId.has(id));
@@ -102,28 +127,13 @@ async function placeOrder(body) {
   const order = { id: orderId, status: 'confirmed', customerEmail: body.customerEmail, items: lines, total, createdAt: createdAt.toISOString() };
   await inTransaction(orders, async (db) => {
     await db.query(INSERT_FATE, [orderId]);
-    await db.query(INSERT_ORDER, [orderId, body.customerEmail, 'confirmed', createdAt, total, createdAt]);
+    await db.query(INSERT_ORDER, [orderId, customerId, body.customerEmail, 'confirmed', createdAt, total, createdAt]);
     await db.query(insertLines(lines.length), lines.flatMap((l, position) => [orderId, position, l.productId, l.quantity, l.unitPrice, l.lineTotal]));
-    const payload = { orderId, customerEmail: order.customerEmail, lines, total, placedAt: order.createdAt };
+    const payload = { orderId, customerId, customerEmail: order.customerEmail, lines, total, placedAt: order.createdAt };
     await db.query(INSERT_OUTBOX, [randomUUID(), 'orders.OrderPlaced', 1, orderId, randomUUID(), null, JSON.stringify(payload), new Date().toISOString()]);
   });
-  wakeRelays();
+  signal.committed();
   return [201, order, { Location: `/orders/${orderId}` }];
-}
-
-// As Orderly's OutboxSignal: after the commit, one NOTIFY at most every 50 ms, outside any transaction.
-const NOTIFY_INTERVAL_MS = 50;
-const notifyToken = randomUUID();
-let lastNotifyAt = 0;
-let notifyTimer = null;
-function wakeRelays() {
-  if (notifyTimer) return;
-  const wait = Math.max(0, lastNotifyAt + NOTIFY_INTERVAL_MS - Date.now());
-  notifyTimer = setTimeout(() => {
-    notifyTimer = null;
-    lastNotifyAt = Date.now();
-    orders.query(NOTIFY, ['orderly_outbox_orders', notifyToken]).catch(() => undefined);
-  }, wait);
 }
 
 function checkOrder(body) {
@@ -140,7 +150,7 @@ function checkOrder(body) {
 
 async function getOrder(id) {
   if (!UUID.test(id)) return [400, { title: 'Bad Request', status: 400, detail: 'Validation failed (uuid is expected)' }];
-  const { rows } = await orders.query(SELECT_ORDER, [id]);
+  const { rows } = await orders.query(SELECT_ORDER, [id, customerId]);
   if (rows.length === 0) return [404, { title: 'Not Found', status: 404 }];
   const first = rows[0];
   const items = rows
@@ -193,8 +203,17 @@ const server = createServer((req, res) => {
   send(res, [404, { title: 'Not Found', status: 404 }]);
 });
 
+const stopEventWork = fullWork
+  ? await startEventWork({ pools: handlerPools, listenUrl: process.env.ORDERS_URL, inTransaction, applicationName: `${appName}-relay`, signal })
+  : async () => undefined;
 server.keepAliveTimeout = 5_000; // node's default, the same as Orderly's
 server.listen(Number(process.env.PORT ?? 3100), process.env.HOST ?? '127.0.0.1');
-const stop = () => server.close(() => Promise.all([products.end(), orders.end()]).then(() => process.exit(0)));
+const stop = () =>
+  server.close(() =>
+    stopEventWork()
+      .then(() => signal.close())
+      .then(() => Promise.all([products.end(), orders.end(), ...Object.values(handlerPools).map((pool) => pool.end())]))
+      .then(() => process.exit(0)),
+  );
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

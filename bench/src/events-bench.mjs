@@ -30,11 +30,12 @@ export const EVENT_SETTINGS = {
 
 /**
  * Runs every event measurement against a running Orderly (`url`) on the bench database (`db`).
- * `orderBody()` makes one order; `log` reports progress; `waitForDrained(admin)` (ms until the
- * orders outbox has nothing pending) and `deliveryLatencies(admin, from, to)` are run-bench's own.
+ * `orderBody()` makes one order, sent with `headers` (the customer's bearer token); `log` reports
+ * progress; `waitForDrained(admin)` (ms until the orders outbox has nothing pending) and
+ * `deliveryLatencies(admin, from, to)` are run-bench's own.
  */
-export async function measureEvents({ url, db, orderBody, settings, log, waitForDrained, deliveryLatencies }) {
-  const probes = { waitForDrained, deliveryLatencies };
+export async function measureEvents({ url, db, orderBody, headers, settings, log, waitForDrained, deliveryLatencies }) {
+  const probes = { waitForDrained, deliveryLatencies, headers };
   const saturation = await measureSaturation({ url, db, orderBody, seconds: settings.saturationSeconds, ...probes });
   log(`events: max sustained POST /orders ${saturation.requestsPerSecond} req/s (closed loop, c=64); outbox drained ${saturation.drainMs} ms after it`);
   const openLoop = [];
@@ -49,9 +50,9 @@ export async function measureEvents({ url, db, orderBody, settings, log, waitFor
 }
 
 /** Closed-loop saturation (64 connections): the highest rate the API sustains, and the drain after it. */
-async function measureSaturation({ url, db, orderBody, seconds, waitForDrained }) {
+async function measureSaturation({ url, db, orderBody, seconds, waitForDrained, headers }) {
   await waitForDrained(db.admin);
-  const request = { method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify(orderBody()) }) };
+  const request = { method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: JSON.stringify(orderBody()) }) };
   const r = await autocannon({ url, connections: 64, duration: seconds, requests: [request], timeout: 20 });
   const drainMs = await waitForDrained(db.admin);
   return { requestsPerSecond: round(r['2xx'] / r.duration), p99Ms: r.latency.p99, non2xx: r.non2xx, drainMs };
@@ -62,7 +63,7 @@ async function measureSaturation({ url, db, orderBody, seconds, waitForDrained }
  * (keep-alive sockets, up to 512 open), then reads each order's delivery latency from the
  * database. Counts the NOTIFYs PostgreSQL delivered on the orders outbox channel meanwhile.
  */
-async function measureOpenLoop({ url, db, orderBody, rate, seconds, waitForDrained, deliveryLatencies }) {
+async function measureOpenLoop({ url, db, orderBody, rate, seconds, waitForDrained, deliveryLatencies, headers }) {
   await waitForDrained(db.admin);
   const listener = new pg.Client(db.adminUrl);
   await listener.connect();
@@ -81,7 +82,7 @@ async function measureOpenLoop({ url, db, orderBody, rate, seconds, waitForDrain
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     else if (wait < -50) late++;
-    answers.push(post(agent, target, orderBody()));
+    answers.push(post(agent, target, orderBody(), headers));
   }
   const statuses = await Promise.all(answers);
   const endedAt = new Date();
@@ -107,10 +108,10 @@ async function measureOpenLoop({ url, db, orderBody, rate, seconds, waitForDrain
   };
 }
 
-function post(agent, target, body) {
+function post(agent, target, body, headers) {
   return new Promise((resolve) => {
     const payload = JSON.stringify(body);
-    const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, timeout: 30_000 }, (res) => {
+    const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers }, timeout: 30_000 }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
     });

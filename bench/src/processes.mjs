@@ -1,6 +1,6 @@
 // Child processes the bench starts: Orderly's production build and the raw baseline.
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export function freePort() {
@@ -94,4 +94,33 @@ function tail(file) {
 
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * CPU time (user + system, ms) used so far by a PostgreSQL cluster: the postmaster, its live
+ * processes (backends, checkpointer, WAL writer...) and, through the postmaster's cutime/cstime,
+ * the backends that have exited. A difference of two readings is the cluster's CPU in between.
+ */
+export function clusterCpuMs(dataDir) {
+  try {
+    const postmaster = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+    const own = statFields(postmaster);
+    let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const fields = statFields(Number(entry));
+      if (fields && Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return (ticks * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function statFields(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  } catch {
+    return null;
+  }
 }

@@ -3,13 +3,23 @@
 import { sleep } from './processes.mjs';
 
 const PREFIX = 'SQLTRACE|';
-// Statements of the event relay, of event handlers and of the periodic jobs (issue 5: the
-// reservation sweeper every 10 s, the idempotency-key purge - both `expires_at <= ...`):
-// Orderly's background work, which the baseline deliberately does not do and which may land in
-// either server's capture window. Everything else a request causes must match.
-// Issue 15: the relays' wake-up NOTIFY is sent after the commit, at most once per interval (both
-// servers send it the same way), and every statement on outbox_delivery is the relay's.
-const BACKGROUND = [/outbox o\b/, /next_attempt_at/, /\.inbox\b/, /^LISTEN /, /UPDATE "orders"\.outbox SET status = 'delivered'/, /\bexpires_at <= /, /^SELECT pg_notify\(\$1, \$2\)$/, /\boutbox_delivery\b/];
+// Orderly's event work (issue 17 mirrors it in the full-work baseline): event handlers'
+// transactions (inbox), and a relay batch's completion and its events' settlement (one each per
+// batch). They follow a request after it answered; the relay runs one lane per subscriber at the
+// same time, so they are compared as a multiset of transactions, each statement by statement.
+const EVENT_WORK = [/\.inbox\b/, /^WITH completed AS \(/, /^WITH summary AS \(/];
+// Relay statements sent once or more per event, as often as wake-ups and polls happen to come:
+// the fan-out and each lane's claim (one that finds nothing looks the same in the log as one that
+// finds the event). Each must appear in both servers' event work; how often is not compared.
+const POLLED = [/pg_try_advisory_xact_lock/, /^WITH claimed AS \(/];
+// Never compared: the periodic jobs (issue 5: the reservation sweeper every 10 s, the
+// idempotency-key purge - both `expires_at <= ...`; issue 15: the retention sweep of the messaging
+// tables and its settling of stragglers, every minute), LISTEN, a relay's idle poll for the next
+// due delivery and its probe for subscribers with work (at most once a second) - Orderly's three
+// relays and the baseline's one do these on their own clocks, so they may or may not land in a
+// capture window.
+const NOISE = [/\bexpires_at <= /, /^LISTEN /, /\bprocessed_at < now\(\)/, /\bo\.delivered_at < now\(\)/, /^SELECT o\.seq FROM "\w+"\.outbox o WHERE o\.status = 'pending' AND o\.fanned_out/, /^SELECT s\.subscriber FROM unnest/];
+const IDLE_POLL = /^SELECT \(EXTRACT\(EPOCH FROM \(min\(next_attempt_at\)/;
 
 export class SqlTrace {
   #lines = null;
@@ -20,7 +30,12 @@ export class SqlTrace {
     else if (this.#lines && this.#lines.length > 0 && !/^\d{4}-\d\d-\d\d /.test(line)) this.#lines.push(line);
   };
 
-  /** Runs `request` with statement logging on and returns the statements it caused, as `role: sql`. */
+  /**
+   * Runs `request` with statement logging on and returns the statements it caused, as
+   * `role: sql`: `request` those of the request's own transactions (in order), `eventWork` those
+   * and then the event work that followed while `request` ran: its transactions sorted (they run
+   * concurrently, one lane per subscriber), then each polled relay statement once, sorted.
+   */
   async capture(admin, request) {
     await admin.query(`ALTER SYSTEM SET log_line_prefix = '${PREFIX}%a|%u|%p|'`);
     await admin.query(`ALTER SYSTEM SET log_statement = 'all'`);
@@ -39,11 +54,15 @@ export class SqlTrace {
       await sleep(100);
       this.last = lines;
     }
-    return requestStatements(this.last);
+    const units = transactions(this.last);
+    const request = units.filter((u) => u.kind === 'request').flatMap((u) => u.statements);
+    const work = units.filter((u) => u.kind === 'event-work').map((u) => u.statements.join('\n')).sort();
+    const polled = [...new Set(units.filter((u) => u.kind === 'polled').flatMap((u) => u.statements))].sort();
+    return { request, eventWork: [...request, ...work.flatMap((t) => t.split('\n')), ...polled] };
   }
 }
 
-function requestStatements(lines) {
+function transactions(lines) {
   const entries = [];
   for (const line of lines) {
     if (line.startsWith(PREFIX)) {
@@ -78,7 +97,14 @@ function requestStatements(lines) {
   }
   // A request's transactions end before its response; a background one may straddle the capture.
   const orphan = (u) => u.open || u.statements.every((s) => /: (COMMIT|ROLLBACK)$/.test(s));
-  return units.filter((u) => !orphan(u) && !u.statements.some((s) => BACKGROUND.some((re) => re.test(s.slice(s.indexOf(': ') + 2))))).flatMap((u) => u.statements);
+  const sqlOf = (s) => s.slice(s.indexOf(': ') + 2);
+  const any = (u, patterns) => u.statements.some((s) => patterns.some((re) => re.test(sqlOf(s))));
+  for (const u of units) {
+    if (orphan(u) || any(u, NOISE) || (u.statements.length === 1 && IDLE_POLL.test(sqlOf(u.statements[0])))) u.kind = 'noise';
+    else if (any(u, POLLED)) u.kind = 'polled';
+    else u.kind = any(u, EVENT_WORK) ? 'event-work' : 'request';
+  }
+  return units;
 }
 
 /** Differences between two statement lists, as readable lines (empty when identical). */

@@ -53,6 +53,7 @@ function firstDifference(committed, generated) {
   const b = generated.split('\n');
   let line = 0;
   while (line < a.length && line < b.length && a[line] === b[line]) line++;
-  const show = (text) => (text === undefined ? '(end of file)' : JSON.stringify(text.length > 140 ? `${text.slice(0, 140)}...` : text));
+  // 400: a package's export list is long, and what changed in it may be near its end.
+  const show = (text) => (text === undefined ? '(end of file)' : JSON.stringify(text.length > 400 ? `${text.slice(0, 400)}...` : text));
   return `  first difference at line ${line + 1}:\n    committed: ${show(a[line])}\n    from code: ${show(b[line])}`;
 }

@@ -85,7 +85,9 @@ export function readModuleModel(root) {
         bindings.push({ token: first.name, tokenPackage: packageOf(declarationOf(first)), provider: second.name, providerPackage: packageOf(declarationOf(second)) });
       }
       if (node.expression.text === 'subscribe' && first && second) {
-        const init = declarationOf(first)?.initializer;
+        // An event schema is an object literal or defineEventSchema({ type, version, ... }).
+        let init = declarationOf(first)?.initializer;
+        if (init && ts.isCallExpression(init) && init.arguments.length === 1) init = init.arguments[0];
         const props = init && ts.isObjectLiteralExpression(init) ? stringProperties(init) : {};
         subscriptions.push({
           schema: first.name,

@@ -23,13 +23,32 @@ import {
 } from '@orderly/products';
 import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
+import type { Authenticator } from './identity/authenticator.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { ObservabilityModule, type ObservabilityOptions } from './observability.module.js';
+
+/** Which handler each event is delivered to (also read by the AsyncAPI document and docs/modules.md). */
+export const EVENT_SUBSCRIPTIONS = [
+  // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
+  subscribe(OrderPlacedV1, ProjectOrderSummary),
+  subscribe(OrderPlacedV1, ConfirmStockReservation),
+  subscribe(OrderPlacedV1, SendOrderConfirmation),
+  subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
+  subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
+  subscribe(OrderCancelledV1, ProjectOrderCancellation),
+  subscribe(OrderCancelledV1, ReturnCancelledOrderStock),
+  subscribe(OrderCancelledV1, SendCancellationEmail),
+  subscribe(OrderShippedV1, ProjectOrderShipment),
+  subscribe(OrderShippedV1, SendShippedEmail),
+] as const;
 
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
   /** The process logger and metrics registry (created before Nest by startOrderly). */
   readonly observability: ObservabilityOptions;
+  /** Verifies bearer tokens (an identity provider's JWKS, or the development issuer). */
+  readonly authenticator: Authenticator;
 }
 
 /**
@@ -43,7 +62,7 @@ export interface AppModuleOptions {
  */
 @Module({})
 export class AppModule {
-  static forRoot({ config, connections, observability }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, connections, observability, authenticator }: AppModuleOptions): DynamicModule {
     const connection = (module: string): ModuleConnection => {
       const found = connections.get(module);
       if (!found) throw new Error(`No database connection was provisioned for module ${module}`);
@@ -74,20 +93,10 @@ export class AppModule {
           relay: { maxAttempts: config.relayMaxAttempts },
           retention: { outboxRetentionMs: config.outboxRetentionMs, inboxRetentionMs: config.inboxRetentionMs },
           relayObserver: observability.metrics.relayObserver,
-          subscriptions: [
-            subscribe(OrderPlacedV1, ProjectOrderSummary),
-            subscribe(OrderPlacedV1, ConfirmStockReservation),
-            subscribe(OrderPlacedV1, SendOrderConfirmation),
-            subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
-            subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
-            subscribe(OrderCancelledV1, ProjectOrderCancellation),
-            subscribe(OrderCancelledV1, ReturnCancelledOrderStock),
-            subscribe(OrderCancelledV1, SendCancellationEmail),
-            subscribe(OrderShippedV1, ProjectOrderShipment),
-            subscribe(OrderShippedV1, SendShippedEmail),
-          ],
+          subscriptions: EVENT_SUBSCRIPTIONS,
         }),
         HttpModule,
+        IdentityModule.forRoot(config, authenticator),
         ObservabilityModule.forRoot(observability),
         products,
         orders,

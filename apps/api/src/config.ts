@@ -43,7 +43,28 @@ export interface OrderlyConfig {
   readonly shutdownTimeoutMs: number;
   /** After SIGTERM: how long connections are still accepted while /health/ready answers 503. */
   readonly shutdownDrainDelayMs: number;
+  /** Who issues the bearer tokens the API accepts (docs/adr/0011). */
+  readonly auth: AuthConfig;
+  /** The management listener (/metrics, detailed readiness): operators only, loopback by default. */
+  readonly managementHost: string;
+  readonly managementPort: number;
+  /** Writes (POST, PUT, PATCH, DELETE) each subject (or address, when anonymous) may make per window; 0: unlimited. */
+  readonly writeRateLimit: { readonly limit: number; readonly windowMs: number };
 }
+
+/**
+ * `jwks`: an identity provider's tokens (Keycloak, Auth0, Entra ID, ...), verified against its
+ * JWKS. `development`: the built-in development issuer, its key pair under DATA_DIR, tokens from
+ * `npm run token`; the default of the embedded setup, an explicit opt-in (AUTH_DEV_ISSUER) otherwise.
+ * `missing`: DATABASE_URL without either - the API refuses to start (requireAuth); operators'
+ * commands (migrate, events), which take no tokens, do not mind.
+ */
+export type AuthConfig =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'jwks'; readonly jwksUrl: URL; readonly issuer: string; readonly audience: string; readonly clockToleranceSeconds: number }
+  | { readonly kind: 'development'; readonly explicitOptIn: boolean; readonly clockToleranceSeconds: number };
+
+const AUTH_SETTINGS = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const;
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -117,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     problems.push(`LOG_FORMAT="${env.LOG_FORMAT}" must be json or pretty (default: pretty when stdout is a terminal, else json)`);
   }
   const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS, problems);
+  const clockToleranceSeconds = int('AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300);
+  const auth = parseAuth(env, databaseUrl, bool('AUTH_DEV_ISSUER', false), clockToleranceSeconds, problems);
 
   const relayMaxAttempts = int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000);
   const config: OrderlyConfig = {
@@ -145,6 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     corsOrigins,
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
     shutdownDrainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS', 500, 0, 60_000),
+    auth,
+    managementHost: env.MANAGEMENT_HOST || '127.0.0.1',
+    managementPort: int('MANAGEMENT_PORT', 9464, 0, 65535),
+    writeRateLimit: { limit: int('WRITE_RATE_LIMIT', 100, 0, 1_000_000), windowMs: int('WRITE_RATE_WINDOW_MS', 10_000, 100, 3_600_000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -222,4 +249,44 @@ function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly
     );
   }
   return origins;
+}
+
+function parseAuth(
+  env: NodeJS.ProcessEnv,
+  databaseUrl: string | null,
+  devIssuerOptIn: boolean,
+  clockToleranceSeconds: number,
+  problems: string[],
+): AuthConfig {
+  const given = AUTH_SETTINGS.filter((name) => env[name]);
+  if (given.length === 0) {
+    if (databaseUrl === null || devIssuerOptIn) return { kind: 'development', explicitOptIn: devIssuerOptIn, clockToleranceSeconds };
+    return { kind: 'missing' };
+  }
+  if (devIssuerOptIn) problems.push(`AUTH_DEV_ISSUER=true contradicts ${given.join(', ')}: set one or the other`);
+  const missing = AUTH_SETTINGS.filter((name) => !env[name]);
+  if (missing.length > 0) problems.push(`${missing.join(', ')} must be set too: AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE go together`);
+  let jwksUrl = new URL('https://invalid.example');
+  if (env.AUTH_JWKS_URL) {
+    try {
+      jwksUrl = new URL(env.AUTH_JWKS_URL);
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(jwksUrl.hostname);
+      if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && loopback)) throw new Error();
+    } catch {
+      problems.push(
+        `AUTH_JWKS_URL="${env.AUTH_JWKS_URL}" must be an https:// URL (http:// only on localhost), e.g. https://login.example.com/realms/shop/protocol/openid-connect/certs`,
+      );
+    }
+  }
+  return { kind: 'jwks', jwksUrl, issuer: env.AUTH_ISSUER ?? '', audience: env.AUTH_AUDIENCE ?? '', clockToleranceSeconds };
+}
+
+/** The API needs to know who issues its tokens; with DATABASE_URL there is no silent default. */
+export function requireAuth(auth: AuthConfig): Exclude<AuthConfig, { kind: 'missing' }> {
+  if (auth.kind !== 'missing') return auth;
+  throw new ConfigError([
+    'With DATABASE_URL set, tell the API who issues its access tokens: set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE ' +
+      "to your identity provider's JWKS URL, issuer and audience (docs/adr/0011), or AUTH_DEV_ISSUER=true to accept " +
+      'tokens of the built-in development issuer (npm run token; never in production)',
+  ]);
 }

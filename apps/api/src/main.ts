@@ -34,7 +34,7 @@ async function main(): Promise<void> {
 
   orderly = await startOrderly(config);
   new Logger('Orderly').log(
-    `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`,
+    `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; /metrics and detailed readiness on ${orderly.managementUrl})`,
   );
   if (stopRequested) await stop(stopRequested);
 }

@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { HealthController } from './health/health.controller.js';
 import { LIFECYCLE, Readiness, type Lifecycle } from './health/readiness.js';
-import { MetricsController } from './metrics/metrics.controller.js';
+import { ReadinessReport } from './health/readiness-report.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
 export interface ObservabilityOptions {
@@ -28,7 +28,8 @@ class WatchModuleDatabases implements OnModuleInit {
 
 /**
  * What operators see: the Nest logger routed into pino (request-scoped lines carry the request
- * id), /health/live and /health/ready (terminus), /metrics (Prometheus).
+ * id), /health/live and /health/ready (terminus); the readiness report and the metrics registry
+ * that the management listener serves.
  */
 @Module({})
 export class ObservabilityModule {
@@ -43,9 +44,11 @@ export class ObservabilityModule {
         // Terminus would log a failing readiness as an error with a stack; HealthController warns instead.
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [HealthController, MetricsController],
+      // /metrics is served by the management listener (management/management-server.ts), not here.
+      controllers: [HealthController],
       providers: [
         Readiness,
+        ReadinessReport,
         { provide: LIFECYCLE, useValue: lifecycle },
         { provide: OrderlyMetrics, useValue: metrics },
         {

@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 it('runs the quick benchmark and writes its table and JSON results', () => {
   // apps/api is built by turbo before this task (@orderly/api is a devDependency of the bench).
-  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quick'], { cwd: root, encoding: 'utf8', timeout: 400_000 });
+  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quick'], { cwd: root, encoding: 'utf8', timeout: 540_000 });
   const output = run.stdout + run.stderr;
   expect({ status: run.status, output: run.status === 0 ? '' : output }).toEqual({ status: 0, output: '' });
 
@@ -16,6 +16,7 @@ it('runs the quick benchmark and writes its table and JSON results', () => {
   for (const row of ['| POST /orders     |    16 |', '| POST /orders     |    64 |', '| GET /orders/:id  |    16 |', '| GET /orders/:id  |    64 |']) {
     expect(output).toContain(row);
   }
+  expect(output).toContain('| POST /orders     |    16 | full-work baseline ');
   const written = /results: (bench\/results\/bench-[^ ]+\.json)/.exec(output)?.[1];
   expect(written).toBeDefined();
   expect(existsSync(`${root}/${written}`)).toBe(true);
@@ -26,7 +27,18 @@ it('runs the quick benchmark and writes its table and JSON results', () => {
   expect(result.sqlMirror.post.statements).toBeGreaterThan(0);
   // The baseline must still send Orderly's SQL, or its numbers compare different work (issue 5's
   // order fates went unnoticed until a bench run). The differences name the statements to copy.
-  expect({ post: result.sqlMirror.post.differences, get: result.sqlMirror.get.differences }).toEqual({ post: [], get: [] });
+  // The full-work baseline must also do Orderly's event work for the order, statement by statement.
+  expect({ post: result.sqlMirror.post.differences, fullWork: result.sqlMirror.fullWork.differences, get: result.sqlMirror.get.differences }).toEqual({
+    post: [],
+    fullWork: [],
+    get: [],
+  });
+  expect(result.sqlMirror.fullWork.statements).toBeGreaterThan(result.sqlMirror.post.statements);
+  // Every row of issue 17's goals table is printed.
+  for (const figure of ['GET /orders/:id throughput vs raw baseline', 'POST /orders throughput vs full-work baseline', 'POST /orders throughput vs request-path baseline', 'p99 at 64 connections', 'PostgreSQL CPU per placed order', 'peak RSS under load', 'launch to ready']) {
+    expect(output).toContain(`| ${figure}`);
+  }
+  expect(output).toMatch(/\| [\d,]+ orders preloaded: ratios and p99 vs small data \|/);
   expect(result.rss.orderlyPeakMiB).toBeGreaterThan(0);
   // Issue 15's event figures: open loop at 50 % and 80 % of the saturation rate, relay throughput.
   expect(output).toContain('| open loop |');
@@ -34,4 +46,11 @@ it('runs the quick benchmark and writes its table and JSON results', () => {
   expect(result.events.openLoop.every((r: { events: number; created: number }) => r.events === r.created && r.created > 0)).toBe(true);
   expect(result.events.relay.oneFailing.healthySubscribers).toBe(2);
   expect(result.startup.exitCodes).toEqual([0, 0]);
-}, 420_000);
+}, 600_000);
+
+it('rejects an unknown flag with its usage instead of running', () => {
+  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quik'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 2, stdout: '' });
+  expect(run.stderr).toContain("Unknown option '--quik'");
+  expect(run.stderr).toContain('usage: npm run bench');
+});

@@ -61,6 +61,8 @@ export {
   type SqlRunner,
   type SubscriberStats,
 } from './messaging/outbox-admin.js';
+export { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer, type LocalNatsServer, type LocalNatsServerOptions } from './messaging/local-nats-server.js';
+export { EVENT_PARTITIONS, EVENT_SUBJECT_PREFIX, EVENTS_STREAM, eventSubject, partitionOf, partitionSubjects } from './messaging/event-subjects.js';
 export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
 export { OutboxSignal, type NotifyRunner } from './messaging/outbox-signal.js';
 export { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } from './messaging/retention.js';
@@ -68,6 +70,10 @@ export { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } 
 export { ModuleDatabase, ModuleDatabases, moduleDatabaseProviders } from './nest/module-database.js';
 export { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './nest/relay-tokens.js';
 export { MessagingModule, type MessagingOptions, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
+
+export { CurrentPrincipal, hasScope, PRINCIPAL, Public, readRouteAccess, RequireScope, type Principal, type RouteAccess } from './identity/access.js';
+
+export { maskEmail, maskPersonalData } from './logging/personal-data.js';
 
 export { PeriodicJob } from './scheduling/periodic-job.js';
 export {

@@ -4,7 +4,15 @@
 // apps/api to orders' OrderPlaced, OrderCancelled and OrderShipped), the notifications HTTP endpoint. Needs: an EmailTransport (SmtpEmailTransport when
 // SMTP_URL is set, the log transport otherwise).
 
-export type { NotificationChannel, NotificationDto, NotificationListDto, NotificationStatus, NotificationTemplate } from './contracts/dto.js';
+export type {
+  NotificationAudience,
+  NotificationChannel,
+  NotificationDto,
+  NotificationListDto,
+  NotificationStatus,
+  NotificationTemplate,
+} from './contracts/dto.js';
+export { NOTIFICATION_SCOPES } from './contracts/scopes.js';
 export type { OrderCancellationNotice, OrderConfirmationNeeded, OrderShipmentNotice } from './contracts/events.js';
 export { EMAIL_TRANSPORT, type EmailMessage, type EmailTransport } from './contracts/ports.js';
 

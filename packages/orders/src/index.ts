@@ -6,7 +6,19 @@
 // ProjectOrderSummary, ProjectOrderCancellation and ProjectOrderShipment to its own OrderPlaced,
 // OrderCancelled and OrderShipped, feeding the order history read model.
 
-export type { OrderDto, OrderItemInput, OrderLineDto, OrderStatus, OrderSummaryDto, OrderSummaryPageDto, PlaceOrderDto } from './contracts/dto.js';
+export type {
+  CustomerIdentity,
+  OrderAudience,
+  OrderDto,
+  OrderItemInput,
+  OrderLineDto,
+  OrderStatus,
+  OrderSummaryDto,
+  OrderSummaryPageDto,
+  PlaceOrderCommand,
+  PlaceOrderDto,
+} from './contracts/dto.js';
+export { ORDER_SCOPES } from './contracts/scopes.js';
 export {
   OrderAbandonedV1,
   OrderCancelledV1,
@@ -18,7 +30,7 @@ export {
   type OrderShipped,
   type ReservationExpiryNotice,
 } from './contracts/events.js';
-export { INVENTORY_PORT, type InventoryLine, type InventoryPort, type InventoryReservation } from './contracts/ports.js';
+export { INVENTORY_PORT, type InventoryLine, type InventoryPort, type InventoryReservation, type ReserveOptions } from './contracts/ports.js';
 
 export { OrdersModule, type OrdersModuleOptions } from './internal/orders.module.js';
 export { ordersDatabase } from './internal/infrastructure/orders-database.js';

@@ -16,6 +16,7 @@ export type {
 export type { OrderAbandonedNotice, OrderCancelledNotice, OrderCommittedNotice } from './contracts/events.js';
 export { StockReservationExpiredV1, type StockReservationExpired } from './contracts/events.js';
 
+export { PRODUCT_SCOPES } from './contracts/scopes.js';
 export { ProductsModule, type ProductsModuleOptions } from './internal/products.module.js';
 export { productsDatabase } from './internal/infrastructure/products-database.js';
 export { StockReservations } from './internal/application/stock-reservations.js';

@@ -4,6 +4,8 @@ import { freePort } from './free-port.js';
 export interface AppProcess {
   readonly url: string;
   readonly port: number;
+  /** The management listener (/metrics, detailed readiness), on a free port of its own. */
+  readonly managementUrl: string;
   readonly pid: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -27,10 +29,11 @@ export interface AppProcessOptions {
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const port = await freePort();
+  const managementPort = options.env.MANAGEMENT_PORT ?? String(await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [options.entry], {
     cwd: options.cwd,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...options.env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), MANAGEMENT_PORT: managementPort, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,6 +63,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   return {
     url,
     port,
+    managementUrl: `http://127.0.0.1:${managementPort}`,
     pid: child.pid!,
     output: () => output,
     async kill(signal: NodeJS.Signals = 'SIGTERM') {

@@ -1,8 +1,10 @@
 // @orderly/testing: the shared test harness - real PostgreSQL per test file, the app as a child
-// process, free ports, async probes.
+// process, free ports, async probes, an identity provider that signs test tokens.
 export { startTestPostgres, type TestPostgres } from './test-postgres.js';
 export { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process.js';
 export { freePort } from './free-port.js';
 export { eventually } from './eventually.js';
 export { startTestSmtpServer, type TestSmtpServer, type ReceivedEmail } from './test-smtp-server.js';
 export { brokenRule } from './broken-rule.js';
+export { ALL_SCOPES, bearer, CUSTOMER_SCOPES, customerSubject, startTestIssuer, type Signing, type TestIssuer, type TokenClaims } from './test-issuer.js';
+export { brokerAvailable, startTestNatsServer, type TestNatsServer } from './test-nats-server.js';

@@ -12,8 +12,11 @@ export interface TestSmtpServer {
   /** smtp://127.0.0.1:<port> - plain SMTP, no auth, for SMTP_URL. */
   readonly url: string;
   readonly received: readonly ReceivedEmail[];
-  /** Answers every message with a temporary failure (451) until `recover()`, like a server in trouble. */
-  refuse(): void;
+  /**
+   * Answers every message with a temporary failure (451) until `recover()`, like a server in
+   * trouble; with `quoteRecipient`, the reply names the recipient, as many real servers' do.
+   */
+  refuse(options?: { quoteRecipient?: boolean }): void;
   recover(): void;
   /** Stops listening (connections are refused) - an outage; `start()` brings it back on the same port. */
   stop(): Promise<void>;
@@ -24,7 +27,7 @@ export interface TestSmtpServer {
 export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const port = await freePort();
   const received: ReceivedEmail[] = [];
-  let refusing = false;
+  let refusing: false | { quoteRecipient?: boolean } = false;
   let server: SMTPServer | null = null;
 
   const listen = async () => {
@@ -37,7 +40,8 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           if (refusing) {
-            const error = Object.assign(new Error('Mailbox temporarily unavailable'), { responseCode: 451 });
+            const recipient = refusing.quoteRecipient ? ` for <${session.envelope.rcptTo.map((r) => r.address).join(', ')}>` : '';
+            const error = Object.assign(new Error(`Mailbox temporarily unavailable${recipient}`), { responseCode: 451 });
             return callback(error);
           }
           received.push({
@@ -62,7 +66,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    refuse: () => void (refusing = true),
+    refuse: (options = {}) => void (refusing = options),
     recover: () => void (refusing = false),
     async stop() {
       const instance = server;

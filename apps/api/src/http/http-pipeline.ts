@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { runWithCausation } from '@orderly/kernel';
+import { maskPersonalData, runWithCausation } from '@orderly/kernel';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -31,6 +31,9 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
   const routes = new KnownRoutes(() => (express_.router as unknown as { stack: [] }).stack);
 
   app.disable('x-powered-by');
+  // Express would hash every JSON body (SHA-1) for a weak ETag nobody asked for; a route that
+  // offers conditional requests sets its own ETag, which Express still honours (304).
+  app.set('etag', false);
   app.use(requestLogging(logger));
   app.use((req: Request, res: Response, next: NextFunction) => {
     runWithCausation({ correlationId: String(req.id), causationId: null }, next);
@@ -76,7 +79,7 @@ function requestLogging(logger: Logger): RequestHandler {
   const describe = (req: Request, res: Response, durationMs: number) => ({
     method: req.method,
     route: routeOf(res),
-    url: req.originalUrl,
+    url: loggableUrl(req.originalUrl),
     status: res.statusCode,
     durationMs,
   });
@@ -123,4 +126,15 @@ function problem(details: ProblemDetails): HttpException {
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * The URL as a log line may carry it: the path, and the query with every value decoded and its
+ * personal data masked (GET /orders?customerEmail=ada@example.com logs customerEmail=a***@example.com).
+ */
+export function loggableUrl(originalUrl: string): string {
+  const at = originalUrl.indexOf('?');
+  if (at < 0) return maskPersonalData(originalUrl);
+  const query = [...new URLSearchParams(originalUrl.slice(at + 1))].map(([name, value]) => `${maskPersonalData(name)}=${maskPersonalData(value)}`);
+  return `${maskPersonalData(originalUrl.slice(0, at))}?${query.join('&')}`;
 }

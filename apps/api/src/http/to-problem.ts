@@ -5,6 +5,7 @@ import { problemType, type ProblemDetails } from './problem-details.js';
 
 const STATUS_BY_KIND: Record<ApplicationErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,

@@ -19,11 +19,18 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
     destination ??
     (settings.logFormat === 'pretty'
       ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true })
-      : pino.destination({ dest: 1, sync: true }));
+      : // Asynchronous: a request does not wait for its log line to reach stdout. pino flushes
+        // what is buffered when the process exits (process.exit, a signal handler's exit, a crash).
+        pino.destination({ dest: 1, sync: false }));
   return pino(
     {
       level: settings.logLevel,
       base: { service: 'orderly' },
+      // Defence in depth: request lines carry no headers today, but a credential must never be written.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', '*.authorization', 'authorization'],
+        censor: '[redacted]',
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin() {

@@ -5,23 +5,31 @@ import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, freePort, startAppProcess, startTestPostgres, type TestPostgres } from '@orderly/testing';
+import { bearer, eventually, freePort, startAppProcess, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import { apiDir, ensureApiBuilt } from './built-api.js';
 import { provisionForApp } from './orderly-harness.js';
 
 const entry = `${apiDir}/dist/main.js`;
 let postgres: TestPostgres;
+let issuer: TestIssuer;
+/** What every start on an existing database needs: the database and who issues tokens. */
+let production: Record<string, string>;
 let database: Record<string, string>;
 
 beforeAll(async () => {
   await ensureApiBuilt();
   postgres = await startTestPostgres();
   database = await provisionForApp(postgres);
-}, 120_000);
-afterAll(async () => postgres?.stop());
+  issuer = await startTestIssuer();
+  production = { ...database, ...issuer.env() };
+}, 300_000); // the build may take minutes on a loaded machine
+afterAll(async () => {
+  await postgres?.stop();
+  await issuer?.stop();
+});
 
 it('serves the API from dist/main.js and exits 0 on SIGTERM', async () => {
-  const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'true' }, readyPath: '/health/ready' });
+  const app = await startAppProcess({ entry, env: { ...production, LOG_LEVEL: 'warn', DEMO_DATA: 'true' }, readyPath: '/health/ready' });
   const res = await fetch(`${app.url}/products?limit=100`);
   expect(res.status).toBe(200);
   const page = (await res.json()) as { items: unknown[] };
@@ -31,7 +39,7 @@ it('serves the API from dist/main.js and exits 0 on SIGTERM', async () => {
 
 describe('logs', () => {
   it('writes JSON lines when stdout is not a terminal (the default), one per request', async () => {
-    const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'info' }, readyPath: '/health/live' });
+    const app = await startAppProcess({ entry, env: { ...production, LOG_LEVEL: 'info' }, readyPath: '/health/live' });
     await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-1' } });
     expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     const lines = app.output().trim().split('\n').map((line) => JSON.parse(line));
@@ -41,7 +49,7 @@ describe('logs', () => {
   });
 
   it('writes human-readable lines with LOG_FORMAT=pretty', async () => {
-    const app = await startAppProcess({ entry, env: { ...database, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, readyPath: '/health/live' });
+    const app = await startAppProcess({ entry, env: { ...production, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, readyPath: '/health/live' });
     await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-2' } });
     expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     const line = app.output().split('\n').find((l) => l.includes('process-log-2'))!;
@@ -60,12 +68,96 @@ describe('configuration', () => {
     ['SHUTDOWN_DRAIN_DELAY_MS', 'soon', 'SHUTDOWN_DRAIN_DELAY_MS="soon" must be an integer from 0 to 60000 (default 500)'],
     ['SHUTDOWN_TIMEOUT_MS', '-1', 'SHUTDOWN_TIMEOUT_MS="-1" must be an integer from 100 to 600000 (default 9000)'],
     ['DATABASE_URL', 'mysql://localhost/x', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    ['AUTH_JWKS_URL', 'http://idp.example.com/certs', 'AUTH_JWKS_URL="http://idp.example.com/certs" must be an https:// URL (http:// only on localhost)'],
+    ['AUTH_ISSUER', '', 'AUTH_ISSUER must be set too: AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE go together'],
+    ['WRITE_RATE_LIMIT', 'lots', 'WRITE_RATE_LIMIT="lots" must be an integer from 0 to 1000000 (default 100)'],
   ])('refuses to start with a bad %s, naming it and what it accepts', (name, value, message) => {
-    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, ...database, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, ...production, [name]: value }, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid configuration:');
     expect(result.stderr).toContain(message);
   });
+
+  it('refuses to start on a DATABASE_URL without AUTH_*, saying what to set', () => {
+    const env = { ...withoutAuth(process.env), ...database };
+    const result = spawnSync(process.execPath, [entry], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE');
+    expect(result.stderr).toContain('AUTH_DEV_ISSUER=true');
+  });
+
+  it('accepts the development issuer on a DATABASE_URL only when opted in, and says so loudly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderly-dev-issuer-'));
+    try {
+      const env = { ...withoutAuth(process.env), ...database, AUTH_DEV_ISSUER: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+      const app = await startAppProcess({ entry, env, readyPath: '/health/live' });
+      const token = mintDevelopmentToken(dataDir, ['--email', 'optin@example.com']);
+      const res = await fetch(`${app.url}/orders`, { headers: bearer(token) });
+      expect(res.status).toBe(200);
+      expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+      const warning = app.output().split('\n').find((line) => line.includes('DEVELOPMENT ISSUER'));
+      expect(JSON.parse(warning!)).toMatchObject({ level: 'warn' });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+function withoutAuth(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AUTH_')));
+}
+
+/** `npm run token` without npm: the built token command, with the app's DATA_DIR. */
+function mintDevelopmentToken(dataDir: string, args: string[]): string {
+  const result = spawnSync(process.execPath, [`${apiDir}/dist/token.js`, ...args], { env: { ...withoutAuth(process.env), DATA_DIR: dataDir }, encoding: 'utf8', timeout: 30_000 });
+  if (result.status !== 0) throw new Error(`token exited ${result.status}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+describe('npm run token (the development issuer of the embedded setup)', () => {
+  it('prints only a token on stdout, signed by the key the app serves at /.well-known/jwks.json', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderly-token-'));
+    try {
+      const result = spawnSync(process.execPath, [`${apiDir}/dist/token.js`, '--email', 'ada@example.com', '--staff', '--ttl', '5m'], {
+        env: { ...withoutAuth(process.env), DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/);
+      const [header, payload] = result.stdout.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+      expect(header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
+      expect(payload).toMatchObject({ email: 'ada@example.com', scope: 'orders:write orders:read orders:read:any orders:fulfil catalog:write' });
+      expect(payload.exp - payload.iat).toBe(300);
+      // The same e-mail always gets the same subject: orders placed with one token are seen with the next.
+      const again = JSON.parse(Buffer.from(mintDevelopmentToken(dataDir, ['--email', 'ada@example.com']).split('.')[1]!, 'base64url').toString());
+      expect(again.sub).toBe(payload.sub);
+      expect(again.scope).toBe('orders:write orders:read');
+
+      const bad = spawnSync(process.execPath, [`${apiDir}/dist/token.js`, '--email', 'nope'], { env: { ...withoutAuth(process.env), DATA_DIR: dataDir }, encoding: 'utf8' });
+      expect(bad.status).toBe(2);
+      expect(bad.stdout).toBe('');
+      expect(bad.stderr).toContain('--email must be an e-mail address');
+
+      const app = await startAppProcess({
+        entry,
+        env: { ...withoutAuth(process.env), DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), DEMO_DATA: 'false' },
+        readyPath: '/health/live',
+        readyTimeoutMs: 60_000,
+      });
+      try {
+        const jwks = (await (await fetch(`${app.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string; d?: string }[] };
+        expect(jwks.keys.map((k) => k.kid)).toEqual([header.kid]);
+        expect(jwks.keys[0]!.d).toBeUndefined(); // the public half only
+        expect((await fetch(`${app.url}/orders`, { headers: bearer(result.stdout.trim()) })).status).toBe(200);
+        expect((await fetch(`${app.url}/orders`)).status).toBe(401);
+      } finally {
+        expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('configuration of the embedded PostgreSQL', () => {
@@ -100,33 +192,37 @@ describe('graceful shutdown on SIGTERM, with the embedded PostgreSQL', () => {
   it('turns unready, answers every request in flight, stops PostgreSQL cleanly and exits 0 within 10 s', async () => {
     const app = await startAppProcess({
       entry,
-      env: { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_LEVEL: 'info', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '2000' },
+      env: { ...withoutAuth(process.env), DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_LEVEL: 'info', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '2000' },
       readyPath: '/health/ready',
       readyTimeoutMs: 60_000,
     });
+    const staff = bearer(mintDevelopmentToken(dataDir, ['--email', 'staff@example.com', '--staff']));
+    const customer = bearer(mintDevelopmentToken(dataDir, ['--email', 'shutdown@example.com']));
     const product = (await (
       await fetch(`${app.url}/products`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...staff },
         body: JSON.stringify({ sku: 'SHUTDOWN-1', name: 'x', unitPrice: 100, stock: 1_000 }),
       })
     ).json()) as { id: string };
-    const placeOrder = (i: number) =>
+    const placeOrder = () =>
       fetch(`${app.url}/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ customerEmail: `s${i}@example.com`, items: [{ productId: product.id, quantity: 1 }] }),
+        headers: { 'content-type': 'application/json', ...customer },
+        body: JSON.stringify({ customerEmail: 'shutdown@example.com', items: [{ productId: product.id, quantity: 1 }] }),
       }).then((res) => res.status, (error: Error) => `failed: ${error.message}`);
 
-    const inFlight = Array.from({ length: 40 }, (_, i) => placeOrder(i));
+    const inFlight = Array.from({ length: 40 }, () => placeOrder());
     const firstAnswer = await Promise.race(inFlight); // the server is busy with the rest now
     const exit = app.kill('SIGTERM');
     // While it drains it still answers, but no longer as ready, so a load balancer stops sending.
-    const readiness = await eventually(async () => {
-      const res = await fetch(`${app.url}/health/ready`);
-      return res.status === 503 ? res.json() : undefined;
+    const [readiness, detailed] = await eventually(async () => {
+      const [res, management] = await Promise.all([fetch(`${app.url}/health/ready`), fetch(`${app.managementUrl}/health/ready`)]);
+      return res.status === 503 && management.status === 503 ? Promise.all([res.json(), management.json()]) : undefined;
     }, { timeoutMs: 1_500 });
-    expect(readiness).toMatchObject({ failing: ['http'], detail: 'Failing checks: http (shutting down).' });
+    expect(readiness).toMatchObject({ failing: ['http'], detail: 'Failing checks: http.' });
+    // Why, on the management listener only.
+    expect(detailed).toMatchObject({ failing: ['http'], detail: 'Failing checks: http (shutting down).' });
     const tooLate = new Promise((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000).unref());
 
     expect(await Promise.race([exit, tooLate])).toEqual({ code: 0, signal: null });

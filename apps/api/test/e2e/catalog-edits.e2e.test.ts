@@ -13,13 +13,13 @@ afterAll(async () => sut?.stop());
 const sku = () => `EDIT-${Math.random().toString(36).slice(2, 10)}`;
 
 async function createProduct(unitPrice = 1000, stock = 50): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Editable', unitPrice, stock });
+  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Editable', unitPrice, stock }, sut.staff);
   expect(res.status).toBe(201);
   return res.body.id;
 }
 
 const patch = (id: string, body: unknown, ifMatch?: string) =>
-  http(sut.url, 'PATCH', `/products/${id}`, body, ifMatch === undefined ? {} : { 'if-match': ifMatch });
+  http(sut.url, 'PATCH', `/products/${id}`, body, ifMatch === undefined ? sut.staff : { ...sut.staff, 'if-match': ifMatch });
 
 describe('PATCH /products/:id', () => {
   it('changes name and price when If-Match is the current ETag, and answers the new ETag', async () => {
@@ -73,11 +73,11 @@ describe('PATCH /products/:id', () => {
 
   it('leaves placed orders at the price they were placed at', async () => {
     const id = await createProduct(1000);
-    const before = await http(sut.url, 'POST', '/orders', { customerEmail: 'price@example.com', items: [{ productId: id, quantity: 2 }] });
+    const before = await http(sut.url, 'POST', '/orders', { customerEmail: 'price@example.com', items: [{ productId: id, quantity: 2 }] }, sut.customer('price@example.com'));
     const etag = (await http(sut.url, 'GET', `/products/${id}`)).headers.get('etag')!;
     expect((await patch(id, { unitPrice: 2000 }, etag)).status).toBe(200);
-    const after = await http(sut.url, 'POST', '/orders', { customerEmail: 'price@example.com', items: [{ productId: id, quantity: 2 }] });
-    expect((await http(sut.url, 'GET', `/orders/${before.body.id}`)).body).toMatchObject({ total: 2000, items: [{ unitPrice: 1000 }] });
+    const after = await http(sut.url, 'POST', '/orders', { customerEmail: 'price@example.com', items: [{ productId: id, quantity: 2 }] }, sut.customer('price@example.com'));
+    expect((await http(sut.url, 'GET', `/orders/${before.body.id}`, undefined, sut.staff)).body).toMatchObject({ total: 2000, items: [{ unitPrice: 1000 }] });
     expect(after.body).toMatchObject({ total: 4000, items: [{ unitPrice: 2000 }] });
   });
 });
@@ -86,28 +86,28 @@ describe('POST /products/:id/withdraw', () => {
   it('stops new orders for the product (422 naming it) and leaves placed ones as they were', async () => {
     const id = await createProduct(500, 10);
     const other = await createProduct(500, 10);
-    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'withdraw@example.com', items: [{ productId: id, quantity: 3 }] });
+    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'withdraw@example.com', items: [{ productId: id, quantity: 3 }] }, sut.customer('withdraw@example.com'));
     expect(placed.status).toBe(201);
 
-    const withdrawn = await http(sut.url, 'POST', `/products/${id}/withdraw`);
+    const withdrawn = await http(sut.url, 'POST', `/products/${id}/withdraw`, undefined, sut.staff);
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body).toMatchObject({ withdrawn: true, withdrawnAt: expect.any(String), stock: 7 });
-    const again = await http(sut.url, 'POST', `/products/${id}/withdraw`);
+    const again = await http(sut.url, 'POST', `/products/${id}/withdraw`, undefined, sut.staff);
     expect([again.status, again.body, again.headers.get('etag')]).toEqual([200, withdrawn.body, withdrawn.headers.get('etag')]);
 
     const refused = await http(sut.url, 'POST', '/orders', {
       customerEmail: 'withdraw@example.com',
       items: [{ productId: other, quantity: 1 }, { productId: id, quantity: 1 }],
-    });
+    }, sut.customer('withdraw@example.com'));
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ title: 'Withdrawn products', withdrawnProductIds: [id] });
     expect(refused.body.detail).toContain(id);
     expect((await http(sut.url, 'GET', `/products/${other}`)).body.stock).toBe(10);
 
-    expect((await http(sut.url, 'GET', `/orders/${placed.body.id}`)).body).toEqual(placed.body);
+    expect((await http(sut.url, 'GET', `/orders/${placed.body.id}`, undefined, sut.staff)).body).toEqual(placed.body);
     // A placed order of a withdrawn product can still be cancelled; its stock comes back.
-    expect((await http(sut.url, 'POST', `/orders/${placed.body.id}/cancel`)).status).toBe(200);
+    expect((await http(sut.url, 'POST', `/orders/${placed.body.id}/cancel`, undefined, sut.staff)).status).toBe(200);
     await eventually(async () => ((await http(sut.url, 'GET', `/products/${id}`)).body.stock === 10 ? true : undefined), { timeoutMs: 30_000 });
-    expect((await http(sut.url, 'POST', '/products/00000000-0000-4000-8000-000000000000/withdraw')).status).toBe(404);
+    expect((await http(sut.url, 'POST', '/products/00000000-0000-4000-8000-000000000000/withdraw', undefined, sut.staff)).status).toBe(404);
   });
 });

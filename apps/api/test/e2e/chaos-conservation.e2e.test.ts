@@ -4,11 +4,12 @@
 //   initial stock + restocked = stock now + quantity in placed, not cancelled orders + quantity still reserved
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { eventually, startAppProcess, startTestPostgres, type AppProcess, type TestPostgres } from '@orderly/testing';
+import { bearer, eventually, startAppProcess, startTestIssuer, startTestPostgres, type AppProcess, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
 import { http, provisionForApp } from './orderly-harness.js';
 
 const apiDir = fileURLToPath(new URL('../..', import.meta.url));
+let issuer: TestIssuer;
 let postgres: TestPostgres;
 let db: pg.Client;
 let database: Record<string, string>;
@@ -16,6 +17,7 @@ const apps: AppProcess[] = [];
 
 beforeAll(async () => {
   execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--output-logs=none'], { cwd: apiDir, stdio: 'ignore' });
+  issuer = await startTestIssuer();
   postgres = await startTestPostgres();
   database = await provisionForApp(postgres);
   db = new pg.Client(postgres.adminUrl);
@@ -25,7 +27,11 @@ afterAll(async () => {
   for (const app of apps) await app.kill('SIGKILL');
   await db?.end();
   await postgres?.stop();
+  await issuer?.stop();
 });
+
+const staff = () => bearer(issuer.staffToken());
+const customer = (email: string) => bearer(issuer.customerToken(email));
 
 async function startApp(): Promise<AppProcess> {
   const app = await startAppProcess({
@@ -36,6 +42,8 @@ async function startApp(): Promise<AppProcess> {
       DEMO_DATA: 'false',
       RESERVATION_TTL_MS: '1000',
       RESERVATION_SWEEP_INTERVAL_MS: '200',
+      WRITE_RATE_LIMIT: '1000000',
+      ...issuer.env(),
     },
     readyPath: '/products?limit=1',
     readyTimeoutMs: 60_000,
@@ -53,7 +61,7 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   const initial = 40;
   const productIds: string[] = [];
   for (let i = 0; i < 4; i++) {
-    const res = await http(survivor.url, 'POST', '/products', { sku: `CHAOS-${i}`, name: `Chaos ${i}`, unitPrice: 100, stock: initial });
+    const res = await http(survivor.url, 'POST', '/products', { sku: `CHAOS-${i}`, name: `Chaos ${i}`, unitPrice: 100, stock: initial }, staff());
     expect(res.status).toBe(201);
     productIds.push(res.body.id);
   }
@@ -80,23 +88,23 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
     const lines = [pick(productIds, i), pick(productIds, i + 1 + (i % 2))];
     const items = (i % 3 === 0 ? [...lines].reverse() : lines).map((productId, j) => ({ productId, quantity: 1 + ((i + j) % 3) }));
     const target = i % 2 === 0 ? doomed : survivor;
-    const placed = http(target.url, 'POST', '/orders', { customerEmail: `chaos${i}@example.com`, items }).finally(() => answered++);
+    const placed = http(target.url, 'POST', '/orders', { customerEmail: `chaos${i}@example.com`, items }, customer(`chaos${i}@example.com`)).finally(() => answered++);
     statusChanges.push(
       placed.then(async (res) => {
         if (res.status !== 201) return;
         if (i % 3 === 1) {
-          const cancel = await http(target.url, 'POST', `/orders/${res.body.id}/cancel`).catch(() => null);
+          const cancel = await http(target.url, 'POST', `/orders/${res.body.id}/cancel`, undefined, customer(`chaos${i}@example.com`)).catch(() => null);
           if (cancel === null) unansweredCancels.push(res.body.id);
           else cancelStatuses.push(cancel.status);
         } else if (i % 5 === 2) {
-          await http(target.url, 'POST', `/orders/${res.body.id}/ship`).catch(() => null);
+          await http(target.url, 'POST', `/orders/${res.body.id}/ship`, undefined, staff()).catch(() => null);
         }
       }, () => undefined), // an order lost with the doomed instance has nothing to change
     );
     return placed;
   });
   const restocks = Array.from({ length: 12 }, (_, i) =>
-    http(survivor.url, 'POST', `/products/${pick(productIds, i)}/restock`, { quantity: 1 + (i % 3) }),
+    http(survivor.url, 'POST', `/products/${pick(productIds, i)}/restock`, { quantity: 1 + (i % 3) }, staff()),
   );
   await eventually(async () => {
     if (answered < 30) throw new Error(`only ${answered} of 120 orders answered`);
@@ -116,11 +124,11 @@ it('conserves stock through concurrent orders and restocks, a SIGKILL, a restart
   const restarted = await startApp();
   // A cancel the crash left unanswered is simply sent again: it cancels, or answers the same.
   for (const orderId of unansweredCancels) {
-    const again = await http(restarted.url, 'POST', `/orders/${orderId}/cancel`);
+    const again = await http(restarted.url, 'POST', `/orders/${orderId}/cancel`, undefined, staff());
     expect(again.body.status).toBe('cancelled');
   }
   for (let i = 0; i < 5; i++) {
-    const res = await http(restarted.url, 'POST', '/orders', { customerEmail: `after${i}@example.com`, items: [{ productId: pick(productIds, i), quantity: 1 }] });
+    const res = await http(restarted.url, 'POST', '/orders', { customerEmail: `after${i}@example.com`, items: [{ productId: pick(productIds, i), quantity: 1 }] }, customer(`after${i}@example.com`));
     expect([201, 409]).toContain(res.status);
   }
 

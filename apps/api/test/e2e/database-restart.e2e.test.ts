@@ -29,7 +29,7 @@ async function relayListeners(): Promise<string[]> {
 }
 
 it('answers 503 with Retry-After while the database is down, and recovers by itself when it is back', async () => {
-  const productId = (await http(sut.url, 'POST', '/products', { sku: 'RESTART-1', name: 'Lamp', unitPrice: 100, stock: 10 })).body.id;
+  const productId = (await http(sut.url, 'POST', '/products', { sku: 'RESTART-1', name: 'Lamp', unitPrice: 100, stock: 10 }, sut.staff)).body.id;
   expect(await relayListeners()).toEqual(['orderly-relay-notifications', 'orderly-relay-orders', 'orderly-relay-products']);
 
   await sut.postgres.stopServer();
@@ -40,7 +40,8 @@ it('answers 503 with Retry-After while the database is down, and recovers by its
     ['POST', '/orders', { customerEmail: 'down@example.com', items: [{ productId, quantity: 1 }] }],
     ['GET', '/orders?customerEmail=down@example.com', undefined],
   ] as const) {
-    const res = await http(sut.url, method, path, body);
+    // A customer places their own order; staff read any.
+    const res = await http(sut.url, method, path, body, method === 'POST' ? sut.customer('down@example.com') : sut.staff);
     expect({ path, status: res.status, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type') }).toEqual({
       path,
       status: 503,
@@ -57,14 +58,14 @@ it('answers 503 with Retry-After while the database is down, and recovers by its
   await sut.postgres.startServer();
 
   await eventually(async () => ((await http(sut.url, 'GET', '/health/ready')).status === 200 ? true : undefined), { timeoutMs: 60_000 });
-  const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'back@example.com', items: [{ productId, quantity: 1 }] });
+  const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'back@example.com', items: [{ productId, quantity: 1 }] }, sut.customer('back@example.com'));
   expect(placed.status).toBe(201);
   // The relays deliver again: notifications sends the confirmation, the read model lists the order.
   await eventually(async () => {
-    const sent = await http(sut.url, 'GET', `/notifications?orderId=${placed.body.id}`);
+    const sent = await http(sut.url, 'GET', `/notifications?orderId=${placed.body.id}`, undefined, sut.staff);
     return sent.body.items?.length === 1 ? true : undefined;
   }, { timeoutMs: 30_000 });
-  await eventually(async () => ((await http(sut.url, 'GET', '/orders?customerEmail=back@example.com')).body.items?.length === 1 ? true : undefined), {
+  await eventually(async () => ((await http(sut.url, 'GET', '/orders?customerEmail=back@example.com', undefined, sut.staff)).body.items?.length === 1 ? true : undefined), {
     timeoutMs: 30_000,
   });
   await eventually(async () => ((await relayListeners()).length === 3 ? true : undefined), { timeoutMs: 30_000 });

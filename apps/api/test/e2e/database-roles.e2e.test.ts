@@ -5,11 +5,13 @@
 // an admin URL in its environment, on a database not migrated, or on a database it cannot reach.
 import { spawn } from 'node:child_process';
 import { rolePassword } from '@orderly/kernel';
-import { freePort, startAppProcess, startTestPostgres, type AppProcess, type TestPostgres } from '@orderly/testing';
+import { bearer, freePort, startAppProcess, startTestIssuer, startTestPostgres, type AppProcess, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
 import { apiDir, ensureApiBuilt } from './built-api.js';
 
 let postgres: TestPostgres;
+/** Who issues the tokens the API accepts (production configuration needs one). */
+let issuer: TestIssuer;
 let superuser: pg.Client;
 const serverLog: string[] = [];
 const apps: AppProcess[] = [];
@@ -25,7 +27,7 @@ const apiUrl = (database: string) => `postgres://127.0.0.1:${postgres.port}/${da
  */
 function run(entry: 'migrate.js' | 'main.js', env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DATABASE_')));
-  const child = spawn(process.execPath, [`${apiDir}/dist/${entry}`], { env: { ...clean, LOG_LEVEL: 'warn', PORT: '0', ...env } });
+  const child = spawn(process.execPath, [`${apiDir}/dist/${entry}`], { env: { ...clean, LOG_LEVEL: 'warn', PORT: '0', MANAGEMENT_PORT: '0', ...issuer.env(), ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -36,7 +38,7 @@ function run(entry: 'migrate.js' | 'main.js', env: Record<string, string>): Prom
 async function startApp(database: string, secret: string): Promise<AppProcess> {
   const app = await startAppProcess({
     entry: `${apiDir}/dist/main.js`,
-    env: { DATABASE_URL: apiUrl(database), DATABASE_ROLE_SECRET: secret, LOG_LEVEL: 'warn', DEMO_DATA: 'false' },
+    env: { DATABASE_URL: apiUrl(database), DATABASE_ROLE_SECRET: secret, LOG_LEVEL: 'warn', DEMO_DATA: 'false', ...issuer.env() },
     readyPath: '/health/ready',
   });
   apps.push(app);
@@ -46,7 +48,7 @@ async function startApp(database: string, secret: string): Promise<AppProcess> {
 async function createProduct(app: AppProcess, sku: string): Promise<{ status: number; id: string }> {
   const res = await fetch(`${app.url}/products`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...bearer(issuer.staffToken()) },
     body: JSON.stringify({ sku, name: 'Lamp', unitPrice: 100, stock: 3 }),
   });
   return { status: res.status, id: ((await res.json()) as { id: string }).id };
@@ -54,6 +56,7 @@ async function createProduct(app: AppProcess, sku: string): Promise<{ status: nu
 
 beforeAll(async () => {
   await ensureApiBuilt();
+  issuer = await startTestIssuer();
   postgres = await startTestPostgres({ onLog: (chunk) => serverLog.push(chunk) });
   superuser = new pg.Client(postgres.adminUrl);
   await superuser.connect();
@@ -65,6 +68,7 @@ beforeAll(async () => {
   await superuser.query('SELECT pg_reload_conf()');
 }, 120_000);
 afterAll(async () => {
+  await issuer?.stop();
   await Promise.all(apps.map((app) => app.kill('SIGTERM')));
   await superuser?.end();
   await postgres?.stop();

@@ -5,11 +5,14 @@
 // - two instances relay the same outbox: every event is handled exactly once.
 import { execFileSync } from 'node:child_process';
 import {
+  bearer,
   eventually,
   startAppProcess,
+  startTestIssuer,
   startTestPostgres,
   startTestSmtpServer,
   type AppProcess,
+  type TestIssuer,
   type TestPostgres,
   type TestSmtpServer,
 } from '@orderly/testing';
@@ -23,6 +26,7 @@ beforeAll(async () => {
 }, 180_000);
 
 interface World {
+  readonly issuer: TestIssuer;
   readonly postgres: TestPostgres;
   readonly smtp: TestSmtpServer;
   readonly db: pg.Client;
@@ -31,32 +35,34 @@ interface World {
 }
 
 async function withWorld(test: (world: World) => Promise<void>): Promise<void> {
+  const issuer = await startTestIssuer();
   const postgres = await startTestPostgres();
   const smtp = await startTestSmtpServer();
   const db = new pg.Client(postgres.adminUrl);
   await db.connect();
   try {
-    await test({ postgres, smtp, db, database: await provisionForApp(postgres) });
+    await test({ issuer, postgres, smtp, db, database: await provisionForApp(postgres) });
   } finally {
     await db.end();
     await smtp.stop();
     await postgres.stop();
+    await issuer.stop();
   }
 }
 
-function startApp({ database, smtp }: World): Promise<AppProcess> {
+function startApp({ database, issuer, smtp }: World): Promise<AppProcess> {
   return startAppProcess({
     entry: `${dist}/main.js`,
-    env: { ...database, SMTP_URL: smtp.url, LOG_LEVEL: 'error', DEMO_DATA: 'false' },
+    env: { ...database, SMTP_URL: smtp.url, LOG_LEVEL: 'error', DEMO_DATA: 'false', WRITE_RATE_LIMIT: '1000000', ...issuer.env() },
     readyPath: '/products?limit=1',
     readyTimeoutMs: 60_000,
   });
 }
 
-async function createProduct(app: AppProcess): Promise<string> {
+async function createProduct(app: AppProcess, issuer: TestIssuer): Promise<string> {
   const res = await fetch(`${app.url}/products`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...bearer(issuer.staffToken()) },
     body: JSON.stringify({ sku: `SKU-${Math.random().toString(36).slice(2, 10)}`, name: 'Crash-tested lamp', unitPrice: 500, stock: 1_000_000 }),
   });
   expect(res.status).toBe(201);
@@ -64,14 +70,15 @@ async function createProduct(app: AppProcess): Promise<string> {
 }
 
 /** Places orders one after another until told to stop or the app stops answering. Returns the ids that got a 201. */
-async function placeOrders(baseUrls: () => string, productId: string, label: string, keepGoing: () => boolean, max = Infinity): Promise<string[]> {
+async function placeOrders(issuer: TestIssuer, baseUrls: () => string, productId: string, label: string, keepGoing: () => boolean, max = Infinity): Promise<string[]> {
   const committed: string[] = [];
   for (let n = 0; keepGoing() && n < max; n++) {
+    const customerEmail = `${label}-${n}@example.com`;
     try {
       const res = await fetch(`${baseUrls()}/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ customerEmail: `${label}-${n}@example.com`, items: [{ productId, quantity: 1 }] }),
+        headers: { 'content-type': 'application/json', ...bearer(issuer.customerToken(customerEmail)) },
+        body: JSON.stringify({ customerEmail, items: [{ productId, quantity: 1 }] }),
         signal: AbortSignal.timeout(10_000),
       });
       const body = (await res.json()) as { id: string };
@@ -140,13 +147,13 @@ function eventsCli(world: World, ...args: string[]): string {
 it('gives every committed order exactly one confirmation across SIGKILLs at random moments', async () => {
   await withWorld(async (world) => {
     let app = await startApp(world);
-    const productId = await createProduct(app);
+    const productId = await createProduct(app, world.issuer);
     const committed: string[] = [];
     const crashes = 3;
     for (let crash = 0; crash < crashes; crash++) {
       let alive = true;
       const url = app.url;
-      const clients = [0, 1, 2, 3].map((c) => placeOrders(() => url, productId, `crash${crash}-client${c}`, () => alive));
+      const clients = [0, 1, 2, 3].map((c) => placeOrders(world.issuer, () => url, productId, `crash${crash}-client${c}`, () => alive));
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 900));
       expect(await app.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
       alive = false;
@@ -170,10 +177,10 @@ it('handles every event exactly once when two instances relay the same outbox', 
   await withWorld(async (world) => {
     const instances = await Promise.all([startApp(world), startApp(world)]);
     try {
-      const productId = await createProduct(instances[0]!);
+      const productId = await createProduct(instances[0]!, world.issuer);
       let turn = 0;
       const nextInstance = () => instances[turn++ % 2]!.url;
-      const batches = await Promise.all([0, 1, 2, 3].map((c) => placeOrders(nextInstance, productId, `two-instances-${c}`, () => true, 6)));
+      const batches = await Promise.all([0, 1, 2, 3].map((c) => placeOrders(world.issuer, nextInstance, productId, `two-instances-${c}`, () => true, 6)));
       const committed = batches.flat();
       expect(committed).toHaveLength(24);
 

@@ -33,8 +33,8 @@ async function withApp(env: Record<string, string>, test: (sut: OrderlyUnderTest
 }
 
 async function placeOrder(sut: OrderlyUnderTest, customerEmail: string): Promise<string> {
-  const product = await http(sut.url, 'POST', '/products', { sku: `MAIL-${Math.random().toString(36).slice(2, 8)}`, name: 'p', unitPrice: 100, stock: 10 });
-  const order = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId: product.body.id, quantity: 1 }] });
+  const product = await http(sut.url, 'POST', '/products', { sku: `MAIL-${Math.random().toString(36).slice(2, 8)}`, name: 'p', unitPrice: 100, stock: 10 }, sut.staff);
+  const order = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId: product.body.id, quantity: 1 }] }, sut.customer(customerEmail));
   expect(order.status).toBe(201);
   return order.body.id;
 }
@@ -52,11 +52,11 @@ it('keeps retrying through an SMTP outage and sends the confirmation once the se
     });
     expect(listed).toMatch(/orders\.OrderPlaced v1 .* pending attempts=\d+/);
     expect(listed).toMatch(/last error: notifications\.SendOrderConfirmation: .*ECONNREFUSED/);
-    expect((await http(sut.url, 'GET', `/notifications?orderId=${orderId}`)).body.items).toEqual([]);
+    expect((await http(sut.url, 'GET', `/notifications?orderId=${orderId}`, undefined, sut.staff)).body.items).toEqual([]);
 
     await smtp.start();
     const sent = await eventually(async () => {
-      const res = await http(sut.url, 'GET', `/notifications?orderId=${orderId}`);
+      const res = await http(sut.url, 'GET', `/notifications?orderId=${orderId}`, undefined, sut.staff);
       return res.body.items.length > 0 ? res.body.items : undefined;
     }, { timeoutMs: 20_000 });
     expect(sent).toHaveLength(1);
@@ -84,7 +84,7 @@ it('dead-letters the confirmation when SMTP keeps refusing, and an operator repl
       const delivered = JSON.parse((await events('list', '--status', 'delivered', '--json')).out) as { id: string }[];
       return delivered.some((e) => e.id === dead[0]!.id) ? true : undefined;
     });
-    expect((await http(sut.url, 'GET', `/notifications?orderId=${orderId}`)).body.items).toHaveLength(1);
+    expect((await http(sut.url, 'GET', `/notifications?orderId=${orderId}`, undefined, sut.staff)).body.items).toHaveLength(1);
     expect(emailsTo('refused@example.com')).toHaveLength(1);
 
     expect(await events('replay', 'orders', dead[0]!.id)).toEqual({ code: 1, out: expect.stringMatching(/it is delivered; only dead or discarded/) });

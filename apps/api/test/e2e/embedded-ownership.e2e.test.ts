@@ -28,9 +28,11 @@ function run(entry: string, args: string[] = [], extraEnv: Record<string, string
 async function expectAppStillServing(serverPid: string): Promise<void> {
   expect(postmasterPid()).toBe(serverPid);
   expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
+  // A token of the app's development issuer (its key is in DATA_DIR), as `npm run token` prints it.
+  const staffToken = run('token.js', ['--email', 'staff@example.com', '--staff']).stdout.trim();
   const created = await fetch(`${app.url}/products`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${staffToken}` },
     body: JSON.stringify({ sku: `OWN-${Math.random().toString(36).slice(2, 10)}`, name: 'Lamp', unitPrice: 100, stock: 1 }),
   });
   expect(created.status).toBe(201);
@@ -39,7 +41,7 @@ async function expectAppStillServing(serverPid: string): Promise<void> {
 beforeAll(async () => {
   await ensureApiBuilt();
   dataDir = mkdtempSync(join(tmpdir(), 'orderly-owner-'));
-  env = { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_LEVEL: 'warn', DEMO_DATA: 'false' };
+  env = { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_LEVEL: 'warn', DEMO_DATA: 'false', MANAGEMENT_PORT: '0' };
   app = await startAppProcess({ entry: `${apiDir}/dist/main.js`, env, readyPath: '/health/ready', readyTimeoutMs: 90_000 });
 }, 180_000);
 afterAll(async () => {

@@ -1,5 +1,6 @@
 // Property-based fuzzing of every operation in /openapi.json: bodies, query strings and path
-// parameters, from values that almost fit the documented schema to plain garbage. Whatever is
+// parameters, from values that almost fit the documented schema to plain garbage, sent with
+// valid tokens (staff, or the customer the body names), no token, or a broken one. Whatever is
 // sent: never a 5xx, every answer matches the document (so every 4xx is problem+json), and a
 // refused request leaves every table of every module exactly as it was.
 import { eventually } from '@orderly/testing';
@@ -34,9 +35,9 @@ beforeAll(async () => {
   db = new pg.Client(sut.postgres.adminUrl);
   await db.connect();
   for (const sku of ['FUZZ-A', 'FUZZ-B']) {
-    known.uuids.push((await http(sut.url, 'POST', '/products', { sku, name: sku, unitPrice: 250, stock: 1_000_000 })).body.id);
+    known.uuids.push((await http(sut.url, 'POST', '/products', { sku, name: sku, unitPrice: 250, stock: 1_000_000 }, sut.staff)).body.id);
   }
-  const order = await http(sut.url, 'POST', '/orders', { customerEmail: 'fuzz@example.com', items: [{ productId: known.uuids[0], quantity: 1 }] });
+  const order = await http(sut.url, 'POST', '/orders', { customerEmail: 'fuzz@example.com', items: [{ productId: known.uuids[0], quantity: 1 }] }, sut.customer('fuzz@example.com'));
   known.uuids.push(order.body.id);
   await settled();
 });
@@ -121,11 +122,40 @@ function requestFor(operation: OperationUnderFuzz): fc.Arbitrary<FuzzRequest> {
       return text ? `?${text}` : '';
     });
   const body = operation.body ? bodyValue(operation.body) : fc.constant(undefined);
-  return fc.record({ path, query, body }).map(({ path, query, body }) => ({
+  return fc.record({ path, query, body, caller }).map(({ path, query, body, caller }) => ({
     path: path + query,
     body: body?.raw ?? body?.json,
-    headers: body?.contentType ? { 'content-type': body.contentType } : ({} as Record<string, string>),
+    headers: { ...(body?.contentType ? { 'content-type': body.contentType } : {}), ...authorization(caller, body?.json) },
   }));
+}
+
+/** Who sends it: mostly valid tokens, so requests get past the access check and reach the use cases. */
+const caller = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ kind: 'staff' as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'customer' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'anonymous' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('Bearer', 'Bearer ', 'Bearer a.b.c', 'Bearer ====', 'Basic YWRhOnNlY3JldA==', `Bearer ${sut.issuer.token({ expiresIn: -600 })}`, `Bearer ${sut.issuer.token({}, 'none')}`)
+      .map((header) => ({ kind: 'broken' as const, header })),
+  },
+);
+
+function authorization(who: { kind: 'staff' | 'customer' | 'anonymous' } | { kind: 'broken'; header: string }, body: unknown): Record<string, string> {
+  switch (who.kind) {
+    case 'staff':
+      return sut.staff;
+    case 'customer': {
+      // The customer the order names, so that a well-formed order can be placed.
+      const named = (body as { customerEmail?: unknown } | null)?.customerEmail;
+      return sut.customer(typeof named === 'string' && named !== '' ? named : 'fuzz@example.com');
+    }
+    case 'anonymous':
+      return {};
+    case 'broken':
+      return { authorization: who.header };
+  }
 }
 
 // well-formed Unicode: a lone surrogate cannot be put in a URL at all

@@ -9,7 +9,7 @@ beforeAll(async () => {
   sut = await startOrderlyForTest();
   db = new pg.Client(sut.postgres.adminUrl);
   await db.connect();
-  productId = (await http(sut.url, 'POST', '/products', { sku: 'ERR-1', name: 'p', unitPrice: 100, stock: 5 })).body.id;
+  productId = (await http(sut.url, 'POST', '/products', { sku: 'ERR-1', name: 'p', unitPrice: 100, stock: 5 }, sut.staff)).body.id;
 });
 afterAll(async () => {
   await db?.end();
@@ -59,7 +59,7 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     ['a body over 64 KiB', 'POST', '/orders', { customerEmail: 'a@example.com', items: [], padding: 'x'.repeat(70_000) }, 413, /exceeds the limit/],
   ])('%s', async (_what, method, path, body, status, detail) => {
     const before = await snapshot();
-    const res = await http(sut.url, method, path, body);
+    const res = await http(sut.url, method, path, body, sut.staff);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
@@ -94,11 +94,11 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
   });
 
   it('accepts JSON with a charset parameter', async () => {
-    const res = await http(sut.url, 'POST', '/products', undefined, {});
+    const res = await http(sut.url, 'POST', '/products', undefined, sut.staff);
     expect(res.status).toBe(400); // no body at all: validation, not 415
     const withCharset = await fetch(`${sut.url}/products`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      headers: { 'content-type': 'application/json; charset=utf-8', ...sut.staff },
       body: JSON.stringify({ sku: 'CHARSET-1', name: 'x', unitPrice: 1, stock: 1 }),
     });
     expect(withCharset.status).toBe(201);
@@ -111,33 +111,33 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
   });
 
   it('lists every offending field of a validation error', async () => {
-    const res = await http(sut.url, 'POST', '/products', { sku: '', name: '', unitPrice: -1, stock: 'many' });
+    const res = await http(sut.url, 'POST', '/products', { sku: '', name: '', unitPrice: -1, stock: 'many' }, sut.staff);
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['name', 'sku', 'stock', 'stock', 'stock', 'unitPrice']);
   });
 
   it('answers a duplicate sku with 409 and keeps the first product', async () => {
-    const res = await http(sut.url, 'POST', '/products', { sku: 'ERR-1', name: 'again', unitPrice: 1, stock: 1 });
+    const res = await http(sut.url, 'POST', '/products', { sku: 'ERR-1', name: 'again', unitPrice: 1, stock: 1 }, sut.staff);
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ title: 'SKU already exists', sku: 'ERR-1' });
     expect((await http(sut.url, 'GET', `/products/${productId}`)).body.name).toBe('p');
   });
 
   it('accepts the valid order these cases were variations of', async () => {
-    expect((await http(sut.url, 'POST', '/orders', validOrder())).status).toBe(201);
+    expect((await http(sut.url, 'POST', '/orders', validOrder(), sut.customer('a@example.com'))).status).toBe(201);
   });
 });
 
 describe('products over HTTP', () => {
   it('restocks a product and answers with it', async () => {
-    const created = (await http(sut.url, 'POST', '/products', { sku: 'RESTOCK-1', name: 'r', unitPrice: 1, stock: 2 })).body;
-    const res = await http(sut.url, 'POST', `/products/${created.id}/restock`, { quantity: 40 });
+    const created = (await http(sut.url, 'POST', '/products', { sku: 'RESTOCK-1', name: 'r', unitPrice: 1, stock: 2 }, sut.staff)).body;
+    const res = await http(sut.url, 'POST', `/products/${created.id}/restock`, { quantity: 40 }, sut.staff);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...created, stock: 42 });
   });
 
   it('pages through every product exactly once', async () => {
-    for (let i = 0; i < 5; i++) await http(sut.url, 'POST', '/products', { sku: `PAGE-${i}`, name: 'p', unitPrice: 1, stock: 1 });
+    for (let i = 0; i < 5; i++) await http(sut.url, 'POST', '/products', { sku: `PAGE-${i}`, name: 'p', unitPrice: 1, stock: 1 }, sut.staff);
     const ids: string[] = [];
     let cursor: string | null = null;
     do {

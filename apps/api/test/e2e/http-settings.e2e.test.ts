@@ -37,7 +37,7 @@ describe('by default', () => {
   });
 
   it('accepts a body of up to 64 KiB', async () => {
-    const res = await http(sut.url, 'POST', '/products', { sku: 'BIG-1', name: 'x', unitPrice: 1, stock: 1, pad: 'x'.repeat(60_000) });
+    const res = await http(sut.url, 'POST', '/products', { sku: 'BIG-1', name: 'x', unitPrice: 1, stock: 1, pad: 'x'.repeat(60_000) }, sut.staff);
     expect(res.status).toBe(400); // parsed, then refused for its unknown field - not 413
     expect(res.body.detail).toMatch(/pad is not allowed/);
   });
@@ -49,7 +49,7 @@ describe('configured with BODY_LIMIT_BYTES and CORS_ORIGINS', () => {
   afterAll(async () => sut?.stop());
 
   it('answers a body over the configured limit with 413 naming the limit', async () => {
-    const res = await http(sut.url, 'POST', '/products', { sku: 'BIG-2', name: 'x'.repeat(2_100), unitPrice: 1, stock: 1 });
+    const res = await http(sut.url, 'POST', '/products', { sku: 'BIG-2', name: 'x'.repeat(2_100), unitPrice: 1, stock: 1 }, sut.staff);
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 413, detail: 'The request body exceeds the limit of 2048 bytes.' });

@@ -21,6 +21,8 @@ interface ResponseObject {
 }
 interface Operation {
   readonly responses: Record<string, ResponseObject>;
+  /** Empty or absent: no token needed; otherwise alternatives of {scheme: scopes}. */
+  readonly security?: readonly Record<string, readonly string[]>[];
 }
 export interface OpenApiDocumentLike {
   readonly paths: Record<string, Record<string, Operation>>;
@@ -37,6 +39,8 @@ export interface AnswerToCheck {
   readonly body: unknown;
   /** Whether the request carried a body (it is parsed before routing, so may be refused first). */
   readonly sentBody?: boolean;
+  /** Whether the request carried an Authorization header. */
+  readonly sentToken?: boolean;
 }
 
 const PROBLEM_TYPE = 'application/problem+json';
@@ -82,6 +86,9 @@ export class OpenApiConformance {
       return [`${where}: status ${answer.status} is not documented for ${method.toUpperCase()} ${route.template} (documented: ${Object.keys(operation.responses).join(', ')})`];
     }
     const problems: string[] = [];
+    if ((operation.security?.length ?? 0) > 0 && answer.status < 400 && answer.sentToken === false) {
+      problems.push(`${where}: the document says this operation needs a token, yet it succeeded without one`);
+    }
     for (const [name, header] of Object.entries(documented.headers ?? {})) {
       if (header.required && !answer.headers.has(name)) problems.push(`${where}: required header ${name} is missing`);
     }

@@ -28,7 +28,7 @@ it('is a valid OpenAPI 3.1 document', async () => {
 
 it('describes exactly the routes the app serves', () => {
   const served = expressRoutes(sut.orderly.app.getHttpAdapter().getInstance())
-    .filter((r) => !r.startsWith('GET /openapi.json') && !r.startsWith('GET /docs'))
+    .filter((r) => !r.startsWith('GET /openapi.json') && !r.startsWith('GET /asyncapi.json') && !r.startsWith('GET /docs'))
     .sort();
   const documented = operations()
     .map(({ path, method }) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)
@@ -95,19 +95,42 @@ it('documents the Idempotency-Key header of POST /orders and what a reused key a
 
 it('documents the problem+json errors of every operation', () => {
   const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
-  expect(statuses('/orders', 'post')).toEqual(['201', '400', '409', '413', '415', '422', '503']);
-  expect(statuses('/products', 'post')).toEqual(['201', '400', '409', '413', '415', '503']);
-  expect(statuses('/products/{id}/restock', 'post')).toEqual(['200', '400', '404', '409', '413', '415', '503']);
+  expect(statuses('/orders', 'post')).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '429', '503']);
+  expect(statuses('/products', 'post')).toEqual(['201', '400', '401', '403', '409', '413', '415', '429', '503']);
+  expect(statuses('/products/{id}/restock', 'post')).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '429', '503']);
   expect(statuses('/products/{id}', 'get')).toEqual(['200', '400', '404', '503']);
-  expect(statuses('/orders/{id}', 'get')).toEqual(['200', '400', '404', '503']);
+  expect(statuses('/orders/{id}', 'get')).toEqual(['200', '400', '401', '403', '404', '503']);
   expect(statuses('/products', 'get')).toEqual(['200', '400', '503']);
-  expect(statuses('/notifications', 'get')).toEqual(['200', '400', '503']);
+  expect(statuses('/notifications', 'get')).toEqual(['200', '400', '401', '403', '503']);
   expect(statuses('/health/live', 'get')).toEqual(['200']);
   expect(doc.paths['/orders'].post.responses['503'].headers['Retry-After'].required).toBe(true);
   for (const { op } of operations()) {
     for (const [status, response] of Object.entries(op.responses) as [string, any][]) {
       if (Number(status) >= 400) expect(Object.keys(response.content)).toEqual(['application/problem+json']);
     }
+  }
+});
+
+it('documents who may call each operation: a bearer JWT with one of its scopes, or nobody needed', () => {
+  expect(doc.components.securitySchemes).toEqual({ bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) });
+  const security = (path: string, method: string) => doc.paths[path][method].security;
+  expect(security('/orders', 'post')).toEqual([{ bearerAuth: ['orders:write'] }]);
+  expect(security('/orders', 'get')).toEqual([{ bearerAuth: ['orders:read'] }, { bearerAuth: ['orders:read:any'] }]);
+  expect(security('/orders/{id}', 'get')).toEqual([{ bearerAuth: ['orders:read'] }, { bearerAuth: ['orders:read:any'] }]);
+  expect(security('/notifications', 'get')).toEqual([{ bearerAuth: ['orders:read'] }, { bearerAuth: ['orders:read:any'] }]);
+  expect(security('/products', 'post')).toEqual([{ bearerAuth: ['catalog:write'] }]);
+  expect(security('/products/{id}/restock', 'post')).toEqual([{ bearerAuth: ['catalog:write'] }]);
+  expect(security('/products/{id}', 'patch')).toEqual([{ bearerAuth: ['catalog:write'] }]);
+  expect(security('/products/{id}/withdraw', 'post')).toEqual([{ bearerAuth: ['catalog:write'] }]);
+  expect(security('/orders/{id}/cancel', 'post')).toEqual([{ bearerAuth: ['orders:write'] }, { bearerAuth: ['orders:fulfil'] }]);
+  expect(security('/orders/{id}/ship', 'post')).toEqual([{ bearerAuth: ['orders:fulfil'] }]);
+  expect(security('/products', 'get')).toEqual([]);
+  expect(security('/products/{id}', 'get')).toEqual([]);
+  for (const { op } of operations()) {
+    if (op.responses['401']) expect(op.responses['401'].headers['WWW-Authenticate'].required).toBe(true);
+    if (op.responses['429']) expect(op.responses['429'].headers['Retry-After'].required).toBe(true);
+    // Whatever needs a token can be refused for it; what needs none never is.
+    expect(Boolean(op.responses['401'])).toBe(op.security.length > 0);
   }
 });
 

@@ -21,13 +21,13 @@ afterAll(async () => {
 const sku = () => `OPS-${Math.random().toString(36).slice(2, 10)}`;
 
 async function createProduct(stock: number): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Lamp', unitPrice: 500, stock });
+  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Lamp', unitPrice: 500, stock }, sut.staff);
   expect(res.status).toBe(201);
   return res.body.id;
 }
 
 async function metric(series: string): Promise<number> {
-  const res = await fetch(`${sut.url}/metrics`);
+  const res = await fetch(`${sut.managementUrl}/metrics`);
   const line = (await res.text()).split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? NaN : Number(line.slice(series.length + 1));
 }
@@ -55,19 +55,19 @@ describe('request ids', () => {
   it('carries the request id into the events the request publishes and into the logs of their handlers', async () => {
     const productId = await createProduct(5);
     const requestId = `req-${Date.now()}`;
-    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'ops@example.com', items: [{ productId, quantity: 1 }] }, { 'X-Request-Id': requestId });
+    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'ops@example.com', items: [{ productId, quantity: 1 }] }, { ...sut.customer('ops@example.com'), 'X-Request-Id': requestId });
     expect(placed.status).toBe(201);
     const { rows } = await db.query('SELECT correlation_id FROM orders.outbox WHERE aggregate_id = $1', [placed.body.id]);
     expect(rows).toEqual([{ correlation_id: requestId }]);
     // notifications sends the confirmation while handling OrderPlaced, in the relay, not the request
     const emailLine = await eventually(async () => logs.where((l) => l.context === 'Email' && l.correlationId === requestId)[0]);
-    expect(emailLine.msg).toContain('to=ops@example.com');
+    expect(emailLine.msg).toContain('to=o***@example.com'); // the recipient masked: no personal data in logs
   });
 });
 
 describe('logs', () => {
   it('writes one JSON line per request with method, route, status, duration and request id', async () => {
-    const res = await http(sut.url, 'GET', '/orders/00000000-0000-4000-8000-00000000abcd', undefined, { 'X-Request-Id': 'log-line-1' });
+    const res = await http(sut.url, 'GET', '/orders/00000000-0000-4000-8000-00000000abcd', undefined, { ...sut.staff, 'X-Request-Id': 'log-line-1' });
     expect(res.status).toBe(404);
     const lines = await eventually(async () => {
       const found = logs.where((l) => l.requestId === 'log-line-1');
@@ -110,7 +110,7 @@ describe('logs', () => {
 describe('metrics', () => {
   it('serves Prometheus text with the HTTP, order, stock, outbox and delivery series', async () => {
     await http(sut.url, 'GET', '/products?limit=1');
-    const res = await fetch(`${sut.url}/metrics`);
+    const res = await fetch(`${sut.managementUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -136,8 +136,8 @@ describe('metrics', () => {
     const postedBefore = (await metric(ordersPosted)) || 0;
     const deliveredBefore = (await metric('orderly_event_delivery_latency_seconds_count{module="orders",subscriber="notifications.SendOrderConfirmation",type="orders.OrderPlaced"}')) || 0;
 
-    expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'a@example.com', items: [{ productId, quantity: 1 }] })).status).toBe(201);
-    expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'b@example.com', items: [{ productId, quantity: 1 }] })).status).toBe(409);
+    expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'a@example.com', items: [{ productId, quantity: 1 }] }, sut.customer('a@example.com'))).status).toBe(201);
+    expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'b@example.com', items: [{ productId, quantity: 1 }] }, sut.customer('b@example.com'))).status).toBe(409);
 
     expect(await metric('orderly_orders_placed_total')).toBe(placedBefore + 1);
     expect(await metric('orderly_stock_refusals_total')).toBe(refusedBefore + 1);
@@ -149,8 +149,8 @@ describe('metrics', () => {
     const productId = await createProduct(5);
     const placedBefore = await metric('orderly_orders_placed_total');
     const order = { customerEmail: 'replay@example.com', items: [{ productId, quantity: 1 }] };
-    const first = await http(sut.url, 'POST', '/orders', order, { 'Idempotency-Key': 'metrics-replay-1' });
-    const replay = await http(sut.url, 'POST', '/orders', order, { 'Idempotency-Key': 'metrics-replay-1' });
+    const first = await http(sut.url, 'POST', '/orders', order, { ...sut.customer(order.customerEmail), 'Idempotency-Key': 'metrics-replay-1' });
+    const replay = await http(sut.url, 'POST', '/orders', order, { ...sut.customer(order.customerEmail), 'Idempotency-Key': 'metrics-replay-1' });
     expect([first.status, replay.status]).toEqual([201, 201]);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await metric('orderly_orders_placed_total')).toBe(placedBefore + 1);
@@ -166,6 +166,22 @@ describe('metrics', () => {
     await db.query(`DELETE FROM orders.outbox WHERE correlation_id = 'metrics-test'`);
     expect(await metric('orderly_outbox_pending_events{module="orders"}')).toBe(0);
     expect(await metric('orderly_outbox_oldest_pending_age_seconds{module="orders"}')).toBe(0);
+  });
+});
+
+describe('the management listener', () => {
+  it('serves /metrics and the detailed readiness there, and neither on the public port', async () => {
+    expect((await http(sut.url, 'GET', '/metrics')).status).toBe(404);
+    expect(new URL(sut.managementUrl).hostname).toBe('127.0.0.1');
+    const metrics = await fetch(`${sut.managementUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    const ready = await fetch(`${sut.managementUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as any).details['orders.database']).toEqual({ status: 'up' });
+    expect((await fetch(`${sut.managementUrl}/health/live`)).status).toBe(200);
+    const unknown = await fetch(`${sut.managementUrl}/orders`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 });
 
@@ -198,12 +214,22 @@ describe('health', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 503, title: 'Not ready', failing: ['notifications.relay'] });
-    expect(res.body.detail).toBe('Failing checks: notifications.relay (the event relay is not running).');
+    // Why it fails is for operators: the management listener says it, the public port does not.
+    expect(res.body.detail).toBe('Failing checks: notifications.relay.');
+    let detailed = await fetch(`${sut.managementUrl}/health/ready`);
+    expect(detailed.status).toBe(503);
+    expect(detailed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await detailed.json()) as any).detail).toBe('Failing checks: notifications.relay (the event relay is not running).');
 
     await databases.find((d) => d.module === 'products')!.dataSource.destroy();
     res = await http(sut.url, 'GET', '/health/ready');
     expect(res.status).toBe(503);
     expect(res.body.failing.sort()).toEqual(['notifications.relay', 'products.database']);
+    expect(JSON.stringify(res.body)).not.toMatch(/products\.database \(|"message"/);
+    detailed = await fetch(`${sut.managementUrl}/health/ready`);
+    const problem = (await detailed.json()) as any;
+    expect(problem.failing.sort()).toEqual(['notifications.relay', 'products.database']);
+    expect(problem.checks['products.database']).toEqual({ status: 'down', message: expect.any(String) });
     expect((await http(sut.url, 'GET', '/health/live')).status).toBe(200);
   });
 });

@@ -7,12 +7,12 @@ let productId: string;
 
 beforeAll(async () => {
   sut = await startOrderlyForTest();
-  productId = (await http(sut.url, 'POST', '/products', { sku: 'HIST-1', name: 'p', unitPrice: 250, stock: 1000 })).body.id;
+  productId = (await http(sut.url, 'POST', '/products', { sku: 'HIST-1', name: 'p', unitPrice: 250, stock: 1000 }, sut.staff)).body.id;
 });
 afterAll(async () => sut?.stop());
 
 async function place(customerEmail: string, quantity = 1): Promise<string> {
-  const res = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId, quantity }] });
+  const res = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId, quantity }] }, sut.customer(customerEmail));
   expect(res.status).toBe(201);
   return res.body.id;
 }
@@ -23,18 +23,18 @@ it("lists a customer's orders newest first, page by page, once the read model ha
   await place('other@example.com');
 
   const first = await eventually(async () => {
-    const res = await http(sut.url, 'GET', '/orders?customerEmail=history@example.com&limit=2');
+    const res = await http(sut.url, 'GET', '/orders?customerEmail=history@example.com&limit=2', undefined, sut.staff);
     return res.status === 200 && res.body.nextCursor ? res.body : undefined;
   });
   expect(first.items).toEqual([
     { id: mine[2], customerEmail: 'history@example.com', total: 750, itemCount: 3, placedAt: expect.any(String), status: 'confirmed', statusChangedAt: expect.any(String) },
     { id: mine[1], customerEmail: 'history@example.com', total: 500, itemCount: 2, placedAt: expect.any(String), status: 'confirmed', statusChangedAt: expect.any(String) },
   ]);
-  const second = await http(sut.url, 'GET', `/orders?customerEmail=history@example.com&limit=2&cursor=${first.nextCursor}`);
+  const second = await http(sut.url, 'GET', `/orders?customerEmail=history@example.com&limit=2&cursor=${first.nextCursor}`, undefined, sut.staff);
   expect(second.body).toEqual({ items: [expect.objectContaining({ id: mine[0], itemCount: 1 })], nextCursor: null });
 
   const everyone = await eventually(async () => {
-    const res = await http(sut.url, 'GET', '/orders');
+    const res = await http(sut.url, 'GET', '/orders', undefined, sut.staff);
     return res.body.items.length === 4 ? res.body : undefined;
   });
   expect(everyone.nextCursor).toBeNull();
@@ -48,7 +48,7 @@ it.each<[string, string, RegExp]>([
   ['a cursor it did not issue', '/orders?cursor=bogus', /cursor/],
   ['an unknown parameter', '/orders?status=open', /status/],
 ])('answers %s with a 400 problem', async (_what, path, message) => {
-  const res = await http(sut.url, 'GET', path);
+  const res = await http(sut.url, 'GET', path, undefined, sut.staff);
   expect(res.status).toBe(400);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(JSON.stringify(res.body)).toMatch(message);

@@ -18,16 +18,19 @@ afterAll(async () => {
   await sut?.stop();
 });
 
+/** The customer who places (and cancels, and reads) the orders of this file; staff ship them. */
+const life = () => sut.customer('life@example.com');
+
 const sku = () => `LIFE-${Math.random().toString(36).slice(2, 10)}`;
 
 async function createProduct(stock: number): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Life product', unitPrice: 700, stock });
+  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Life product', unitPrice: 700, stock }, sut.staff);
   expect(res.status).toBe(201);
   return res.body.id;
 }
 
 async function place(productId: string, quantity: number, customerEmail = 'life@example.com') {
-  const res = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId, quantity }] });
+  const res = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId, quantity }] }, sut.customer(customerEmail));
   expect(res.status).toBe(201);
   return res.body as { id: string; status: string; statusChangedAt: string; createdAt: string };
 }
@@ -49,12 +52,12 @@ async function settled(): Promise<void> {
 }
 
 async function templatesSentFor(orderId: string): Promise<string[]> {
-  const res = await http(sut.url, 'GET', `/notifications?orderId=${orderId}`);
+  const res = await http(sut.url, 'GET', `/notifications?orderId=${orderId}`, undefined, sut.staff);
   return res.body.items.map((n: { template: string }) => n.template);
 }
 
 async function historyRowOf(orderId: string) {
-  const res = await http(sut.url, 'GET', '/orders?customerEmail=life@example.com&limit=100');
+  const res = await http(sut.url, 'GET', '/orders?customerEmail=life@example.com&limit=100', undefined, sut.staff);
   return res.body.items.find((s: { id: string }) => s.id === orderId);
 }
 
@@ -64,13 +67,13 @@ describe('cancelling an order', () => {
     const order = await place(productId, 3);
     expect(order.statusChangedAt).toBe(order.createdAt);
 
-    const cancelled = await http(sut.url, 'POST', `/orders/${order.id}/cancel`);
+    const cancelled = await http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life());
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ id: order.id, status: 'cancelled' });
     expect(Date.parse(cancelled.body.statusChangedAt)).toBeGreaterThanOrEqual(Date.parse(order.createdAt));
-    const again = await http(sut.url, 'POST', `/orders/${order.id}/cancel`);
+    const again = await http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life());
     expect([again.status, again.body]).toEqual([200, cancelled.body]);
-    expect((await http(sut.url, 'GET', `/orders/${order.id}`)).body).toEqual(cancelled.body);
+    expect((await http(sut.url, 'GET', `/orders/${order.id}`, undefined, life())).body).toEqual(cancelled.body);
 
     await settled();
     expect(await stockOf(productId)).toBe(10);
@@ -82,13 +85,13 @@ describe('cancelling an order', () => {
 
   it('refuses to ship a cancelled order with 409 naming its status, and changes nothing', async () => {
     const order = await place(await createProduct(5), 1);
-    await http(sut.url, 'POST', `/orders/${order.id}/cancel`);
-    const refused = await http(sut.url, 'POST', `/orders/${order.id}/ship`);
+    await http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life());
+    const refused = await http(sut.url, 'POST', `/orders/${order.id}/ship`, undefined, sut.staff);
     expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(refused.body).toMatchObject({ status: 409, rule: 'OnlyConfirmedOrdersCanBeShipped', currentStatus: 'cancelled' });
     expect(refused.body.detail).toMatch(/this order is cancelled/);
-    expect((await http(sut.url, 'GET', `/orders/${order.id}`)).body.status).toBe('cancelled');
+    expect((await http(sut.url, 'GET', `/orders/${order.id}`, undefined, life())).body.status).toBe('cancelled');
   });
 });
 
@@ -96,12 +99,12 @@ describe('shipping an order', () => {
   it('ships once: stock stays sold, one shipped e-mail, the history shows it; cancelling it then is 409', async () => {
     const productId = await createProduct(10);
     const order = await place(productId, 4);
-    const shipped = await http(sut.url, 'POST', `/orders/${order.id}/ship`);
+    const shipped = await http(sut.url, 'POST', `/orders/${order.id}/ship`, undefined, sut.staff);
     expect(shipped.status).toBe(200);
     expect(shipped.body).toMatchObject({ id: order.id, status: 'shipped' });
-    expect(await http(sut.url, 'POST', `/orders/${order.id}/ship`)).toMatchObject({ status: 200, body: shipped.body });
+    expect(await http(sut.url, 'POST', `/orders/${order.id}/ship`, undefined, sut.staff)).toMatchObject({ status: 200, body: shipped.body });
 
-    const refused = await http(sut.url, 'POST', `/orders/${order.id}/cancel`);
+    const refused = await http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life());
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ rule: 'OnlyConfirmedOrdersCanBeCancelled', currentStatus: 'shipped' });
 
@@ -113,9 +116,9 @@ describe('shipping an order', () => {
 
   it('answers 404 for an order that does not exist and 400 for an id that is not a UUID', async () => {
     for (const action of ['cancel', 'ship']) {
-      const missing = await http(sut.url, 'POST', `/orders/00000000-0000-4000-8000-000000000000/${action}`);
+      const missing = await http(sut.url, 'POST', `/orders/00000000-0000-4000-8000-000000000000/${action}`, undefined, sut.staff);
       expect([missing.status, missing.body.title]).toEqual([404, 'Order not found']);
-      expect((await http(sut.url, 'POST', `/orders/not-a-uuid/${action}`)).status).toBe(400);
+      expect((await http(sut.url, 'POST', `/orders/not-a-uuid/${action}`, undefined, sut.staff)).status).toBe(400);
     }
   });
 });
@@ -127,8 +130,8 @@ describe('under concurrency', () => {
       Array.from({ length: 8 }, async () => {
         const order = await place(productId, 2);
         const [cancel, ship] = await Promise.all([
-          http(sut.url, 'POST', `/orders/${order.id}/cancel`),
-          http(sut.url, 'POST', `/orders/${order.id}/ship`),
+          http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life()),
+          http(sut.url, 'POST', `/orders/${order.id}/ship`, undefined, sut.staff),
         ]);
         expect([cancel.status, ship.status].sort()).toEqual([200, 409]);
         const winner = cancel.status === 200 ? 'cancelled' : 'shipped';
@@ -142,14 +145,14 @@ describe('under concurrency', () => {
     expect(await stockOf(productId)).toBe(100 - 2 * (rounds.length - cancelledCount));
     for (const { orderId, winner } of rounds) {
       expect(await templatesSentFor(orderId)).toEqual(['order-confirmation', winner === 'cancelled' ? 'order-cancelled' : 'order-shipped']);
-      expect((await http(sut.url, 'GET', `/orders/${orderId}`)).body.status).toBe(winner);
+      expect((await http(sut.url, 'GET', `/orders/${orderId}`, undefined, life())).body.status).toBe(winner);
     }
   });
 
   it('100 concurrent cancels of one order: all answer the same order, one event, one stock return, one e-mail', async () => {
     const productId = await createProduct(20);
     const order = await place(productId, 5);
-    const answers = await Promise.all(Array.from({ length: 100 }, () => http(sut.url, 'POST', `/orders/${order.id}/cancel`)));
+    const answers = await Promise.all(Array.from({ length: 100 }, () => http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life())));
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([200]));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     await settled();

@@ -1,4 +1,4 @@
-import { startTestPostgres, type TestPostgres } from '@orderly/testing';
+import { bearer, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import { Writable } from 'node:stream';
 import { loadConfig, migrateDatabase, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
 import { OpenApiConformance } from './openapi-conformance.js';
@@ -7,6 +7,14 @@ export interface OrderlyUnderTest {
   readonly orderly: RunningOrderly;
   readonly postgres: TestPostgres;
   readonly url: string;
+  /** The management listener: /metrics and the detailed /health/ready. */
+  readonly managementUrl: string;
+  /** The identity provider the app trusts (its JWKS is served by the test). */
+  readonly issuer: TestIssuer;
+  /** Authorization headers of the customer with this e-mail (orders:write orders:read; sub derived from the e-mail). */
+  customer(email: string): Record<string, string>;
+  /** Authorization headers of staff: every scope (orders:read:any, catalog:write, ...). */
+  readonly staff: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -19,24 +27,46 @@ export async function provisionForApp(postgres: TestPostgres): Promise<{ DATABAS
   return { DATABASE_URL: postgres.url, DATABASE_ROLE_SECRET: postgres.roleSecret };
 }
 
-/** The real app on a free port against its own throwaway PostgreSQL, provisioned as in production. */
+/** The real app on a free port against its own throwaway PostgreSQL, provisioned as in production, trusting a test identity provider. */
 export async function startOrderlyForTest(env: Record<string, string> = {}, options: StartOptions = {}): Promise<OrderlyUnderTest> {
-  const postgres = await startTestPostgres();
+  const issuer = await startTestIssuer();
+  const postgres = await startTestPostgres().catch(async (error) => {
+    await issuer.stop();
+    throw error;
+  });
   try {
     const databaseEnv = await provisionForApp(postgres);
-    const config = loadConfig({ ...databaseEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env });
+    const config = loadConfig({
+      ...databaseEnv,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      DEMO_DATA: 'false',
+      SHUTDOWN_DRAIN_DELAY_MS: '0',
+      MANAGEMENT_PORT: '0',
+      // Tests place orders in bursts; the rate limit has its own test (as the bench sets its own).
+      WRITE_RATE_LIMIT: '1000000',
+      ...issuer.env(),
+      ...env,
+    });
     const orderly = await startOrderly(config, options);
     return {
       orderly,
       postgres,
       url: orderly.url,
+      managementUrl: orderly.managementUrl,
+      issuer,
+      customer: (email) => bearer(issuer.customerToken(email)),
+      staff: bearer(issuer.staffToken()),
       async stop() {
         await orderly.stop();
         await postgres.stop();
+        await issuer.stop();
       },
     };
   } catch (error) {
     await postgres.stop();
+    await issuer.stop();
     throw error;
   }
 }
@@ -65,7 +95,8 @@ export function conformanceOf(base: string): Promise<OpenApiConformance> {
  */
 export async function http<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
   const answer = await send<T>(base, method, path, body, headers);
-  (await conformanceOf(base)).assert({ method, path, sentBody: body !== undefined, ...answer });
+  const sentToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  (await conformanceOf(base)).assert({ method, path, sentBody: body !== undefined, sentToken, ...answer });
   return answer;
 }
 

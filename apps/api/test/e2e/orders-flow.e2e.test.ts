@@ -18,7 +18,7 @@ afterAll(async () => {
 const sku = () => `SKU-${Math.random().toString(36).slice(2, 10)}`;
 
 async function createProduct(stock: number, unitPrice = 1000) {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Test product', unitPrice, stock });
+  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Test product', unitPrice, stock }, sut.staff);
   expect(res.status).toBe(201);
   return res.body as { id: string; stock: number };
 }
@@ -29,7 +29,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
     const placed = await http(sut.url, 'POST', '/orders', {
       customerEmail: 'ada@example.com',
       items: [{ productId: product.id, quantity: 3 }],
-    });
+    }, sut.customer('ada@example.com'));
     expect(placed.status).toBe(201);
     expect(placed.headers.get('location')).toBe(`/orders/${placed.body.id}`);
     expect(placed.body).toEqual({
@@ -42,12 +42,12 @@ describe('the seed scenarios, end to end over HTTP', () => {
       createdAt: expect.any(String),
     });
 
-    const read = await http(sut.url, 'GET', `/orders/${placed.body.id}`);
+    const read = await http(sut.url, 'GET', `/orders/${placed.body.id}`, undefined, sut.customer('ada@example.com'));
     expect(read.status).toBe(200);
     expect(read.body).toEqual(placed.body);
 
     const notifications = await eventually(async () => {
-      const res = await http(sut.url, 'GET', `/notifications?orderId=${placed.body.id}`);
+      const res = await http(sut.url, 'GET', `/notifications?orderId=${placed.body.id}`, undefined, sut.customer('ada@example.com'));
       return res.body.items.length > 0 ? res.body.items : undefined;
     }, { timeoutMs: 1_000 });
     expect(notifications).toEqual([
@@ -79,7 +79,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
         { productId: plenty.id, quantity: 5 },
         { productId: scarce.id, quantity: 3 },
       ],
-    });
+    }, sut.customer('bob@example.com'));
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({
@@ -99,7 +99,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
     const res = await http(sut.url, 'POST', '/orders', {
       customerEmail: 'c@example.com',
       items: [{ productId: real.id, quantity: 1 }, { productId: ghost, quantity: 1 }],
-    });
+    }, sut.customer('c@example.com'));
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ title: 'Unknown products', unknownProductIds: [ghost] });
     expect((await http(sut.url, 'GET', `/products/${real.id}`)).body.stock).toBe(5);
@@ -110,7 +110,7 @@ describe('the seed scenarios, end to end over HTTP', () => {
     const product = await createProduct(10);
     const answers = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        http(sut.url, 'POST', '/orders', { customerEmail: `n${i}@example.com`, items: [{ productId: product.id, quantity: 1 }] }),
+        http(sut.url, 'POST', '/orders', { customerEmail: `n${i}@example.com`, items: [{ productId: product.id, quantity: 1 }] }, sut.customer(`n${i}@example.com`)),
       ),
     );
     const statuses = answers.map((a) => a.status).sort();

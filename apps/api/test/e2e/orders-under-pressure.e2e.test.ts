@@ -20,13 +20,13 @@ afterAll(async () => {
 const sku = () => `SKU-${Math.random().toString(36).slice(2, 10)}`;
 
 async function createProduct(stock: number): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Pressure test', unitPrice: 100, stock });
+  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Pressure test', unitPrice: 100, stock }, sut.staff);
   expect(res.status).toBe(201);
   return res.body.id;
 }
 
 const placeOrder = (items: { productId: string; quantity: number }[], headers: Record<string, string> = {}, email = 'load@example.com') =>
-  http(sut.url, 'POST', '/orders', { customerEmail: email, items }, headers);
+  http(sut.url, 'POST', '/orders', { customerEmail: email, items }, { ...sut.customer(email), ...headers });
 
 /** Samples a product's stock as fast as it can until stopped; returns every value it saw. */
 function sampleStock(productIds: string[]): { stop(): Promise<number[]> } {
@@ -159,7 +159,7 @@ describe('orders under pressure', () => {
     const sampler = sampleStock([productId]);
     const work = [
       ...Array.from({ length: 40 }, (_, i) => placeOrder([{ productId, quantity: 1 }], {}, `race${i}@example.com`)),
-      ...Array.from({ length: 10 }, () => http(sut.url, 'POST', `/products/${productId}/restock`, { quantity: 2 })),
+      ...Array.from({ length: 10 }, () => http(sut.url, 'POST', `/products/${productId}/restock`, { quantity: 2 }, sut.staff)),
     ];
     const answers = await Promise.all(work);
     const seen = await sampler.stop();

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 async function createProduct(stock: number): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: `EXP-${Math.random().toString(36).slice(2, 10)}`, name: 'Expiring', unitPrice: 100, stock });
+  const res = await http(sut.url, 'POST', '/products', { sku: `EXP-${Math.random().toString(36).slice(2, 10)}`, name: 'Expiring', unitPrice: 100, stock }, sut.staff);
   expect(res.status).toBe(201);
   return res.body.id;
 }
@@ -47,7 +47,7 @@ describe('reservation expiry', () => {
 
     // The process "comes back" and tries to finish the order: refused, nothing saved, stock intact.
     await expect(
-      sut.orderly.app.get(PlaceOrder).execute({ customerEmail: 'late@example.com', items: [{ productId, quantity: 4 }] }, orderId),
+      sut.orderly.app.get(PlaceOrder).execute({ placedBy: { customerId: 'late', email: 'late@example.com' }, customerEmail: 'late@example.com', items: [{ productId, quantity: 4 }] }, orderId),
     ).rejects.toThrow();
     expect((await db.query(`SELECT count(*)::int AS n FROM orders.orders WHERE id = $1`, [orderId])).rows[0].n).toBe(0);
     expect(await stockOf(productId)).toBe(10);
@@ -55,7 +55,7 @@ describe('reservation expiry', () => {
 
   it('never releases the reservation of a placed order, however long it waits', async () => {
     const productId = await createProduct(10);
-    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'kept@example.com', items: [{ productId, quantity: 3 }] });
+    const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'kept@example.com', items: [{ productId, quantity: 3 }] }, sut.customer('kept@example.com'));
     expect(placed.status).toBe(201);
     await eventually(async () => {
       const { rows } = await db.query(`SELECT status FROM products.stock_reservations WHERE order_id = $1`, [placed.body.id]);

@@ -30,4 +30,15 @@ describe('KnownRoutes', () => {
     expect(routes.find('/orders/1/2')).toBeUndefined();
     expect(routes.find('/orders/%E0%A4%A')).toEqual({ pattern: '/orders/:id', methods: ['GET', 'HEAD'] });
   });
+
+  it('still tries a pattern that starts with a parameter, and merges every pattern a path matches (first registered labels it)', () => {
+    const mixedStack: RouteLayer[] = [
+      { route: { path: '/orders/:id', methods: { get: true } } },
+      { route: { path: '/:section/:id', methods: { delete: true } } },
+      { route: { path: '/orders/:id', methods: { patch: true } } },
+    ];
+    const mixed = new KnownRoutes(() => mixedStack);
+    expect(mixed.find('/orders/1')).toEqual({ pattern: '/orders/:id', methods: ['DELETE', 'GET', 'HEAD', 'PATCH'] });
+    expect(mixed.find('/products/1')).toEqual({ pattern: '/:section/:id', methods: ['DELETE'] });
+  });
 });

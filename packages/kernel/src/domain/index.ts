@@ -9,8 +9,9 @@ export { AggregateRoot } from './aggregate-root.js';
 export { ApplicationError, type ApplicationErrorKind, NotFoundError, InvalidInputError } from '../errors/application-error.js';
 
 export type { EventEnvelope } from '../events/event-envelope.js';
-export { type EventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from '../events/event-schema.js';
-export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString } from '../events/payload-checks.js';
+export { type EventSchema, type EventSchemaDefinition, defineEventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from '../events/event-schema.js';
+export type { JsonSchema } from '../events/json-schema.js';
+export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString, objectSchema, optional } from '../events/payload-checks.js';
 export type { EventHandler } from '../events/event-handler.js';
 
 export { type PortToken, portToken } from '../ports/port-token.js';

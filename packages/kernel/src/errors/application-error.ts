@@ -4,6 +4,8 @@
  */
 export type ApplicationErrorKind =
   | 'invalid'
+  /** The caller may not do this to this object (e.g. place an order for someone else). */
+  | 'forbidden'
   | 'not-found'
   | 'conflict'
   | 'unprocessable'

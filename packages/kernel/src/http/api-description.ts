@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { JsonSchema } from '../events/json-schema.js';
 
 /**
  * What a controller method says about itself for the OpenAPI document that apps/api generates.
@@ -9,7 +10,7 @@ import 'reflect-metadata';
  */
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). */
-export type JsonSchema = { readonly [keyword: string]: unknown };
+export type { JsonSchema };
 
 /** A schema with a name: it becomes `components.schemas.<name>` and is referenced by `$ref`. */
 export class NamedSchema {

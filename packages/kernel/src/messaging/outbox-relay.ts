@@ -8,6 +8,7 @@ import { deliveryTable, outboxChannel, quoteIdentifier } from './messaging-table
 import { OutboxAdmin } from './outbox-admin.js';
 import type { OutboxSignal } from './outbox-signal.js';
 import { settleEvents, settleStragglers } from './settle.js';
+import { maskPersonalData } from '../logging/personal-data.js';
 
 export interface RelayOptions {
   /** Deliveries one subscriber's batch claims at once. */
@@ -125,6 +126,7 @@ export class OutboxRelay {
   private listener: pg.Client | null = null;
   private listenFailing = false;
   private lastFanOutError: string | null = null;
+  private lastLaneProbeAt = 0;
   private stopListeningLocally: (() => void) | null = null;
   private readonly outboxTable: string;
   private readonly deliveryTable: string;
@@ -264,7 +266,8 @@ export class OutboxRelay {
         continue;
       }
       const error = outcome.reason;
-      const message = error instanceof Error ? error.message : String(error);
+      // Stored and logged: an SMTP error may quote the recipient's address.
+      const message = maskPersonalData(error instanceof Error ? error.message : String(error));
       const dead = error instanceof UndeliverableEvent || row.attempts >= this.options.maxAttempts;
       const delayMs = backoffMs(this.options, row.attempts);
       statuses.push(dead ? 'dead' : 'pending');
@@ -350,8 +353,11 @@ export class OutboxRelay {
    * fanned out (one index probe per subscriber without a lane).
    */
   private async startLanesWithWork(): Promise<void> {
+    // Not on every local wake-up (this relay's own fan-out starts its lanes): once per poll interval.
+    if (Date.now() - this.lastLaneProbeAt < this.options.idlePollMs) return;
     const candidates = this.subscribers().filter((s) => !this.lanes.has(s));
     if (candidates.length === 0) return;
+    this.lastLaneProbeAt = Date.now();
     const rows: { subscriber: string }[] = await this.dataSource.query(
       `SELECT s.subscriber FROM unnest($1::text[]) AS s(subscriber)
         WHERE EXISTS (SELECT 1 FROM ${this.deliveryTable} d WHERE d.subscriber = s.subscriber AND d.status = 'pending')`,

@@ -193,7 +193,7 @@ it('dead-letters an event whose payload breaks the schema on the consumer side, 
     handle: async () => void lenient.calls++,
   };
   transport.subscribe(EntryAddedV1, strict);
-  transport.subscribe({ type: EntryAddedV1.type, version: 1, problems: () => [] }, lenient);
+  transport.subscribe({ ...EntryAddedV1, problems: () => [] }, lenient);
   // A publisher on an older contract wrote a payload v1 consumers cannot read (bypassing its own check).
   await admin.query(
     `INSERT INTO ledger.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at)

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
-  checkObject,
   addSubscriberDeliveries,
   createMessagingTables,
+  defineEventSchema,
   isString,
   startEmbeddedPostgres,
   type EventSchema,
@@ -18,11 +18,12 @@ import {
 export interface EntryAdded {
   note: string;
 }
-export const EntryAddedV1: EventSchema<EntryAdded> = {
+export const EntryAddedV1: EventSchema<EntryAdded> = defineEventSchema({
   type: 'ledger.EntryAdded',
   version: 1,
-  problems: (p) => checkObject(p, { note: isString }),
-};
+  description: 'A note was added to a book.',
+  payload: { note: isString },
+});
 
 /** A relay logger that keeps the test output quiet (outcomes are asserted on the outbox rows). */
 export const silent = { warn: () => undefined, error: () => undefined };

@@ -12,6 +12,12 @@ export interface NotificationDto {
   readonly createdAt: string;
 }
 
+/**
+ * Whose notifications a query may see: every one (staff, `orders:read:any`) or those about one
+ * customer's orders. Another customer's notifications look exactly like none.
+ */
+export type NotificationAudience = { readonly kind: 'everyone' } | { readonly kind: 'customer'; readonly customerId: string };
+
 export interface NotificationListDto {
   readonly items: readonly NotificationDto[];
 }

@@ -5,6 +5,8 @@
  */
 export interface OrderConfirmationNeeded {
   readonly orderId: string;
+  /** The subject (token `sub`) the order belongs to; absent for orders placed before identity. */
+  readonly customerId?: string;
   readonly customerEmail: string;
   readonly total: number;
   readonly lines: readonly { readonly productId: string; readonly quantity: number; readonly lineTotal: number }[];
@@ -13,6 +15,7 @@ export interface OrderConfirmationNeeded {
 /** An order was cancelled (apps/api subscribes this to orders' OrderCancelled). */
 export interface OrderCancellationNotice {
   readonly orderId: string;
+  readonly customerId?: string;
   readonly customerEmail: string;
   readonly total: number;
 }
@@ -20,5 +23,6 @@ export interface OrderCancellationNotice {
 /** An order was shipped (apps/api subscribes this to orders' OrderShipped). */
 export interface OrderShipmentNotice {
   readonly orderId: string;
+  readonly customerId?: string;
   readonly customerEmail: string;
 }

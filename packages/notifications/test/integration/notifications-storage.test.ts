@@ -29,11 +29,15 @@ it('handles a redelivered event exactly once, even when deliveries race', async 
   const event: EventEnvelope<any> = {
     id: crypto.randomUUID(), type: 'orders.OrderPlaced', version: 1, occurredAt: new Date().toISOString(),
     aggregateId: orderId, correlationId: 'c', causationId: null,
-    payload: { orderId, customerEmail: 'ada@example.com', total: 5, lines: [{ productId: 'p', quantity: 1, lineTotal: 5 }] },
+    payload: { orderId, customerId: 'sub-ada', customerEmail: 'ada@example.com', total: 5, lines: [{ productId: 'p', quantity: 1, lineTotal: 5 }] },
   };
   await Promise.all([handler.handle(event), handler.handle(event), handler.handle(event)]);
-  const listed = await new NotificationQueries(new TypeOrmNotificationReader(dataSource)).forOrder(orderId);
+  const queries = new NotificationQueries(new TypeOrmNotificationReader(dataSource));
+  const listed = await queries.forOrder(orderId, { kind: 'customer', customerId: 'sub-ada' });
   expect(listed.items).toHaveLength(1);
   expect(listed.items[0]).toMatchObject({ orderId, recipient: 'ada@example.com', status: 'sent' });
+  // Another customer sees none, exactly as for an order id that does not exist; staff see it.
+  expect(await queries.forOrder(orderId, { kind: 'customer', customerId: 'sub-bob' })).toEqual({ items: [] });
+  expect(await queries.forOrder(orderId, { kind: 'everyone' })).toEqual(listed);
   expect(transport.sent).toHaveLength(1);
 });

@@ -10,6 +10,23 @@ export interface PlaceOrderDto {
   readonly items: readonly OrderItemInput[];
 }
 
+/** The customer a use case acts for, as a verified token says: its subject (`sub`) and e-mail. */
+export interface CustomerIdentity {
+  readonly customerId: string;
+  readonly email: string | null;
+}
+
+/** An order request together with who places it; `customerEmail` must be the customer's own. */
+export interface PlaceOrderCommand extends PlaceOrderDto {
+  readonly placedBy: CustomerIdentity;
+}
+
+/**
+ * Whose orders a query may see: every order (staff, `orders:read:any`) or one customer's own. An
+ * order outside the audience is answered exactly like one that does not exist.
+ */
+export type OrderAudience = { readonly kind: 'everyone' } | { readonly kind: 'customer'; readonly customerId: string };
+
 export interface OrderLineDto {
   readonly productId: string;
   readonly quantity: number;

@@ -20,9 +20,17 @@ export type InventoryReservation =
       readonly lines: readonly { readonly productId: string; readonly requested: number; readonly available: number }[];
     };
 
+export interface ReserveOptions {
+  /**
+   * The order id was generated for this request a moment ago, so nothing can have been reserved
+   * for it yet: the idempotency lookup (a database round trip) is left out.
+   */
+  readonly newOrderId?: boolean;
+}
+
 /** Reserves stock for an order, all lines or none; idempotent by order id. */
 export interface InventoryPort {
-  reserve(orderId: string, lines: readonly InventoryLine[]): Promise<InventoryReservation>;
+  reserve(orderId: string, lines: readonly InventoryLine[], options?: ReserveOptions): Promise<InventoryReservation>;
   /** Gives back what was reserved for an order that will not be placed. Safe to repeat. */
   release(orderId: string): Promise<void>;
 }

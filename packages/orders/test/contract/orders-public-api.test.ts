@@ -1,13 +1,13 @@
 // Contract test, like the seed's test_orders_module_contract: only @orderly/orders' public entry,
 // wired as production wires it, with hand-written fakes of the ports it declares.
 import { INVENTORY_PORT, OrderPlacedV1, PlaceOrder, ordersDatabase, type OrderPlaced } from '@orderly/orders';
-import { FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
+import { customer, FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
 
 describe('@orderly/orders public API', () => {
   it('places an order through PlaceOrder with any InventoryPort and publishes OrderPlaced v1', async () => {
     const uow = new FakeOrdersUnitOfWork();
     const placeOrder = new PlaceOrder(uow, new FakeInventory({ p1: { available: 10, unitPrice: 500 } }), { now: () => new Date() });
-    const result = await placeOrder.execute({ customerEmail: 'ada@example.com', items: [{ productId: 'p1', quantity: 2 }] });
+    const result = await placeOrder.execute({ placedBy: customer('ada@example.com'), customerEmail: 'ada@example.com', items: [{ productId: 'p1', quantity: 2 }] });
     expect(result.status).toBe('confirmed');
     expect(result.total).toBe(1000);
     const [event] = uow.published;

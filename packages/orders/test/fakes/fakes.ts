@@ -1,3 +1,4 @@
+import type { OrderAudience } from '../../src/contracts/dto.js';
 import { assertConforms, type EventEnvelope, type EventSchema, type NewEvent, type Outbox } from '@orderly/kernel';
 import type {
   IdempotencyClaim,
@@ -11,6 +12,7 @@ import type {
   OrderRepository,
   OrdersScope,
   OrdersUnitOfWork,
+  ReserveOptions,
 } from '@orderly/orders';
 
 interface FakeKey {
@@ -57,8 +59,13 @@ export class FakeOrdersUnitOfWork implements OrdersUnitOfWork {
       },
     };
     const find = async (id: string) => this.orders.get(id) ?? added.find((o) => o.id === id) ?? null;
+    // As in SQL: a customer's lock finds only their own order.
+    const findFor = async (id: string, audience: OrderAudience) => {
+      const order = await find(id);
+      return order && (audience.kind === 'everyone' || order.customerId === audience.customerId) ? order : null;
+    };
     const result = await work({
-      orders: { add: async (order) => void added.push(order), get: find, getForUpdate: find, saveStatus: async () => undefined },
+      orders: { add: async (order) => void added.push(order), get: find, getForUpdate: findFor, saveStatus: async () => undefined },
       outbox,
       fates: fakeFates(fates),
       idempotencyKeys: fakeKeys(keys, () => this.nowMs),
@@ -91,9 +98,20 @@ function fakeFates(fates: Map<string, OrderFate>): OrderFateRegistry {
   };
 }
 
+/** Keys are per customer, as in the real store. */
+export function scopedKey(customerId: string, key: string): string {
+  return `${customerId}/${key}`;
+}
+
+/** A customer as a verified token would describe them. */
+export function customer(email: string, customerId = `sub-${email}`) {
+  return { customerId, email };
+}
+
 function fakeKeys(keys: Map<string, FakeKey>, now: () => number): IdempotencyKeyStore {
   return {
-    async claim({ key, requestHash, orderId, leaseMs, ttlMs }): Promise<IdempotencyClaim> {
+    async claim({ customerId, key: clientKey, requestHash, orderId, leaseMs, ttlMs }): Promise<IdempotencyClaim> {
+      const key = scopedKey(customerId, clientKey);
       const row = keys.get(key);
       if (!row || row.expiresAt <= now()) {
         keys.set(key, { requestHash, orderId, state: 'in-progress', lockedUntil: now() + leaseMs, expiresAt: now() + ttlMs, response: null });
@@ -106,12 +124,13 @@ function fakeKeys(keys: Map<string, FakeKey>, now: () => number): IdempotencyKey
       Object.assign(row, { orderId, lockedUntil: now() + leaseMs });
       return { kind: 'owner', orderId, requestHash, abandonedOrderId };
     },
-    async complete(key, orderId, order) {
-      const row = keys.get(key);
+    async complete(customerId, clientKey, orderId, order) {
+      const row = keys.get(scopedKey(customerId, clientKey));
       if (!row || row.orderId !== orderId || row.state !== 'in-progress') throw new Error('superseded: the key belongs to another order id now');
       Object.assign(row, { state: 'completed', response: order });
     },
-    async forget(key, orderId) {
+    async forget(customerId, clientKey, orderId) {
+      const key = scopedKey(customerId, clientKey);
       if (keys.get(key)?.orderId === orderId && keys.get(key)?.state === 'in-progress') keys.delete(key);
     },
     async purgeExpired() {
@@ -132,10 +151,13 @@ export class FakeInventory implements InventoryPort {
   readonly reserved = new Map<string, readonly InventoryLine[]>();
   readonly released: string[] = [];
   readonly withdrawn = new Set<string>();
+  /** Order ids reserved as new (ReserveOptions.newOrderId): no idempotency lookup needed. */
+  readonly reservedAsNew: string[] = [];
 
   constructor(private readonly stock: Record<string, { available: number; unitPrice: number }>) {}
 
-  async reserve(orderId: string, lines: readonly InventoryLine[]): Promise<InventoryReservation> {
+  async reserve(orderId: string, lines: readonly InventoryLine[], options: ReserveOptions = {}): Promise<InventoryReservation> {
+    if (options.newOrderId) this.reservedAsNew.push(orderId);
     const unknown = lines.filter((l) => !this.stock[l.productId]).map((l) => l.productId);
     if (unknown.length) return { status: 'unknown-products', productIds: unknown };
     const withdrawn = lines.filter((l) => this.withdrawn.has(l.productId)).map((l) => l.productId);

@@ -28,13 +28,15 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-function orderPlaced(customerEmail: string, placedAt: string, quantities: number[] = [1]): EventEnvelope<OrderPlaced> {
+const staff = { kind: 'everyone' } as const;
+
+function orderPlaced(customerEmail: string, placedAt: string, quantities: number[] = [1], customerId = `sub-${customerEmail.toLowerCase()}`): EventEnvelope<OrderPlaced> {
   const orderId = crypto.randomUUID();
   return {
     id: crypto.randomUUID(), type: 'orders.OrderPlaced', version: 1, occurredAt: placedAt,
     aggregateId: orderId, correlationId: 'c', causationId: null,
     payload: {
-      orderId, customerEmail, placedAt,
+      orderId, customerId, customerEmail, placedAt,
       lines: quantities.map((quantity) => ({ productId: crypto.randomUUID(), quantity, unitPrice: 100, lineTotal: quantity * 100 })),
       total: quantities.reduce((s, q) => s + q * 100, 0),
     },
@@ -45,7 +47,7 @@ it('projects each OrderPlaced once, however often it is delivered', async () => 
   const event = orderPlaced('once@example.com', '2026-01-01T00:00:00.000Z', [2, 3]);
   await Promise.all([project.handle(event), project.handle(event)]);
   await project.handle(event);
-  const page = await history.list({ customerEmail: 'once@example.com' });
+  const page = await history.list({ customerEmail: 'once@example.com' }, staff);
   expect(page).toEqual({
     items: [
       {
@@ -70,16 +72,26 @@ it("pages one customer's orders newest first with a cursor, matching the email c
     await project.handle(event);
     await project.handle(orderPlaced('someone-else@example.com', `2026-02-0${day}T12:00:00.000Z`));
   }
-  const first = await history.list({ customerEmail: 'pager@example.com', limit: 2 });
-  const second = await history.list({ customerEmail: 'pager@example.com', limit: 2, cursor: first.nextCursor! });
-  const third = await history.list({ customerEmail: 'pager@example.com', limit: 2, cursor: second.nextCursor! });
+  const first = await history.list({ customerEmail: 'pager@example.com', limit: 2 }, staff);
+  const second = await history.list({ customerEmail: 'pager@example.com', limit: 2, cursor: first.nextCursor! }, staff);
+  const third = await history.list({ customerEmail: 'pager@example.com', limit: 2, cursor: second.nextCursor! }, staff);
   expect([...first.items, ...second.items, ...third.items].map((s) => s.id)).toEqual([...mine].reverse());
   expect(third.nextCursor).toBeNull();
-  expect((await history.list({ limit: 100 })).items.length).toBe(11);
+  expect((await history.list({ limit: 100 }, staff)).items.length).toBe(11);
+});
+
+it("lists only a customer's own orders, whatever e-mail filter they send", async () => {
+  const own = orderPlaced('owner@example.com', '2026-03-01T00:00:00.000Z', [1], 'sub-owner');
+  await project.handle(own);
+  await project.handle(orderPlaced('other@example.com', '2026-03-02T00:00:00.000Z', [1], 'sub-other'));
+  const owner = { kind: 'customer', customerId: 'sub-owner' } as const;
+  expect((await history.list({}, owner)).items.map((s) => s.id)).toEqual([own.payload.orderId]);
+  expect((await history.list({ customerEmail: 'other@example.com' }, owner)).items).toEqual([]);
+  expect((await history.list({ customerEmail: 'owner@example.com' }, owner)).items.map((s) => s.id)).toEqual([own.payload.orderId]);
 });
 
 it('refuses a cursor it did not issue', async () => {
-  await expect(history.list({ cursor: 'not-a-cursor' })).rejects.toThrow('cursor is not one this API returned');
+  await expect(history.list({ cursor: 'not-a-cursor' }, staff)).rejects.toThrow('cursor is not one this API returned');
 });
 
 it('shows a cancellation once its summary is there, and has the relay retry one that arrives first', async () => {
@@ -95,6 +107,6 @@ it('shows a cancellation once its summary is there, and has the relay retry one 
   await project.handle(placed);
   await projectCancellation.handle(cancelled);
   await projectCancellation.handle(cancelled);
-  const page = await history.list({ customerEmail: 'status@example.com' });
+  const page = await history.list({ customerEmail: 'status@example.com' }, staff);
   expect(page.items.map((s) => [s.status, s.statusChangedAt])).toEqual([['cancelled', '2026-02-02T00:00:00.000Z']]);
 });

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { Order } from '../../src/internal/domain/order.js';
 import { OrderPlacedV1 } from '../../src/contracts/events.js';
-import { toOrderPlaced } from '../../src/internal/application/order-presenter.js';
+import { toOrderDto, toOrderPlaced } from '../../src/internal/application/order-presenter.js';
 import { ordersDatabase } from '../../src/internal/infrastructure/orders-database.js';
 import { OrderAlreadyAbandoned } from '../../src/internal/application/errors.js';
 import { abandonOrder } from '../../src/internal/application/place-order.js';
@@ -34,6 +34,7 @@ describe('orders storage', () => {
     const uow = new TypeOrmOrdersUnitOfWork(new UnitOfWork(dataSource, 'orders'));
     const order = Order.place({
       id: crypto.randomUUID(),
+      customerId: 'sub-ada',
       customerEmail: 'ada@example.com',
       lines: [
         { productId: crypto.randomUUID(), quantity: 1000, unitPrice: 1_000_000_000 },
@@ -45,10 +46,16 @@ describe('orders storage', () => {
       await orders.add(order);
       outbox.add(OrderPlacedV1, { aggregateId: order.id, payload: toOrderPlaced(order) });
     });
-    const loaded = await new TypeOrmOrderReader(dataSource).get(order.id);
+    const loaded = await new TypeOrmOrderReader(dataSource).get(order.id, { kind: 'customer', customerId: 'sub-ada' });
+    expect((await uow.transaction(({ orders }) => orders.get(order.id)))?.customerId).toBe('sub-ada');
+    // Another customer's query finds nothing, exactly as for an unknown id; staff find it.
+    expect(await new TypeOrmOrderReader(dataSource).get(order.id, { kind: 'customer', customerId: 'sub-bob' })).toBeNull();
+    expect((await new TypeOrmOrderReader(dataSource).get(order.id, { kind: 'everyone' }))?.id).toBe(order.id);
     expect(loaded?.total).toBe(1_000_000_000_000);
-    expect(loaded?.lines.map((l) => [l.productId, l.quantity, l.unitPrice])).toEqual(order.lines.map((l) => [l.productId, l.quantity, l.unitPrice]));
-    expect(loaded?.createdAt.toISOString()).toBe('2026-03-04T05:06:07.089Z');
+    expect(loaded?.items.map((l) => [l.productId, l.quantity, l.unitPrice])).toEqual(order.lines.map((l) => [l.productId, l.quantity, l.unitPrice]));
+    expect(loaded?.createdAt).toBe('2026-03-04T05:06:07.089Z');
+    // The same answer the write side's aggregate gives (the read builds none).
+    expect(loaded).toEqual(toOrderDto((await uow.transaction(({ orders }) => orders.get(order.id)))!));
     const { rows } = await admin.query(`SELECT type, version, aggregate_id, status FROM orders.outbox`);
     expect(rows).toEqual([{ type: 'orders.OrderPlaced', version: 1, aggregate_id: order.id, status: 'pending' }]);
   });
@@ -87,27 +94,32 @@ describe('orders storage', () => {
     const uow = new TypeOrmOrdersUnitOfWork(new UnitOfWork(dataSource, 'orders'));
     const claims = await Promise.all(
       Array.from({ length: 10 }, () =>
-        uow.transaction((s) => s.idempotencyKeys.claim({ key: 'same-key', requestHash: 'h', orderId: crypto.randomUUID(), leaseMs: 60_000, ttlMs: 60_000 })),
+        uow.transaction((s) => s.idempotencyKeys.claim({ customerId: 'sub-ada', key: 'same-key', requestHash: 'h', orderId: crypto.randomUUID(), leaseMs: 60_000, ttlMs: 60_000 })),
       ),
     );
     expect(claims.filter((c) => c.kind === 'owner')).toHaveLength(1);
     expect(claims.filter((c) => c.kind === 'in-progress')).toHaveLength(9);
-    await uow.transaction((s) => s.idempotencyKeys.claim({ key: 'short-lived', requestHash: 'h', orderId: crypto.randomUUID(), leaseMs: 1, ttlMs: 1 }));
+    // Keys are per customer: another customer's same key is a claim of its own.
+    const other = await uow.transaction((s) => s.idempotencyKeys.claim({ customerId: 'sub-bob', key: 'same-key', requestHash: 'h', orderId: crypto.randomUUID(), leaseMs: 60_000, ttlMs: 60_000 }));
+    expect(other.kind).toBe('owner');
+    await uow.transaction((s) => s.idempotencyKeys.claim({ customerId: 'sub-ada', key: 'short-lived', requestHash: 'h', orderId: crypto.randomUUID(), leaseMs: 1, ttlMs: 1 }));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await uow.transaction((s) => s.idempotencyKeys.purgeExpired())).toBe(1);
   });
 
   it('locks an order for a status change and saves the status with when it changed', async () => {
     const uow = new TypeOrmOrdersUnitOfWork(new UnitOfWork(dataSource, 'orders'));
-    const order = Order.place({ id: crypto.randomUUID(), customerEmail: 'ship@example.com', lines: [{ productId: crypto.randomUUID(), quantity: 1, unitPrice: 5 }], now: new Date('2026-05-01T00:00:00Z') });
+    const order = Order.place({ id: crypto.randomUUID(), customerId: 'sub-ship', customerEmail: 'ship@example.com', lines: [{ productId: crypto.randomUUID(), quantity: 1, unitPrice: 5 }], now: new Date('2026-05-01T00:00:00Z') });
     await uow.transaction(({ orders }) => orders.add(order));
     await uow.transaction(async ({ orders }) => {
-      const locked = await orders.getForUpdate(order.id);
+      // Another customer's lock finds nothing (and locks nothing); the owner's finds the order.
+      expect(await orders.getForUpdate(order.id, { kind: 'customer', customerId: 'sub-other' })).toBeNull();
+      const locked = await orders.getForUpdate(order.id, { kind: 'customer', customerId: 'sub-ship' });
       locked!.ship(new Date('2026-05-02T00:00:00Z'));
       await orders.saveStatus(locked!);
     });
-    const loaded = await new TypeOrmOrderReader(dataSource).get(order.id);
-    expect([loaded?.status, loaded?.statusChangedAt.toISOString(), loaded?.createdAt.toISOString()]).toEqual(['shipped', '2026-05-02T00:00:00.000Z', '2026-05-01T00:00:00.000Z']);
-    expect(await uow.transaction(({ orders }) => orders.getForUpdate(crypto.randomUUID()))).toBeNull();
+    const loaded = await new TypeOrmOrderReader(dataSource).get(order.id, { kind: 'everyone' });
+    expect([loaded?.status, loaded?.statusChangedAt, loaded?.createdAt]).toEqual(['shipped', '2026-05-02T00:00:00.000Z', '2026-05-01T00:00:00.000Z']);
+    expect(await uow.transaction(({ orders }) => orders.getForUpdate(crypto.randomUUID(), { kind: 'everyone' }))).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { OrderAlreadyAbandoned } from '../../src/internal/application/errors.js';
 import { AbandonExpiredOrder } from '../../src/internal/application/abandon-expired-order.js';
 import { PlaceOrder } from '../../src/internal/application/place-order.js';
-import { FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
+import { customer, FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 const expired = (orderId: string) => ({
@@ -18,7 +18,7 @@ function setUp() {
 describe('order fates', () => {
   it('a placed order is recorded as placed; its expiry notice changes nothing', async () => {
     const { uow, inventory, placeOrder, abandonExpired } = setUp();
-    await placeOrder.execute({ customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 2 }] });
+    await placeOrder.execute({ placedBy: customer('a@b.co'), customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 2 }] });
     await abandonExpired.handle(expired('order-1'));
     expect(uow.fates.get('order-1')).toBe('placed');
     expect(uow.published.map((e) => e.type)).toEqual(['orders.OrderPlaced']);
@@ -39,7 +39,7 @@ describe('order fates', () => {
   it('a late commit of an abandoned order fails, saves nothing and releases its stock at once', async () => {
     const { uow, inventory, placeOrder, abandonExpired } = setUp();
     await abandonExpired.handle(expired('order-1')); // the sweeper's notice won the race
-    await expect(placeOrder.execute({ customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 2 }] })).rejects.toThrow();
+    await expect(placeOrder.execute({ placedBy: customer('a@b.co'), customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 2 }] })).rejects.toThrow();
     expect(uow.orders.size).toBe(0);
     expect(inventory.released).toEqual(['order-1']);
   });
@@ -47,7 +47,7 @@ describe('order fates', () => {
   it('a failure after reserving abandons the order and releases at once', async () => {
     const { uow, inventory, placeOrder } = setUp();
     uow.failNextCommit = new Error('connection lost');
-    await expect(placeOrder.execute({ customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 5 }] })).rejects.toThrow('connection lost');
+    await expect(placeOrder.execute({ placedBy: customer('a@b.co'), customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 5 }] })).rejects.toThrow('connection lost');
     expect(uow.fates.get('order-1')).toBe('abandoned');
     expect(uow.published.map((e) => e.type)).toEqual(['orders.OrderAbandoned']);
     expect(inventory.released).toEqual(['order-1']);

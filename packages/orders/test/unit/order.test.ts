@@ -8,7 +8,7 @@ const line = (productId: string, quantity = 1, unitPrice = 100) => ({ productId,
 
 describe('Order', () => {
   it('is placed confirmed, totals its lines, and records OrderWasPlaced once', () => {
-    const order = Order.place({ id: 'o1', customerEmail: 'a@b.co', lines: [line('p1', 2, 150), line('p2', 1, 1000)], now });
+    const order = Order.place({ id: 'o1', customerId: 'sub-1', customerEmail: 'a@b.co', lines: [line('p1', 2, 150), line('p2', 1, 1000)], now });
     expect(order.status).toBe('confirmed');
     expect(order.lines.map((l) => l.lineTotal)).toEqual([300, 1000]);
     expect(order.total).toBe(1300);
@@ -26,7 +26,7 @@ describe('Order', () => {
     ['a negative price', { lines: [line('p1', 1, -5)] }, 'UnitPriceCannotBeNegative'],
     ['an invalid email', { customerEmail: 'not-an-email' }, 'CustomerEmailMustBeValid'],
   ])('refuses %s', (_what, override, rule) => {
-    expect(brokenRule(() => Order.place({ id: 'o', customerEmail: 'a@b.co', lines: [line('p1')], now, ...override }))).toBe(rule);
+    expect(brokenRule(() => Order.place({ id: 'o', customerId: 'sub-1', customerEmail: 'a@b.co', lines: [line('p1')], now, ...override }))).toBe(rule);
   });
 
   it('treats lines as values', () => {
@@ -38,7 +38,7 @@ describe('Order', () => {
 describe('an order after it is placed', () => {
   const later = new Date('2026-01-02T00:00:00Z');
   const placed = () => {
-    const order = Order.place({ id: 'o1', customerEmail: 'a@b.co', lines: [line('p1', 2, 150)], now });
+    const order = Order.place({ id: 'o1', customerId: 'sub-1', customerEmail: 'a@b.co', lines: [line('p1', 2, 150)], now });
     order.pullDomainEvents();
     return order;
   };

@@ -1,10 +1,10 @@
-import { IdempotencyKeyReused, IdempotentRequestInProgress } from '../../src/internal/application/errors.js';
+import { IdempotencyKeyReused, IdempotentRequestInProgress, OrderForAnotherCustomer } from '../../src/internal/application/errors.js';
 import { PlaceOrder } from '../../src/internal/application/place-order.js';
 import { fingerprint, PlaceOrderIdempotently } from '../../src/internal/application/place-order-idempotently.js';
-import { FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
+import { customer, FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
-const order = { customerEmail: 'ada@example.com', items: [{ productId: 'mug', quantity: 2 }] };
+const order = { placedBy: customer('ada@example.com'), customerEmail: 'ada@example.com', items: [{ productId: 'mug', quantity: 2 }] };
 
 function setUp(options: { waitMs?: number } = {}) {
   const uow = new FakeOrdersUnitOfWork();
@@ -22,7 +22,7 @@ describe('PlaceOrderIdempotently', () => {
   it('answers a repeat with the first order and reserves nothing more', async () => {
     const { uow, inventory, idempotent } = setUp();
     const first = await idempotent.execute('key-1', order);
-    const again = await idempotent.execute('key-1', { customerEmail: 'ada@example.com', items: [{ productId: 'mug', quantity: 2 }] });
+    const again = await idempotent.execute('key-1', { placedBy: customer('ada@example.com'), customerEmail: 'ada@example.com', items: [{ productId: 'mug', quantity: 2 }] });
     expect(first.replayed).toBe(false);
     expect(again).toEqual({ order: first.order, replayed: true });
     expect(uow.orders.size).toBe(1);
@@ -38,7 +38,7 @@ describe('PlaceOrderIdempotently', () => {
 
   it('answers 409 to a repeat while the first request still holds the key', async () => {
     const { uow, idempotent } = setUp();
-    await uow.transaction((s) => s.idempotencyKeys.claim({ key: 'busy', requestHash: fingerprint(order), orderId: 'running', leaseMs: 30_000, ttlMs: 86_400_000 }));
+    await uow.transaction((s) => s.idempotencyKeys.claim({ customerId: order.placedBy.customerId, key: 'busy', requestHash: fingerprint(order), orderId: 'running', leaseMs: 30_000, ttlMs: 86_400_000 }));
     await expect(idempotent.execute('busy', order)).rejects.toBeInstanceOf(IdempotentRequestInProgress);
     expect(uow.orders.size).toBe(0);
   });
@@ -46,7 +46,7 @@ describe('PlaceOrderIdempotently', () => {
   it('takes over a key whose owner crashed after reserving: abandons its order id, places one order', async () => {
     const { uow, inventory, idempotent } = setUp();
     // The crashed owner claimed the key and reserved stock under "crashed-order", then died.
-    await uow.transaction((s) => s.idempotencyKeys.claim({ key: 'k', requestHash: fingerprint(order), orderId: 'crashed-order', leaseMs: 30_000, ttlMs: 86_400_000 }));
+    await uow.transaction((s) => s.idempotencyKeys.claim({ customerId: order.placedBy.customerId, key: 'k', requestHash: fingerprint(order), orderId: 'crashed-order', leaseMs: 30_000, ttlMs: 86_400_000 }));
     await inventory.reserve('crashed-order', order.items);
     uow.nowMs += 30_000; // the lease ran out
     const answer = await idempotent.execute('k', order);
@@ -82,6 +82,22 @@ describe('PlaceOrderIdempotently', () => {
     const { uow, idempotent } = setUp();
     const tooMany = { ...order, items: [{ productId: 'tee', quantity: 2 }] };
     await expect(idempotent.execute('k', tooMany)).rejects.toThrow(/Not enough stock/);
+    expect(uow.keys.size).toBe(0);
+  });
+
+  it('scopes keys per customer: the same key from two customers places two orders', async () => {
+    const { uow, idempotent } = setUp();
+    const ada = await idempotent.execute('shared-key', order);
+    const bob = await idempotent.execute('shared-key', { placedBy: customer('bob@example.com'), customerEmail: 'bob@example.com', items: order.items });
+    expect(bob.replayed).toBe(false);
+    expect(bob.order.id).not.toBe(ada.order.id);
+    expect(bob.order.customerEmail).toBe('bob@example.com');
+    expect(uow.orders.size).toBe(2);
+  });
+
+  it('refuses an order for another customer before claiming the key', async () => {
+    const { uow, idempotent } = setUp();
+    await expect(idempotent.execute('k', { ...order, placedBy: customer('mallory@example.com') })).rejects.toBeInstanceOf(OrderForAnotherCustomer);
     expect(uow.keys.size).toBe(0);
   });
 

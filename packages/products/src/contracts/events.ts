@@ -1,4 +1,4 @@
-import { checkObject, isString, type EventSchema } from '@orderly/kernel/domain';
+import { defineEventSchema, isString, type EventSchema } from '@orderly/kernel/domain';
 
 /**
  * Events products reacts to, described in products' own terms (consumer-driven): products never
@@ -30,8 +30,9 @@ export interface StockReservationExpired {
   readonly expiredAt: string;
 }
 
-export const StockReservationExpiredV1: EventSchema<StockReservationExpired> = {
+export const StockReservationExpiredV1: EventSchema<StockReservationExpired> = defineEventSchema({
   type: 'products.StockReservationExpired',
   version: 1,
-  problems: (payload) => checkObject(payload, { orderId: isString, expiredAt: isString }),
-};
+  description: 'Stock reserved for an order waited longer than the reservation TTL without the order being confirmed.',
+  payload: { orderId: isString, expiredAt: isString },
+});

@@ -42,6 +42,17 @@ describe('products storage', () => {
     await expect(uow.transaction((s) => s.products.add(make('DUP')))).rejects.toBeInstanceOf(SkuAlreadyExists);
   });
 
+  it('saves a catalog edit and a withdrawal with the version check, and keeps stock moves apart from them', async () => {
+    const product = make('ENTRY');
+    await uow.transaction((s) => s.products.add(product));
+    product.edit({ name: 'Renamed', unitPrice: 5 });
+    product.withdraw(new Date('2026-06-01T00:00:00.000Z'));
+    await uow.transaction((s) => s.products.saveEntry(product, 1));
+    const loaded = await uow.transaction((s) => s.products.get(product.id));
+    expect(loaded?.snapshot()).toMatchObject({ name: 'Renamed', unitPrice: 5, stock: 7, version: 3, withdrawnAt: new Date('2026-06-01T00:00:00.000Z') });
+    await expect(uow.transaction((s) => s.products.saveEntry(product, 1))).rejects.toThrow(/changed concurrently/);
+  });
+
   it('refuses a save whose expected version is stale', async () => {
     const product = make('STALE');
     await uow.transaction((s) => s.products.add(product));

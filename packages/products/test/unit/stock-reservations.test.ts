@@ -2,6 +2,7 @@ import { Product } from '../../src/internal/domain/product.js';
 import { ReservationAlreadyReleased, StockReservations } from '../../src/internal/application/stock-reservations.js';
 import { ConfirmStockReservation } from '../../src/internal/application/confirm-stock-reservation.js';
 import { ReturnCancelledOrderStock } from '../../src/internal/application/return-cancelled-order-stock.js';
+import type { ProductsScope } from '../../src/internal/application/ports.js';
 import { FakeProductsUnitOfWork } from '../fakes/fake-products-unit-of-work.js';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
@@ -50,6 +51,19 @@ describe('StockReservations', () => {
     const second = await reservations.reserve('o1', [{ productId: 'a', quantity: 2 }]);
     expect(second).toEqual(first);
     expect(uow.stockOf('a')).toBe(3);
+  });
+
+  it('skips the idempotency lookup for an order id its caller just generated, and reserves the same', async () => {
+    const { uow, reservations } = setUp({ a: 5 });
+    const lookups: string[] = [];
+    const transaction = uow.transaction.bind(uow);
+    uow.transaction = <T>(work: (scope: ProductsScope) => Promise<T>) =>
+      transaction((scope) => work({ ...scope, reservations: { ...scope.reservations, forOrder: (id: string) => (lookups.push(id), scope.reservations.forOrder(id)) } }));
+    const outcome = await reservations.reserve('fresh', [{ productId: 'a', quantity: 2 }], { newOrderId: true });
+    await reservations.reserve('o2', [{ productId: 'a', quantity: 1 }]);
+    expect(outcome).toEqual({ status: 'reserved', lines: [{ productId: 'a', quantity: 2, unitPrice: 100 }] });
+    expect(lookups).toEqual(['o2']);
+    expect(uow.stockOf('a')).toBe(2);
   });
 
   it('releases an order once, giving its stock back, and refuses to reuse its id', async () => {

@@ -10,8 +10,21 @@ export interface OpenApiDocument {
   readonly servers: readonly { readonly url: string }[];
   readonly tags: readonly { readonly name: string }[];
   readonly paths: Record<string, Record<string, unknown>>;
-  readonly components: { readonly schemas: Record<string, JsonSchema> };
+  readonly components: { readonly schemas: Record<string, JsonSchema>; readonly securitySchemes: Record<string, unknown> };
 }
+
+/** The one security scheme: a bearer JWT access token from the configured issuer (docs/adr/0011). */
+export const SECURITY_SCHEME = 'bearerAuth';
+const SECURITY_SCHEMES = {
+  [SECURITY_SCHEME]: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'An access token (JWT) from the identity provider the API is configured with - locally, `npm run token -- --email you@example.com`. ' +
+      'Its `scope` claim says what it may do: orders:write, orders:read, orders:read:any (staff), catalog:write. Orders belong to its `sub`.',
+  },
+};
 
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 
@@ -55,11 +68,35 @@ const RETRY_AFTER_HEADER = {
   'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
 };
 
+/** Problems every operation that needs a token can answer, and the rate limit of writes. */
+const UNAUTHORIZED: ApiProblemDescription = {
+  description: 'No access token, or one that is not valid here (expired, wrong issuer or audience, bad signature or algorithm); see WWW-Authenticate',
+};
+const INSUFFICIENT_SCOPE: ApiProblemDescription = { description: 'The access token lacks the scope this operation needs (WWW-Authenticate says which)' };
+const KEYS_UNAVAILABLE: ApiProblemDescription = {
+  description: "The identity provider's signing keys could not be fetched to check the token; retry after Retry-After seconds",
+  title: 'Identity provider unavailable',
+};
+const TOO_MANY_WRITES: ApiProblemDescription = { description: 'Too many writes from this caller in the current window; retry after Retry-After seconds', title: 'Too many requests' };
+
+const PROBLEM_HEADERS: Record<number, Record<string, { description: string; required: boolean; schema: JsonSchema }>> = {
+  401: { 'WWW-Authenticate': { description: 'RFC 6750 challenge, e.g. Bearer realm="orderly", error="invalid_token"', required: true, schema: { type: 'string' } } },
+  403: { 'WWW-Authenticate': { description: 'For a missing scope: Bearer error="insufficient_scope", scope="..."', required: false, schema: { type: 'string' } } },
+  429: { 'Retry-After': { description: 'Seconds until writes are accepted again', required: true, schema: { type: 'integer', minimum: 0 } } },
+  503: { 'Retry-After': { description: 'Seconds after which to retry', required: false, schema: { type: 'integer', minimum: 0 } } },
+};
+
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
 const DESCRIPTION = [
   'Orders, products and order confirmations. Money is in integer minor units (cents).',
   '',
   'Every error is `application/problem+json` (RFC 9457). A request that matches no route is answered with 404 (or 405 when',
   'the path exists with other methods), also as problem+json. A refused request changes nothing.',
+  '',
+  'Reading the catalog is public; everything else needs a bearer access token (see the security scheme and each',
+  "operation's scopes). A customer sees only their own orders: another customer's order answers 404, like an unknown id.",
+  'Writes are rate-limited per caller (429 with Retry-After).',
 ].join('\n');
 
 /** The OpenAPI 3.1 document of the given routes; see route-discovery.ts for where routes come from. */
@@ -107,7 +144,7 @@ export function buildOpenApiDocument(routes: readonly DiscoveredRoute[], version
     servers: [{ url: '/' }],
     tags: [...tags].sort().map((name) => ({ name })),
     paths,
-    components: { schemas },
+    components: { schemas, securitySchemes: SECURITY_SCHEMES },
   };
 }
 
@@ -128,6 +165,13 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     addProblem(413, TOO_LARGE);
     addProblem(415, UNSUPPORTED_MEDIA);
   }
+  const secured = route.access !== undefined && !route.access.public;
+  if (secured) {
+    addProblem(401, UNAUTHORIZED);
+    addProblem(403, INSUFFICIENT_SCOPE);
+    addProblem(503, KEYS_UNAVAILABLE);
+  }
+  if (WRITE_METHODS.has(route.method)) addProblem(429, TOO_MANY_WRITES);
   for (const [status, list] of described.problems) for (const problem of list) addProblem(status, problem);
   // Every operation but the probes (which answer their own status) needs the database.
   if (!route.path.startsWith('/health/')) addProblem(503, DATABASE_UNAVAILABLE);
@@ -152,7 +196,7 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     const variants = list.map((problem) => problemSchema(status, problem, resolve));
     responses[status] = {
       description: list.map((p) => p.description).join('; or: '),
-      ...(list.includes(DATABASE_UNAVAILABLE) ? { headers: RETRY_AFTER_HEADER } : {}),
+      ...(PROBLEM_HEADERS[status] || list.includes(DATABASE_UNAVAILABLE) ? { headers: { ...PROBLEM_HEADERS[status], ...(list.includes(DATABASE_UNAVAILABLE) ? RETRY_AFTER_HEADER : {}) } } : {}),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: variants.length === 1 ? variants[0] : { anyOf: variants } } },
     };
   }
@@ -162,6 +206,8 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     tags: [tag],
     summary: described.operation?.summary ?? 'UNDOCUMENTED: declare it with @ApiOperation',
     ...(described.operation?.description ? { description: described.operation.description } : {}),
+    // One alternative per accepted scope (any of them will do); [] says: no token needed.
+    security: secured && route.access && !route.access.public ? route.access.anyOfScopes.map((scope) => ({ [SECURITY_SCHEME]: [scope] })) : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: classes.reference(route.body) } } } }

@@ -3,7 +3,7 @@ import { HttpStatus, ParseIntPipe, ParseUUIDPipe, RequestMethod, type INestAppli
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ModulesContainer } from '@nestjs/core';
-import { readApiDescription, type ApiDescription, type JsonSchema } from '@orderly/kernel';
+import { readApiDescription, readRouteAccess, type ApiDescription, type JsonSchema, type RouteAccess } from '@orderly/kernel';
 import type { ClassReference } from './class-schema.js';
 
 /**
@@ -23,6 +23,8 @@ export interface DiscoveredRoute {
   readonly pathParams: readonly { readonly name: string; readonly schema: JsonSchema }[];
   readonly headers: readonly string[];
   readonly description: ApiDescription;
+  /** Who may call it (@Public() or @RequireScope(...)); undefined when the handler declares nothing. */
+  readonly access: RouteAccess | undefined;
 }
 
 const METHODS: Partial<Record<RequestMethod, string>> = {
@@ -77,6 +79,7 @@ function routesOf(controller: new (...args: never[]) => object): DiscoveredRoute
         status,
         ...inputs,
         description: readApiDescription(handler),
+        access: readRouteAccess(handler),
       })),
     );
   });

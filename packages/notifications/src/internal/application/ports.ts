@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@orderly/kernel';
+import type { NotificationAudience } from '../../contracts/dto.js';
 import type { Notification } from '../domain/notification.js';
 
 export interface NotificationRepository {
@@ -15,5 +16,6 @@ export interface NotificationsUnitOfWork {
 }
 
 export interface NotificationReader {
-  forOrder(orderId: string): Promise<Notification[]>;
+  /** The order's notifications the audience may see, oldest first. */
+  forOrder(orderId: string, audience: NotificationAudience): Promise<Notification[]>;
 }

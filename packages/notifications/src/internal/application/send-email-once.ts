@@ -13,7 +13,7 @@ import type { NotificationsUnitOfWork } from './ports.js';
  */
 export async function sendEmailOnce(
   deps: { readonly uow: NotificationsUnitOfWork; readonly transport: EmailTransport; readonly newId?: () => string },
-  event: EventEnvelope<{ readonly orderId: string }>,
+  event: EventEnvelope<{ readonly orderId: string; readonly customerId?: string }>,
   handler: string,
   template: NotificationTemplate,
   compose: () => EmailMessage,
@@ -23,6 +23,8 @@ export async function sendEmailOnce(
     await notifications.add({
       id: (deps.newId ?? randomUUID)(),
       orderId: event.payload.orderId,
+      // Whose order it is: a customer's query for the notifications is scoped to it.
+      customerId: event.payload.customerId ?? null,
       channel: 'email',
       recipient: message.to,
       template,

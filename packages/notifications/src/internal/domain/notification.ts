@@ -4,6 +4,8 @@ import type { NotificationChannel, NotificationStatus, NotificationTemplate } fr
 export interface Notification {
   readonly id: string;
   readonly orderId: string;
+  /** The subject the order belongs to; null for orders placed before identity. */
+  readonly customerId: string | null;
   readonly channel: NotificationChannel;
   readonly recipient: string;
   readonly template: NotificationTemplate;

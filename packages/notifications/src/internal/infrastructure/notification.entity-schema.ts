@@ -8,6 +8,7 @@ export const NotificationEntity = new EntitySchema<Notification>({
   columns: {
     id: { type: 'uuid', primary: true },
     orderId: { name: 'order_id', type: 'uuid' },
+    customerId: { name: 'customer_id', type: 'text', nullable: true },
     channel: { type: 'text' },
     recipient: { type: 'text' },
     template: { type: 'text' },

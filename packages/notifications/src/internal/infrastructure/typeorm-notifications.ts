@@ -1,5 +1,6 @@
 import type { EventEnvelope, UnitOfWork } from '@orderly/kernel';
 import type { DataSource } from 'typeorm';
+import type { NotificationAudience } from '../../contracts/dto.js';
 import type { Notification } from '../domain/notification.js';
 import type { NotificationReader, NotificationsScope, NotificationsUnitOfWork } from '../application/ports.js';
 import { NotificationEntity } from './notification.entity-schema.js';
@@ -17,7 +18,9 @@ export class TypeOrmNotificationsUnitOfWork implements NotificationsUnitOfWork {
 export class TypeOrmNotificationReader implements NotificationReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  forOrder(orderId: string): Promise<Notification[]> {
-    return this.dataSource.getRepository(NotificationEntity).find({ where: { orderId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  forOrder(orderId: string, audience: NotificationAudience): Promise<Notification[]> {
+    // A customer's query is scoped to its subject in SQL.
+    const where = audience.kind === 'customer' ? { orderId, customerId: audience.customerId } : { orderId };
+    return this.dataSource.getRepository(NotificationEntity).find({ where, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 }

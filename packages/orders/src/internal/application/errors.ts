@@ -70,6 +70,14 @@ export class IdempotentRequestSuperseded extends ApplicationError {
   }
 }
 
+export class OrderForAnotherCustomer extends ApplicationError {
+  readonly kind = 'forbidden' as const;
+  readonly title = 'Order for another customer';
+  constructor() {
+    super('customerEmail must be the e-mail address of your own account (the email claim of your access token).');
+  }
+}
+
 export class InvalidOrderCursor extends InvalidInputError {
   constructor() {
     super('cursor is not one this API returned; start again without a cursor.', {

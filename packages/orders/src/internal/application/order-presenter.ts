@@ -17,12 +17,13 @@ export function toOrderDto(order: Order): OrderDto {
 
 export function toOrderPlaced(order: Order): OrderPlaced {
   const dto = toOrderDto(order);
-  return { orderId: dto.id, customerEmail: dto.customerEmail, lines: dto.items, total: dto.total, placedAt: dto.createdAt };
+  return { orderId: dto.id, customerId: order.customerId ?? undefined, customerEmail: dto.customerEmail, lines: dto.items, total: dto.total, placedAt: dto.createdAt };
 }
 
 export function toOrderCancelled(order: Order): OrderCancelled {
   return {
     orderId: order.id,
+    customerId: order.customerId ?? undefined,
     customerEmail: order.customerEmail,
     lines: order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
     total: order.total,
@@ -31,7 +32,7 @@ export function toOrderCancelled(order: Order): OrderCancelled {
 }
 
 export function toOrderShipped(order: Order): OrderShipped {
-  return { orderId: order.id, customerEmail: order.customerEmail, shippedAt: order.statusChangedAt.toISOString() };
+  return { orderId: order.id, customerId: order.customerId ?? undefined, customerEmail: order.customerEmail, shippedAt: order.statusChangedAt.toISOString() };
 }
 
 /** Turns the aggregate's domain events into integration events in the transaction's outbox. */

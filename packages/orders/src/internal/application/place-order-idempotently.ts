@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { OrderDto, PlaceOrderDto } from '../../contracts/dto.js';
+import type { OrderDto, PlaceOrderCommand, PlaceOrderDto } from '../../contracts/dto.js';
 import { IdempotencyKeyReused, IdempotentRequestInProgress } from './errors.js';
-import type { PlaceOrder } from './place-order.js';
+import { checkPlacedForSelf, type PlaceOrder } from './place-order.js';
 import type { OrdersUnitOfWork } from './ports.js';
 
 export interface IdempotencyOptions {
@@ -21,7 +21,8 @@ export interface IdempotentAnswer {
 }
 
 /**
- * POST /orders with an Idempotency-Key. The key is claimed before any stock is reserved, with a
+ * POST /orders with an Idempotency-Key, scoped to the customer: the same key from two customers is
+ * two requests (so nobody can read another's answer by guessing a key). The key is claimed before any stock is reserved, with a
  * fresh order id; the answer is stored in the same transaction as the order, so "order placed"
  * and "key answered" commit together. A repeat with the same body gets the stored answer; a repeat
  * while the first is running waits for it (then 409); a different body is refused (422).
@@ -38,13 +39,16 @@ export class PlaceOrderIdempotently {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  async execute(key: string, command: PlaceOrderDto): Promise<IdempotentAnswer> {
+  async execute(key: string, command: PlaceOrderCommand): Promise<IdempotentAnswer> {
+    // Before the key is claimed: an order for someone else must not occupy the customer's key.
+    checkPlacedForSelf(command);
+    const customerId = command.placedBy.customerId;
     const requestHash = fingerprint(command);
     const leaseMs = this.options.leaseMs ?? 30_000;
     const deadline = Date.now() + (this.options.waitMs ?? 10_000);
     for (;;) {
       const claim = await this.uow.transaction(({ idempotencyKeys }) =>
-        idempotencyKeys.claim({ key, requestHash, orderId: this.newId(), leaseMs, ttlMs: this.options.ttlMs }),
+        idempotencyKeys.claim({ customerId, key, requestHash, orderId: this.newId(), leaseMs, ttlMs: this.options.ttlMs }),
       );
       if (claim.requestHash !== requestHash) throw new IdempotencyKeyReused();
       if (claim.kind === 'completed') return { order: claim.order, replayed: true };
@@ -56,11 +60,11 @@ export class PlaceOrderIdempotently {
       if (claim.abandonedOrderId) await this.placeOrder.abandonAndRelease(claim.abandonedOrderId);
       try {
         const order = await this.placeOrder.execute(command, claim.orderId, ({ idempotencyKeys }, dto) =>
-          idempotencyKeys.complete(key, claim.orderId, dto),
+          idempotencyKeys.complete(customerId, key, claim.orderId, dto),
         );
         return { order, replayed: false };
       } catch (error) {
-        await this.uow.transaction(({ idempotencyKeys }) => idempotencyKeys.forget(key, claim.orderId)).catch(() => undefined);
+        await this.uow.transaction(({ idempotencyKeys }) => idempotencyKeys.forget(customerId, key, claim.orderId)).catch(() => undefined);
         throw error;
       }
     }

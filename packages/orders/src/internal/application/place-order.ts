@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderDto, PlaceOrderDto } from '../../contracts/dto.js';
+import type { CustomerIdentity, OrderDto, PlaceOrderCommand } from '../../contracts/dto.js';
 import { OrderAbandonedV1 } from '../../contracts/events.js';
 import type { InventoryPort } from '../../contracts/ports.js';
 import { Order } from '../domain/order.js';
 import type { OrderFate } from '../domain/order-fate.js';
-import { InsufficientStock, UnknownProducts, WithdrawnProducts } from './errors.js';
+import { InsufficientStock, OrderForAnotherCustomer, UnknownProducts, WithdrawnProducts } from './errors.js';
 import { publishOrderEvents, toOrderDto } from './order-presenter.js';
 import type { OrdersClock, OrdersScope, OrdersUnitOfWork } from './ports.js';
 
@@ -30,17 +30,20 @@ export class PlaceOrder {
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  async execute(command: PlaceOrderDto, orderId: string = this.newId(), alongWithOrder?: AlongWithOrder): Promise<OrderDto> {
-    // Checked before reserving, so a malformed order never touches stock.
+  async execute(command: PlaceOrderCommand, givenOrderId?: string, alongWithOrder?: AlongWithOrder): Promise<OrderDto> {
+    // Checked before reserving, so a malformed order or one for someone else never touches stock.
+    checkPlacedForSelf(command);
     Order.checkRequest(command.customerEmail, command.items);
 
-    const reservation = await this.inventory.reserve(orderId, command.items);
+    // An id made here cannot have reservations yet; a given one (idempotent retries) may.
+    const orderId = givenOrderId ?? this.newId();
+    const reservation = await this.inventory.reserve(orderId, command.items, { newOrderId: givenOrderId === undefined });
     if (reservation.status === 'unknown-products') throw new UnknownProducts(reservation.productIds);
     if (reservation.status === 'withdrawn-products') throw new WithdrawnProducts(reservation.productIds);
     if (reservation.status === 'insufficient-stock') throw new InsufficientStock(reservation.lines);
 
     try {
-      const order = Order.place({ id: orderId, customerEmail: command.customerEmail, lines: reservation.lines, now: this.clock.now() });
+      const order = Order.place({ id: orderId, customerId: command.placedBy.customerId, customerEmail: command.customerEmail, lines: reservation.lines, now: this.clock.now() });
       const dto = toOrderDto(order);
       await this.uow.transaction(async (scope) => {
         await scope.fates.markPlaced(order.id);
@@ -64,6 +67,12 @@ export class PlaceOrder {
     if (fate === 'abandoned') await this.inventory.release(orderId);
     return fate;
   }
+}
+
+/** A customer places orders for themselves only: the order's e-mail must be their own. */
+export function checkPlacedForSelf(command: { customerEmail: string; placedBy: CustomerIdentity }): void {
+  const own = command.placedBy.email;
+  if (own === null || own.toLowerCase() !== command.customerEmail.toLowerCase()) throw new OrderForAnotherCustomer();
 }
 
 /** Decides `abandoned` for an order id unless it was placed; publishes OrderAbandoned when it decides. */

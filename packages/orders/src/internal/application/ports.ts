@@ -1,5 +1,5 @@
 import type { EventEnvelope, Outbox } from '@orderly/kernel';
-import type { OrderDto } from '../../contracts/dto.js';
+import type { OrderAudience, OrderDto } from '../../contracts/dto.js';
 import type { OrderFate } from '../domain/order-fate.js';
 import type { Order } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
@@ -11,9 +11,10 @@ export interface OrderRepository {
   get(id: string): Promise<Order | null>;
   /**
    * Loads the order and locks it until the transaction ends, so concurrent changes of one order
-   * run one after another and each sees the status the previous one left.
+   * run one after another and each sees the status the previous one left. Null when it does not
+   * exist or is outside the audience (another customer's order looks like no order).
    */
-  getForUpdate(id: string): Promise<Order | null>;
+  getForUpdate(id: string, audience: OrderAudience): Promise<Order | null>;
   /** Writes the order's status and when it changed (lines and totals never change). */
   saveStatus(order: Order): Promise<void>;
 }
@@ -32,21 +33,21 @@ export type IdempotencyClaim =
   | { readonly kind: 'completed'; readonly requestHash: string; readonly order: OrderDto }
   | { readonly kind: 'in-progress'; readonly requestHash: string };
 
-/** Idempotency-Key records (Stripe-style), kept for `ttlMs` then purged. */
+/** Idempotency-Key records (Stripe-style), per customer (the same key from two customers is two keys), kept for `ttlMs` then purged. */
 export interface IdempotencyKeyStore {
   /**
    * Claims the key for a request with this hash. A key still being worked on, whose lease has
    * run out (its owner crashed), is taken over: the returned `abandonedOrderId` is the order id
    * the crashed owner used, which the new owner must abandon before placing under a fresh id.
    */
-  claim(input: { key: string; requestHash: string; orderId: string; leaseMs: number; ttlMs: number }): Promise<IdempotencyClaim>;
+  claim(input: { customerId: string; key: string; requestHash: string; orderId: string; leaseMs: number; ttlMs: number }): Promise<IdempotencyClaim>;
   /**
    * Stores the answer; commits with the order (same transaction). Throws IdempotentRequestSuperseded
    * when the key now belongs to another order id (a repeat took over), which rolls the order back.
    */
-  complete(key: string, orderId: string, order: OrderDto): Promise<void>;
+  complete(customerId: string, key: string, orderId: string, order: OrderDto): Promise<void>;
   /** Lets go of a key whose request failed, so a retry starts afresh. */
-  forget(key: string, orderId: string): Promise<void>;
+  forget(customerId: string, key: string, orderId: string): Promise<void>;
   /** Deletes keys older than their TTL; returns how many. */
   purgeExpired(): Promise<number>;
 }
@@ -66,7 +67,8 @@ export interface OrdersUnitOfWork {
 
 /** Read side for single orders, outside any transaction. */
 export interface OrderReader {
-  get(id: string): Promise<Order | null>;
+  /** The order as GET /orders/:id shows it, if it exists and the audience may see it; null otherwise (the two look the same). */
+  get(id: string, audience: OrderAudience): Promise<OrderDto | null>;
 }
 
 export interface OrdersClock {
@@ -76,6 +78,8 @@ export interface OrdersClock {
 /** A row of the order history read model. */
 export interface OrderSummary {
   readonly id: string;
+  /** The owner's subject; null for orders placed before identity. Not shown to clients. */
+  readonly customerId: string | null;
   readonly customerEmail: string;
   readonly total: number;
   readonly itemCount: number;
@@ -102,6 +106,9 @@ export interface OrderHistoryProjection {
 }
 
 export interface OrderHistoryReader {
-  /** Newest first (placedAt, then id, descending), strictly older than `before` when given. */
-  page(query: { customerEmail: string | null; limit: number; before: OrderSummaryPosition | null }): Promise<OrderSummary[]>;
+  /**
+   * Newest first (placedAt, then id, descending), strictly older than `before` when given; only
+   * the audience's orders, and of those only `customerEmail`'s when given.
+   */
+  page(query: { audience: OrderAudience; customerEmail: string | null; limit: number; before: OrderSummaryPosition | null }): Promise<OrderSummary[]>;
 }

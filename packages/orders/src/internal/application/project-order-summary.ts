@@ -16,6 +16,7 @@ export class ProjectOrderSummary implements EventHandler<OrderPlaced> {
     await this.projection.handleOnce(event, this.name, (summaries) =>
       summaries.add({
         id: order.orderId,
+        customerId: order.customerId ?? null,
         customerEmail: order.customerEmail,
         total: order.total,
         itemCount: order.lines.reduce((sum, line) => sum + line.quantity, 0),

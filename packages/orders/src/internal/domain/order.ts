@@ -23,6 +23,8 @@ export type OrderEvent =
 
 export interface OrderState {
   readonly id: string;
+  /** The subject (token `sub`) the order belongs to; null for orders placed before identity. */
+  readonly customerId: string | null;
   readonly customerEmail: string;
   readonly status: OrderStatus;
   /** When the order got its current status (its placement time while confirmed). */
@@ -45,6 +47,7 @@ export class Order extends AggregateRoot<OrderEvent> {
 
   static place(input: {
     id: string;
+    customerId: string;
     customerEmail: string;
     lines: readonly { productId: string; quantity: number; unitPrice: number }[];
     now: Date;
@@ -53,6 +56,7 @@ export class Order extends AggregateRoot<OrderEvent> {
     const lines = input.lines.map((l) => new OrderLine(l.productId, l.quantity, l.unitPrice));
     const order = new Order({
       id: input.id,
+      customerId: input.customerId,
       customerEmail: input.customerEmail,
       status: 'confirmed',
       statusChangedAt: input.now,
@@ -77,6 +81,9 @@ export class Order extends AggregateRoot<OrderEvent> {
 
   get id() {
     return this.state.id;
+  }
+  get customerId() {
+    return this.state.customerId;
   }
   get customerEmail() {
     return this.state.customerEmail;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProblem, ApiResponse } from '@orderly/kernel';
-import type { OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, CurrentPrincipal, hasScope, RequireScope, type Principal } from '@orderly/kernel';
+import type { CustomerIdentity, OrderAudience, OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
+import { ORDER_SCOPES } from '../../contracts/scopes.js';
 import { CancelOrder } from '../application/cancel-order.js';
 import { OrderHistory } from '../application/order-history.js';
 import { OrderQueries } from '../application/order-queries.js';
@@ -33,6 +34,7 @@ export class OrdersController {
    * is still running waits for it, or gets 409 if it takes too long.
    */
   @Post()
+  @RequireScope(ORDER_SCOPES.write)
   @ApiOperation({
     summary: 'Place an order',
     description: 'Reserves the stock of every line, all or none, then records the order; its confirmation is sent asynchronously.',
@@ -42,6 +44,10 @@ export class OrdersController {
     description: 'The placed order',
     schema: OrderSchema,
     headers: [{ name: 'Location', description: 'Where to read the order: /orders/{id}', required: true, schema: { type: 'string' } }],
+  })
+  @ApiProblem(403, {
+    description: "customerEmail is not the e-mail address of the caller's own account (the token's email claim); nothing was reserved",
+    title: 'Order for another customer',
   })
   @ApiProblem(409, {
     description: 'Not enough stock for some lines; nothing was reserved',
@@ -70,16 +76,18 @@ export class OrdersController {
   })
   @ApiProblem(422, { description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
   async place(
+    @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderRequest,
     @Headers(IDEMPOTENCY_KEY_HEADER) rawIdempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: HeaderSink,
   ): Promise<OrderDto> {
     const idempotencyKey = checkIdempotencyKey(rawIdempotencyKey);
+    const command = { customerEmail: body.customerEmail, items: body.items, placedBy: customerOf(principal) };
     let order: OrderDto;
     if (idempotencyKey === undefined) {
-      order = await this.placeOrder.execute(body);
+      order = await this.placeOrder.execute(command);
     } else {
-      const answer = await this.placeOrderIdempotently.execute(idempotencyKey, body);
+      const answer = await this.placeOrderIdempotently.execute(idempotencyKey, command);
       order = answer.order;
       if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
     }
@@ -89,45 +97,52 @@ export class OrdersController {
 
   /** Order history from the read model: may trail a just-placed order by a moment (README). */
   @Get()
+  @RequireScope(ORDER_SCOPES.read, ORDER_SCOPES.readAny)
   @ApiOperation({
     summary: 'List orders, newest first',
     description:
+      'A customer (orders:read) sees only their own orders, whatever customerEmail filter is sent; staff (orders:read:any) see every order and may filter by customerEmail. ' +
       'Served from the order history read model, kept up to date by OrderPlaced events: normally milliseconds behind a placed order, at most about a second when a wake-up is missed.',
   })
   @ApiResponse(200, { description: 'A page of order summaries', schema: OrderSummaryPageSchema })
-  list(@Query() query: ListOrdersQuery): Promise<OrderSummaryPageDto> {
-    return this.history.list(query);
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListOrdersQuery): Promise<OrderSummaryPageDto> {
+    return this.history.list(query, audienceOf(principal));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get one order' })
+  @RequireScope(ORDER_SCOPES.read, ORDER_SCOPES.readAny)
+  @ApiOperation({ summary: 'Get one order', description: "A customer (orders:read) gets only their own orders: another customer's order is answered 404, exactly like an unknown id." })
   @ApiResponse(200, { description: 'The order', schema: OrderSchema })
-  @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
-    return this.queries.get(id);
+  @ApiProblem(404, { description: 'No order has this id (or it is not yours)', title: 'Order not found' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+    return this.queries.get(id, audienceOf(principal));
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @RequireScope(ORDER_SCOPES.write, ORDER_SCOPES.fulfil)
   @ApiOperation({
     summary: 'Cancel an order',
     description:
       'Cancels a confirmed order: its stock goes back on the shelf and the customer gets a cancellation e-mail (both asynchronously, once). ' +
-      'Safe to repeat: cancelling a cancelled order answers the same order and does nothing more.',
+      'Safe to repeat: cancelling a cancelled order answers the same order and does nothing more. ' +
+      "A customer (orders:write) cancels only their own orders: another customer's order is answered 404, exactly like an unknown id; staff (orders:fulfil) cancel any.",
   })
   @ApiResponse(200, { description: 'The cancelled order', schema: OrderSchema })
-  @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
+  @ApiProblem(404, { description: 'No order has this id (or it is not yours)', title: 'Order not found' })
   @ApiProblem(409, {
     description: 'The order was shipped; only a confirmed order can be cancelled',
     title: 'Business rule violated',
     extensions: { rule: { const: 'OnlyConfirmedOrdersCanBeCancelled' }, currentStatus: { const: 'shipped' } },
   })
-  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
-    return this.cancelOrder.execute(id);
+  cancel(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+    const audience: OrderAudience = hasScope(principal, ORDER_SCOPES.fulfil) ? { kind: 'everyone' } : { kind: 'customer', customerId: principal.subject };
+    return this.cancelOrder.execute(id, audience);
   }
 
   @Post(':id/ship')
   @HttpCode(200)
+  @RequireScope(ORDER_SCOPES.fulfil)
   @ApiOperation({
     summary: 'Mark an order shipped',
     description:
@@ -144,4 +159,13 @@ export class OrdersController {
   ship(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
     return this.shipOrder.execute(id);
   }
+}
+
+function customerOf(principal: Principal): CustomerIdentity {
+  return { customerId: principal.subject, email: principal.email };
+}
+
+/** Staff read every order; anyone else only their own (the query is scoped to their subject). */
+function audienceOf(principal: Principal): OrderAudience {
+  return hasScope(principal, ORDER_SCOPES.readAny) ? { kind: 'everyone' } : { kind: 'customer', customerId: principal.subject };
 }

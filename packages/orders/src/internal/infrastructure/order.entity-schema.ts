@@ -5,6 +5,7 @@ import type { OrderStatus } from '../domain/order-status.js';
 /** Rows of orders' tables. The domain model never sees them; repositories translate. */
 export interface OrderRow {
   id: string;
+  customerId: string | null;
   customerEmail: string;
   status: OrderStatus;
   statusChangedAt: Date;
@@ -28,6 +29,7 @@ export const OrderEntity = new EntitySchema<OrderRow>({
   schema: 'orders',
   columns: {
     id: { type: 'uuid', primary: true },
+    customerId: { name: 'customer_id', type: 'text', nullable: true },
     customerEmail: { name: 'customer_email', type: 'text' },
     status: { type: 'text' },
     statusChangedAt: { name: 'status_changed_at', type: 'timestamptz' },

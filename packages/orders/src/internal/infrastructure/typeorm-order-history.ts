@@ -1,5 +1,6 @@
 import type { EventEnvelope, UnitOfWork } from '@orderly/kernel';
 import type { DataSource } from 'typeorm';
+import type { OrderAudience } from '../../contracts/dto.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import type { OrderHistoryProjection, OrderHistoryReader, OrderSummary, OrderSummaryPosition, OrderSummaryWriter } from '../application/ports.js';
 
@@ -11,9 +12,9 @@ export class TypeOrmOrderHistoryProjection implements OrderHistoryProjection {
       work({
         add: async (s: OrderSummary) => {
           await tx.manager.query(
-            `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at, status, status_changed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`,
-            [s.id, s.customerEmail, s.total, s.itemCount, s.placedAt, s.status, s.statusChangedAt],
+            `INSERT INTO orders.order_summaries (order_id, customer_id, customer_email, total, item_count, placed_at, status, status_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING`,
+            [s.id, s.customerId, s.customerEmail, s.total, s.itemCount, s.placedAt, s.status, s.statusChangedAt],
           );
         },
         changeStatus: async (orderId: string, status: OrderStatus, changedAt: Date) => {
@@ -34,9 +35,13 @@ export class TypeOrmOrderHistoryProjection implements OrderHistoryProjection {
 export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  async page(query: { customerEmail: string | null; limit: number; before: OrderSummaryPosition | null }): Promise<OrderSummary[]> {
+  async page(query: { audience: OrderAudience; customerEmail: string | null; limit: number; before: OrderSummaryPosition | null }): Promise<OrderSummary[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
+    if (query.audience.kind === 'customer') {
+      values.push(query.audience.customerId);
+      conditions.push(`customer_id = $${values.length}`);
+    }
     if (query.customerEmail !== null) {
       values.push(query.customerEmail);
       conditions.push(`lower(customer_email) = lower($${values.length})`);
@@ -48,6 +53,7 @@ export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
     values.push(query.limit);
     const rows: {
       order_id: string;
+      customer_id: string | null;
       customer_email: string;
       total: string;
       item_count: number;
@@ -56,7 +62,7 @@ export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
       status_changed_at: Date;
     }[] =
       await this.dataSource.query(
-        `SELECT order_id, customer_email, total, item_count, placed_at, status, status_changed_at FROM orders.order_summaries
+        `SELECT order_id, customer_id, customer_email, total, item_count, placed_at, status, status_changed_at FROM orders.order_summaries
           ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
           ORDER BY placed_at DESC, order_id DESC
           LIMIT $${values.length}`,
@@ -64,6 +70,7 @@ export class TypeOrmOrderHistoryReader implements OrderHistoryReader {
       );
     return rows.map((r) => ({
       id: r.order_id,
+      customerId: r.customer_id,
       customerEmail: r.customer_email,
       total: Number(r.total),
       itemCount: r.item_count,

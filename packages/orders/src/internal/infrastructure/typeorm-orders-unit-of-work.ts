@@ -1,9 +1,10 @@
 import type { EventEnvelope, Transaction, UnitOfWork } from '@orderly/kernel';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { OrderAudience, OrderDto } from '../../contracts/dto.js';
 import type { Order } from '../domain/order.js';
 import type { OrderReader, OrderRepository, OrdersScope, OrdersUnitOfWork } from '../application/ports.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
-import { fromOrderRow, toOrderRows } from './order-mapping.js';
+import { orderDtoFromJoinRows, orderFromJoinRows, SELECT_CUSTOMERS_ORDER_WITH_LINES, SELECT_ORDER_WITH_LINES, toOrderRows, type OrderJoinRow } from './order-mapping.js';
 import { TypeOrmIdempotencyKeys } from './typeorm-idempotency-keys.js';
 import { TypeOrmOrderFates } from './typeorm-order-fates.js';
 
@@ -41,10 +42,14 @@ class TypeOrmOrderRepository implements OrderRepository {
     return loadOrder(this.manager, id);
   }
 
-  async getForUpdate(id: string): Promise<Order | null> {
+  async getForUpdate(id: string, audience: OrderAudience): Promise<Order | null> {
     // Lock the order's row alone (FOR UPDATE cannot reach through the outer join to its lines);
     // under READ COMMITTED the load after the lock sees whatever the previous holder committed.
-    const locked: unknown[] = await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 FOR UPDATE`, [id]);
+    // A customer's lock is scoped to their subject: another's order is not found (nor locked).
+    const locked: unknown[] =
+      audience.kind === 'customer'
+        ? await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 AND customer_id = $2 FOR UPDATE`, [id, audience.customerId])
+        : await this.manager.query(`SELECT 1 FROM orders.orders WHERE id = $1 FOR UPDATE`, [id]);
     return locked.length === 0 ? null : loadOrder(this.manager, id);
   }
 
@@ -56,19 +61,17 @@ class TypeOrmOrderRepository implements OrderRepository {
 export class TypeOrmOrderReader implements OrderReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  get(id: string): Promise<Order | null> {
-    return loadOrder(this.dataSource.manager, id);
+  async get(id: string, audience: OrderAudience): Promise<OrderDto | null> {
+    // A customer's query is scoped to its subject in SQL: another's order is simply not found.
+    const rows: OrderJoinRow[] =
+      audience.kind === 'customer'
+        ? await this.dataSource.query(SELECT_CUSTOMERS_ORDER_WITH_LINES, [id, audience.customerId])
+        : await this.dataSource.query(SELECT_ORDER_WITH_LINES, [id]);
+    return rows.length === 0 ? null : orderDtoFromJoinRows(rows);
   }
 }
 
 async function loadOrder(manager: EntityManager, id: string): Promise<Order | null> {
-  // One query. findOne({relations}) adds `take: 1`, which makes TypeORM first run a
-  // SELECT DISTINCT over the join to find the id it was given, then the join again.
-  const row = await manager
-    .getRepository(OrderEntity)
-    .createQueryBuilder('order')
-    .leftJoinAndSelect('order.lines', 'line')
-    .where('order.id = :id', { id })
-    .getOne();
-  return row ? fromOrderRow(row) : null;
+  const rows: OrderJoinRow[] = await manager.query(SELECT_ORDER_WITH_LINES, [id]);
+  return rows.length === 0 ? null : orderFromJoinRows(rows);
 }

@@ -20,9 +20,13 @@ export class StockReservations {
     private readonly options: StockReservationsOptions,
   ) {}
 
-  async reserve(orderId: string, lines: readonly StockRequestLine[]): Promise<StockReservationOutcome> {
+  /**
+   * `newOrderId`: the caller generated the order id (a random UUID) for this very call, so no
+   * reservation can exist for it, and the lookup that makes a repeat idempotent is skipped.
+   */
+  async reserve(orderId: string, lines: readonly StockRequestLine[], options: { newOrderId?: boolean } = {}): Promise<StockReservationOutcome> {
     return this.uow.transaction(async ({ products, reservations }) => {
-      const existing = await reservations.forOrder(orderId);
+      const existing = options.newOrderId ? [] : await reservations.forOrder(orderId);
       if (existing.length > 0) {
         if (existing.every((r) => r.status === 'released')) throw new ReservationAlreadyReleased(orderId);
         return reservedOutcome(lines, existing);

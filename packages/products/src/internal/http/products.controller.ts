@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, InvalidInputError } from '@orderly/kernel';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, InvalidInputError, Public, RequireScope } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
+import { PRODUCT_SCOPES } from '../../contracts/scopes.js';
 import { CreateProduct } from '../application/create-product.js';
 import { EditProduct } from '../application/edit-product.js';
 import { ProductCatalog } from '../application/product-catalog.js';
@@ -32,6 +33,7 @@ export class ProductsController {
   ) {}
 
   @Post()
+  @RequireScope(PRODUCT_SCOPES.write)
   @ApiOperation({ summary: 'Add a product to the catalog' })
   @ApiResponse(201, { description: 'The new product', schema: ProductSchema })
   @ApiProblem(409, { description: 'A product with this sku already exists', title: 'SKU already exists', extensions: { sku: { type: 'string' } } })
@@ -40,6 +42,7 @@ export class ProductsController {
   }
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'List products', description: 'Stable order (createdAt, id); follow `nextCursor` to page through.' })
   @ApiResponse(200, { description: 'One page of products', schema: ProductPageSchema })
   list(@Query() query: ListProductsQuery): Promise<ProductPageDto> {
@@ -47,6 +50,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @Public()
   @ApiOperation({ summary: 'Get one product', description: 'The `ETag` header names this version of the product; send it in `If-Match` to edit it.' })
   @ApiResponse(200, { description: 'The product', schema: ProductSchema, headers: [ETagHeader] })
   @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
@@ -55,6 +59,7 @@ export class ProductsController {
   }
 
   @Patch(':id')
+  @RequireScope(PRODUCT_SCOPES.write)
   @ApiOperation({
     summary: 'Rename or reprice a product',
     description:
@@ -89,6 +94,7 @@ export class ProductsController {
   }
 
   @Post(':id/withdraw')
+  @RequireScope(PRODUCT_SCOPES.write)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Withdraw a product',
@@ -102,6 +108,7 @@ export class ProductsController {
   }
 
   @Post(':id/restock')
+  @RequireScope(PRODUCT_SCOPES.write)
   @HttpCode(200)
   @ApiOperation({ summary: 'Add stock to a product' })
   @ApiResponse(200, { description: 'The product with its new stock', schema: ProductSchema })
