@@ -42,6 +42,8 @@ const ROUTES = [
   ['orders.OrderShipped', 'notifications.SendShippedEmail'],
 ];
 const SUBSCRIBERS = [...new Set(ROUTES.map(([, subscriber]) => subscriber))];
+// consumerOf: a subscriber's module, its name up to the first dot.
+const consumerOf = (subscriber) => subscriber.slice(0, subscriber.indexOf('.'));
 
 // OutboxRelay.fanOut (fanOutStatement)
 export const FAN_OUT = `WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held),
@@ -56,10 +58,10 @@ export const FAN_OUT = `WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext(
                LIMIT $2
                  FOR UPDATE OF o
             ),
-            routes AS (SELECT * FROM unnest($3::text[], $4::text[]) AS r(type, subscriber)),
+            routes AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS r(type, subscriber, consumer)),
             fanned AS (
-              INSERT INTO "orders".outbox_delivery (event_seq, subscriber, aggregate_id, occurred_at)
-              SELECT f.seq, r.subscriber, f.aggregate_id, f.occurred_at FROM fresh f JOIN routes r ON r.type = f.type
+              INSERT INTO "orders".outbox_delivery (event_seq, subscriber, consumer, aggregate_id, occurred_at)
+              SELECT f.seq, r.subscriber, r.consumer, f.aggregate_id, f.occurred_at FROM fresh f JOIN routes r ON r.type = f.type
               ON CONFLICT DO NOTHING
             ),
             marked AS (
@@ -77,7 +79,7 @@ export const CLAIM = `WITH claimed AS (
          SELECT d.event_seq FROM "orders".outbox_delivery d
           WHERE d.subscriber = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
             AND NOT EXISTS (SELECT 1 FROM "orders".outbox_delivery earlier
-                             WHERE earlier.subscriber = d.subscriber AND earlier.aggregate_id = d.aggregate_id
+                             WHERE earlier.consumer = d.consumer AND earlier.aggregate_id = d.aggregate_id
                                AND earlier.status = 'pending' AND earlier.event_seq < d.event_seq)
           ORDER BY d.next_attempt_at, d.event_seq
           LIMIT $2
@@ -130,7 +132,7 @@ const LANE_PROBE = `SELECT s.subscriber FROM unnest($1::text[]) AS s(subscriber)
         WHERE EXISTS (SELECT 1 FROM "orders".outbox_delivery d WHERE d.subscriber = s.subscriber AND d.status = 'pending')`;
 // OutboxRelay.msUntilNextDue
 export const NEXT_DUE = `SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
-           FROM "orders".outbox_delivery WHERE subscriber = $1 AND status = 'pending'`;
+           FROM "orders".outbox_delivery WHERE subscriber = $1 AND status = 'pending' AND next_attempt_at > now()`;
 // OutboxSignal's NOTIFY: after the commit, outside any transaction, at most once per 50 ms.
 export const NOTIFY = `SELECT pg_notify($1, $2)`;
 const NOTIFY_INTERVAL_MS = 50;
@@ -282,7 +284,7 @@ export async function startEventWork({ pools, listenUrl, inTransaction, applicat
         .catch((error) => console.error(`baseline relay: batch to ${lane.subscriber} failed:`, error))
         .finally(() => {
           inFlight.delete(batch);
-          lane.sleeper.wake();
+          for (const other of lanes.values()) if (other.consumer === lane.consumer) other.sleeper.wake();
         });
       inFlight.add(batch);
     }
@@ -295,7 +297,7 @@ export async function startEventWork({ pools, listenUrl, inTransaction, applicat
         existing.sleeper.wake();
         continue;
       }
-      const lane = { subscriber, sleeper: sleeper(), done: null };
+      const lane = { subscriber, consumer: consumerOf(subscriber), sleeper: sleeper(), done: null };
       lanes.set(subscriber, lane);
       lane.done = laneLoop(lane);
     }
@@ -309,7 +311,7 @@ export async function startEventWork({ pools, listenUrl, inTransaction, applicat
     startLanes(rows.map((r) => r.subscriber));
   };
   const fanOut = async () => {
-    const { rows } = await relayDb.query(FAN_OUT, [FAN_OUT_LOCK, FAN_OUT_BATCH_SIZE, ROUTES.map(([type]) => type), ROUTES.map(([, subscriber]) => subscriber)]);
+    const { rows } = await relayDb.query(FAN_OUT, [FAN_OUT_LOCK, FAN_OUT_BATCH_SIZE, ROUTES.map(([type]) => type), ROUTES.map(([, subscriber]) => subscriber), ROUTES.map(([, subscriber]) => consumerOf(subscriber))]);
     const types = new Set(rows.map((r) => r.type));
     if (running) startLanes(ROUTES.filter(([type]) => types.has(type)).map(([, subscriber]) => subscriber));
     return rows.length;

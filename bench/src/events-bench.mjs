@@ -124,7 +124,9 @@ function post(agent, target, body, headers) {
 // --- relay throughput on its own -------------------------------------------------------------
 
 const RELAY_EVENT = { type: 'relaybench.Happened', version: 1, problems: () => [] };
-const SUBSCRIBERS = ['relaybench.First', 'relaybench.Second', 'relaybench.Third'];
+// Three subscribers of three modules (consumers), as OrderPlaced's are: one module's subscribers
+// would see an aggregate's events in order across them, so one failing would hold the others back.
+const SUBSCRIBERS = ['first.Subscriber', 'second.Subscriber', 'third.Subscriber'];
 
 function relayBenchModule() {
   const schema = 'relaybench';
@@ -158,7 +160,7 @@ async function measureRelayThroughput({ adminUrl, events, log }) {
   for (const pool of [handlers, ...subscriberPools]) await pool.initialize();
   const results = {};
   try {
-    for (const failing of [null, 'relaybench.Third']) {
+    for (const failing of [null, 'third.Subscriber']) {
       await admin.query('TRUNCATE relaybench.outbox, relaybench.outbox_delivery, relaybench.inbox');
       await admin.query(
         `INSERT INTO relaybench.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at)

@@ -47,10 +47,11 @@ export function scaleStatements(orders, products) {
           placed_at, 'delivered', 1, placed_at, placed_at, true
      FROM scale_orders ORDER BY i`,
   // Each event's delivery to each of its three subscribers (issue 15), kept until retention removes them.
-  `INSERT INTO orders.outbox_delivery (event_seq, subscriber, aggregate_id, occurred_at, status, attempts, next_attempt_at, delivered_at)
-   SELECT o.seq, s.subscriber, o.aggregate_id, o.occurred_at, 'delivered', 1, o.occurred_at, o.occurred_at
+  `INSERT INTO orders.outbox_delivery (event_seq, subscriber, consumer, aggregate_id, occurred_at, status, attempts, next_attempt_at, delivered_at)
+   SELECT o.seq, s.subscriber, s.consumer, o.aggregate_id, o.occurred_at, 'delivered', 1, o.occurred_at, o.occurred_at
      FROM orders.outbox o
-    CROSS JOIN (VALUES ('orders.ProjectOrderSummary'), ('products.ConfirmStockReservation'), ('notifications.SendOrderConfirmation')) AS s(subscriber)
+    CROSS JOIN (VALUES ('orders.ProjectOrderSummary', 'orders'), ('products.ConfirmStockReservation', 'products'),
+                       ('notifications.SendOrderConfirmation', 'notifications')) AS s(subscriber, consumer)
     WHERE o.id IN (SELECT event_id FROM scale_orders)`,
   `INSERT INTO orders.inbox (event_id, handler, processed_at) SELECT event_id, 'orders.ProjectOrderSummary', placed_at FROM scale_orders`,
   `INSERT INTO products.inbox (event_id, handler, processed_at) SELECT event_id, 'products.ConfirmStockReservation', placed_at FROM scale_orders`,

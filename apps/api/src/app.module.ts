@@ -29,7 +29,7 @@ import { ObservabilityModule, type ObservabilityOptions } from './observability.
 
 /** Which handler each event is delivered to (also read by the AsyncAPI document and docs/modules.md). */
 export const EVENT_SUBSCRIPTIONS = [
-  // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
+  // Each subscriber has its own deliveries (ADR 0003): a slow one (SMTP) delays no other module's.
   subscribe(OrderPlacedV1, ProjectOrderSummary),
   subscribe(OrderPlacedV1, ConfirmStockReservation),
   subscribe(OrderPlacedV1, SendOrderConfirmation),

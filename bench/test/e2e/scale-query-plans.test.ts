@@ -69,7 +69,7 @@ it.each([
   ['GET /orders/:id: the order and its lines', `SELECT * FROM orders.orders o LEFT JOIN orders.order_lines l ON l.order_id = o.id WHERE o.id = $1`, () => [orderId()]],
   ['POST /orders: reservations of an order id', `SELECT * FROM products.stock_reservations WHERE order_id = $1 ORDER BY product_id`, () => [orderId()]],
   ['POST /orders: products locked for the reservation', `SELECT * FROM products.products p WHERE p.id IN ($1, $2) ORDER BY p.id FOR UPDATE`, () => [scaleProductId(1), scaleProductId(2)]],
-  ['relay: fan-out of new events among delivered ones', FAN_OUT, () => ['orderly_fan_out_orders', 500, ['orders.OrderPlaced'], ['orders.ProjectOrderSummary']]],
+  ['relay: fan-out of new events among delivered ones', FAN_OUT, () => ['orderly_fan_out_orders', 500, ['orders.OrderPlaced'], ['orders.ProjectOrderSummary'], ['orders']]],
   ['relay: claim of one subscriber\'s due deliveries among delivered ones', CLAIM, () => ['orders.ProjectOrderSummary', 50, '00000000-0000-4000-8000-000000000000', 15_000]],
   ['relay: completion of a batch', COMPLETE, () => ['orders.ProjectOrderSummary', ['1', '2'], ['delivered', 'delivered'], [null, null], [0, 0], '00000000-0000-4000-8000-000000000000']],
   ['relay: settlement of a batch\'s events', SETTLE, () => [['1', '2']]],

@@ -40,6 +40,7 @@ export {
 } from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
 export {
+  consumerOf,
   EVENT_TRANSPORT,
   type EventRoute,
   type EventTransport,

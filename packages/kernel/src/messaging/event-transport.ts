@@ -14,6 +14,18 @@ export type Subscriber = EventHandler<unknown>;
 export interface EventRoute {
   readonly type: string;
   readonly subscriber: string;
+  /**
+   * The module the subscriber belongs to. The subscribers of one consumer see the events of one
+   * aggregate in order across them (the cancellation e-mail never before the confirmation), while
+   * different consumers never wait for each other. consumerOf(subscriber) for in-process handlers.
+   */
+  readonly consumer: string;
+}
+
+/** A subscriber's consumer: its name up to the first dot (`notifications.SendOrderConfirmation` -> `notifications`). */
+export function consumerOf(subscriber: string): string {
+  const dot = subscriber.indexOf('.');
+  return dot > 0 ? subscriber.slice(0, dot) : subscriber;
 }
 
 /**
@@ -76,7 +88,7 @@ export class InProcessEventTransport implements EventTransport {
       const key = `${schema.type}\u0000${handler.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      routes.push({ type: schema.type, subscriber: handler.name });
+      routes.push({ type: schema.type, subscriber: handler.name, consumer: consumerOf(handler.name) });
     }
     return routes;
   }

@@ -59,6 +59,7 @@ export async function addSubscriberDeliveries(queryRunner: QueryRunner, schema: 
     CREATE TABLE ${s}.outbox_delivery (
       event_seq       bigint NOT NULL,
       subscriber      text NOT NULL,
+      consumer        text NOT NULL,
       aggregate_id    text NOT NULL,
       occurred_at     timestamptz NOT NULL,
       status          text NOT NULL DEFAULT 'pending'
@@ -74,9 +75,10 @@ export async function addSubscriberDeliveries(queryRunner: QueryRunner, schema: 
   await queryRunner.query(
     `CREATE INDEX outbox_delivery_due ON ${s}.outbox_delivery (subscriber, next_attempt_at, event_seq) WHERE status = 'pending'`,
   );
-  // Per-aggregate order: is an earlier delivery of this aggregate still pending for this subscriber?
+  // Per-aggregate order: is an earlier delivery of this aggregate still pending for this consumer
+  // (the module the subscriber belongs to: its subscribers see an aggregate's events in order)?
   await queryRunner.query(
-    `CREATE INDEX outbox_delivery_head ON ${s}.outbox_delivery (subscriber, aggregate_id, event_seq) WHERE status = 'pending'`,
+    `CREATE INDEX outbox_delivery_head ON ${s}.outbox_delivery (consumer, aggregate_id, event_seq) WHERE status = 'pending'`,
   );
   await queryRunner.query(`CREATE INDEX outbox_delivery_dead ON ${s}.outbox_delivery (subscriber, event_seq) WHERE status = 'dead'`);
   // Inbox retention removes the oldest entries first.

@@ -112,8 +112,9 @@ interface Lease {
  *   while the batch is delivered. A relay that dies lets the lease lapse and the rows are due
  *   again. Completion is one statement per batch and only touches rows whose owner is still the
  *   batch's token (fencing): a relay whose lease was taken over completes nothing.
- * - Per aggregate and subscriber, only the oldest pending delivery is claimable, so each
- *   subscriber sees an aggregate's events in order, across relays and app instances.
+ * - Per aggregate and consumer (the module a subscriber belongs to), only the oldest pending
+ *   delivery is claimable, so each subscriber - and each module across its subscribers - sees an
+ *   aggregate's events in order, across relays and app instances. Other modules never wait.
  * - Several batches per subscriber in flight at once (bounded by batchesInFlight).
  * - Woken in-process by local commits (OutboxSignal), by NOTIFY from other instances, and by a
  *   poll as a safety net.
@@ -216,7 +217,7 @@ export class OutboxRelay {
     const routes = this.transport.routes();
     const rows: { type: string }[] = await this.dataSource.query(
       fanOutStatement(this.schema),
-      [`orderly_fan_out_${this.schema}`, this.options.fanOutBatchSize, routes.map((r) => r.type), routes.map((r) => r.subscriber)],
+      [`orderly_fan_out_${this.schema}`, this.options.fanOutBatchSize, routes.map((r) => r.type), routes.map((r) => r.subscriber), routes.map((r) => r.consumer)],
     );
     const types = new Set(rows.map((r) => r.type));
     if (this.running) this.startLanes(routes.filter((r) => types.has(r.type)).map((r) => r.subscriber));
@@ -233,9 +234,13 @@ export class OutboxRelay {
     return [...new Set(this.transport.routes().map((r) => r.subscriber))];
   }
 
+  private consumerOf(subscriber: string): string {
+    return this.transport.routes().find((r) => r.subscriber === subscriber)?.consumer ?? subscriber;
+  }
+
   /**
    * Claims up to batchSize of one subscriber's due deliveries under a fresh lease, each the
-   * oldest pending delivery of its aggregate for this subscriber. One statement, no transaction
+   * oldest pending delivery of its aggregate for this subscriber's consumer (its module). One statement, no transaction
    * left open; the attempt is counted here, so a relay that dies mid-delivery uses one up.
    */
   private async claim(subscriber: string): Promise<Lease> {
@@ -374,7 +379,7 @@ export class OutboxRelay {
         existing.sleeper.wake();
         continue;
       }
-      const lane = new SubscriberLane(subscriber);
+      const lane = new SubscriberLane(subscriber, this.consumerOf(subscriber));
       this.lanes.set(subscriber, lane);
       lane.done = this.laneLoop(lane);
     }
@@ -410,7 +415,9 @@ export class OutboxRelay {
         })
         .finally(() => {
           inFlight.delete(batch);
-          lane.sleeper.wake();
+          // Later events of these aggregates may be claimable now, for this lane and for the
+          // other subscribers of its consumer.
+          for (const other of this.lanes.values()) if (other.consumer === lane.consumer) other.sleeper.wake();
         });
       inFlight.add(batch);
     }
@@ -420,10 +427,12 @@ export class OutboxRelay {
   private async msUntilNextDue(subscriber: string): Promise<number> {
     try {
       // Not GREATEST(0, ...) in SQL: GREATEST ignores NULL, so an empty outbox (min() is NULL)
-      // would answer 0 and the relay would poll in a busy loop instead of sleeping.
+      // would answer 0 and the relay would poll in a busy loop instead of sleeping. Only rows due
+      // later: one due now that the claim just left is waiting for an earlier event of its
+      // aggregate (whose completion wakes this lane, or whose retry is due later and counted here).
       const [row]: { ms: number | null }[] = await this.dataSource.query(
         `SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
-           FROM ${this.deliveryTable} WHERE subscriber = $1 AND status = 'pending'`,
+           FROM ${this.deliveryTable} WHERE subscriber = $1 AND status = 'pending' AND next_attempt_at > now()`,
         [subscriber],
       );
       const ms = row?.ms;
@@ -480,7 +489,8 @@ export class OutboxRelay {
 
 /**
  * The claim ($1 subscriber, $2 batch size, $3 owner token, $4 lease in ms): served by the
- * partial indexes outbox_delivery_due (due order) and outbox_delivery_head (per-aggregate order),
+ * partial indexes outbox_delivery_due (due order) and outbox_delivery_head (per-aggregate order
+ * within the subscriber's consumer),
  * so its cost follows the batch size, not the backlog or the history (test/integration/claim-plan.test.ts).
  */
 export function claimStatement(schema: string): string {
@@ -490,7 +500,7 @@ export function claimStatement(schema: string): string {
          SELECT d.event_seq FROM ${deliveries} d
           WHERE d.subscriber = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
             AND NOT EXISTS (SELECT 1 FROM ${deliveries} earlier
-                             WHERE earlier.subscriber = d.subscriber AND earlier.aggregate_id = d.aggregate_id
+                             WHERE earlier.consumer = d.consumer AND earlier.aggregate_id = d.aggregate_id
                                AND earlier.status = 'pending' AND earlier.event_seq < d.event_seq)
           ORDER BY d.next_attempt_at, d.event_seq
           LIMIT $2
@@ -507,7 +517,7 @@ export function claimStatement(schema: string): string {
        SELECT * FROM leased ORDER BY event_seq`;
 }
 
-/** The fan-out ($1 advisory lock name, $2 batch size, $3 event types, $4 subscribers: the routes). */
+/** The fan-out ($1 advisory lock name, $2 batch size, $3 event types, $4 subscribers, $5 their consumers: the routes). */
 export function fanOutStatement(schema: string): string {
   const outbox = `${quoteIdentifier(schema)}.outbox`;
   const deliveries = deliveryTable(schema);
@@ -523,10 +533,10 @@ export function fanOutStatement(schema: string): string {
                LIMIT $2
                  FOR UPDATE OF o
             ),
-            routes AS (SELECT * FROM unnest($3::text[], $4::text[]) AS r(type, subscriber)),
+            routes AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS r(type, subscriber, consumer)),
             fanned AS (
-              INSERT INTO ${deliveries} (event_seq, subscriber, aggregate_id, occurred_at)
-              SELECT f.seq, r.subscriber, f.aggregate_id, f.occurred_at FROM fresh f JOIN routes r ON r.type = f.type
+              INSERT INTO ${deliveries} (event_seq, subscriber, consumer, aggregate_id, occurred_at)
+              SELECT f.seq, r.subscriber, r.consumer, f.aggregate_id, f.occurred_at FROM fresh f JOIN routes r ON r.type = f.type
               ON CONFLICT DO NOTHING
             ),
             marked AS (
@@ -546,7 +556,10 @@ class SubscriberLane {
   done: Promise<void> = Promise.resolve();
   /** The last claim failure, logged once per kind (not once a second while the database is down). */
   lastError: string | null = null;
-  constructor(readonly subscriber: string) {}
+  constructor(
+    readonly subscriber: string,
+    readonly consumer: string,
+  ) {}
 }
 
 /** A sleep that a wake-up ends early; a wake-up while awake makes the next sleep return at once. */

@@ -263,8 +263,11 @@ describe('outbox, relay and inbox', () => {
     await relay.start();
     try {
       await new Promise((r) => setTimeout(r, 500));
-      // One look at the empty outbox, then asleep until NOTIFY or the 60 s poll.
-      expect(relay.batches).toBe(1);
+      // One look at the empty outbox, then asleep until NOTIFY or the 60 s poll. A NOTIFY an
+      // earlier test's commits owed (sent up to 50 ms late, later still on a loaded machine) may
+      // wake it once more; a polling loop would look hundreds of times.
+      expect(relay.batches).toBeGreaterThanOrEqual(1);
+      expect(relay.batches).toBeLessThanOrEqual(3);
     } finally {
       await relay.stop();
     }

@@ -1,7 +1,8 @@
 // Several relays, each its own process, on one outbox, with handlers that sometimes outlast the
 // lease: leases lapse mid-batch and other relays take rows over. Every effect must still happen
-// exactly once per subscriber, each subscriber must see each aggregate's events in order, and no
-// relay may complete a delivery whose lease it lost (checked on a log of every claim and
+// exactly once per subscriber, each subscriber - and the module of all three ('audit', their
+// consumer) across them - must see each aggregate's events in order, and no relay may complete a
+// delivery whose lease it lost (checked on a log of every claim and
 // completion written by a trigger).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -126,6 +127,16 @@ it.each([2, 3])('%i relays in separate processes: every effect once, per-aggrega
   );
   expect(seen).toHaveLength(SUBSCRIBERS.length * AGGREGATES);
   for (const row of seen) {
+    const order = (row.seen_order as string[]).map(Number);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  }
+  // The three subscribers are one module's: no effect of an event before every effect of the one before it.
+  const { rows: seenByModule } = await admin.query(
+    `SELECT e.aggregate_id, array_agg(o.seq ORDER BY e.n) AS seen_order
+       FROM audit.effects e JOIN ledger.outbox o ON o.id = e.event_id GROUP BY e.aggregate_id`,
+  );
+  expect(seenByModule).toHaveLength(AGGREGATES);
+  for (const row of seenByModule) {
     const order = (row.seen_order as string[]).map(Number);
     expect(order).toEqual([...order].sort((a, b) => a - b));
   }

@@ -1,6 +1,7 @@
 // Per-subscriber delivery: a subscriber that fails every delivery, or is slow, delays and repeats
-// nothing for the other subscribers of the same events; its dead letters are its own, listed and
-// replayed for it alone.
+// nothing for the subscribers of other modules (consumers: the name up to the first dot); its dead
+// letters are its own, listed and replayed for it alone. The subscribers of one module see the
+// events of one aggregate in order across them.
 import pg from 'pg';
 import {
   createModuleDataSource,
@@ -56,10 +57,13 @@ class Recorder implements EventHandler<EntryAdded> {
   calls = 0;
   failing = false;
   delayMs = 0;
+  /** Holds a delivery until the promise it returns settles (undefined: no hold). */
+  hold: (event: EventEnvelope<EntryAdded>) => Promise<void> | undefined = () => undefined;
   constructor(readonly name: string) {}
   readonly handle = async (event: EventEnvelope<EntryAdded>) => {
     this.calls++;
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    await this.hold(event);
     if (this.failing) throw new Error('mail server says 451');
     await subscriberUow.transactionOnce(event, this.name, async (tx) => {
       await tx.manager.query('INSERT INTO audit.effects (subscriber, event_id) VALUES ($1, $2)', [this.name, event.id]);
@@ -89,7 +93,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
 
 it('keeps delivering to the others while one subscriber fails every delivery, then replays only its dead letters', async () => {
   const transport = new InProcessEventTransport();
-  const [projection, stock, mail] = ['audit.Projection', 'audit.Stock', 'audit.Mail'].map((name) => new Recorder(name)) as [Recorder, Recorder, Recorder];
+  const [projection, stock, mail] = ['history.Projection', 'stock.Reservation', 'mail.Confirmation'].map((name) => new Recorder(name)) as [Recorder, Recorder, Recorder];
   mail.failing = true;
   for (const r of [projection, stock, mail]) transport.subscribe(EntryAddedV1, r);
   const relay = new OutboxRelay(ledger, 'ledger', connections.get('ledger')!.url, transport,
@@ -97,7 +101,7 @@ it('keeps delivering to the others while one subscriber fails every delivery, th
   await relay.start();
   try {
     await publish(40);
-    await waitFor('the healthy subscribers to have every event', async () => (await effectsOf('audit.Projection')) === 40 && (await effectsOf('audit.Stock')) === 40);
+    await waitFor('the healthy subscribers to have every event', async () => (await effectsOf('history.Projection')) === 40 && (await effectsOf('stock.Reservation')) === 40);
     await waitFor('the failing subscriber to be dead-lettered', async () => (await outbox.stats()).dead === 40);
   } finally {
     await relay.stop();
@@ -105,26 +109,26 @@ it('keeps delivering to the others while one subscriber fails every delivery, th
   // The healthy subscribers were called once per event: the failures repeated nothing for them.
   expect([projection.calls, stock.calls]).toEqual([40, 40]);
   expect(mail.calls).toBe(40 * 3);
-  expect(await outbox.subscriberStats()).toEqual([{ subscriber: 'audit.Mail', pending: 0, dead: 40, oldestPendingAgeMs: 0 }]);
+  expect(await outbox.subscriberStats()).toEqual([{ subscriber: 'mail.Confirmation', pending: 0, dead: 40, oldestPendingAgeMs: 0 }]);
   const [first] = await outbox.list(['dead'], 1);
-  expect(first).toMatchObject({ status: 'dead', attempts: 3, lastError: 'audit.Mail: mail server says 451' });
+  expect(first).toMatchObject({ status: 'dead', attempts: 3, lastError: 'mail.Confirmation: mail server says 451' });
   expect(first!.deliveries.map((d) => [d.subscriber, d.status, d.attempts])).toEqual([
-    ['audit.Mail', 'dead', 3],
-    ['audit.Projection', 'delivered', 1],
-    ['audit.Stock', 'delivered', 1],
+    ['history.Projection', 'delivered', 1],
+    ['mail.Confirmation', 'dead', 3],
+    ['stock.Reservation', 'delivered', 1],
   ]);
-  expect(await outbox.list(['dead'], 100, 'audit.Projection')).toEqual([]);
-  expect(await outbox.list(['dead'], 100, 'audit.Mail')).toHaveLength(40);
+  expect(await outbox.list(['dead'], 100, 'history.Projection')).toEqual([]);
+  expect(await outbox.list(['dead'], 100, 'mail.Confirmation')).toHaveLength(40);
 
   // The operator fixes the mail server and replays that subscriber's dead letters: only it is called again.
   mail.failing = false;
-  await expect(outbox.replay(first!.id, 'audit.Projection')).rejects.toThrow(
-    `Cannot replay the delivery of event ${first!.id} to audit.Projection: it is delivered; only dead or discarded deliveries can be.`,
+  await expect(outbox.replay(first!.id, 'history.Projection')).rejects.toThrow(
+    `Cannot replay the delivery of event ${first!.id} to history.Projection: it is delivered; only dead or discarded deliveries can be.`,
   );
-  expect(await outbox.replay(first!.id, 'audit.Mail')).toMatchObject({ status: 'pending' });
-  expect(await outbox.replayAllDead('audit.Mail')).toBe(39);
+  expect(await outbox.replay(first!.id, 'mail.Confirmation')).toMatchObject({ status: 'pending' });
+  expect(await outbox.replayAllDead('mail.Confirmation')).toBe(39);
   await relay.drain();
-  expect(await effectsOf('audit.Mail')).toBe(40);
+  expect(await effectsOf('mail.Confirmation')).toBe(40);
   expect([projection.calls, stock.calls]).toEqual([40, 40]);
   expect(await outbox.stats()).toEqual({ pending: 0, dead: 0, oldestPendingAgeMs: 0 });
   expect((await outbox.list(['delivered'], 1000)).every((e) => e.deliveries.every((d) => d.status === 'delivered'))).toBe(true);
@@ -132,8 +136,8 @@ it('keeps delivering to the others while one subscriber fails every delivery, th
 
 it('does not let a slow subscriber delay the others', async () => {
   const transport = new InProcessEventTransport();
-  const fast = new Recorder('audit.Fast');
-  const slow = new Recorder('audit.Slow');
+  const fast = new Recorder('history.Fast');
+  const slow = new Recorder('mail.Slow');
   slow.delayMs = 3_000; // an SMTP server taking its time
   transport.subscribe(EntryAddedV1, fast);
   transport.subscribe(EntryAddedV1, slow);
@@ -143,9 +147,45 @@ it('does not let a slow subscriber delay the others', async () => {
   try {
     await publish(30, 30);
     // The fast subscriber gets all 30 while the slow one is still on its first batches.
-    await waitFor('the fast subscriber to have every event', async () => (await effectsOf('audit.Fast')) === 30, 20_000);
-    expect(await effectsOf('audit.Slow')).toBeLessThan(30);
+    await waitFor('the fast subscriber to have every event', async () => (await effectsOf('history.Fast')) === 30, 20_000);
+    expect(await effectsOf('mail.Slow')).toBeLessThan(30);
   } finally {
     await relay.stop();
   }
 }, 60_000);
+
+it('keeps an aggregate\'s events in order across the subscribers of one module, while other modules do not wait', async () => {
+  const transport = new InProcessEventTransport();
+  const confirmation = new Recorder('mail.Confirmation');
+  const notice = new Recorder('mail.Notice');
+  const projection = new Recorder('history.Projection');
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // The mail module's first subscriber is stuck on the aggregate's first event (an SMTP server hanging).
+  confirmation.hold = (event) => (event.payload.note === 'entry 0' ? held : undefined);
+  for (const r of [confirmation, notice, projection]) transport.subscribe(EntryAddedV1, r);
+  const relay = new OutboxRelay(ledger, 'ledger', connections.get('ledger')!.url, transport,
+    { ...DEFAULT_RELAY_OPTIONS, leaseMs: 120_000, idlePollMs: 50 }, silent);
+  await relay.start();
+  try {
+    await publish(2, 1);
+    // Another module has both events, and the mail module's other subscriber the first one...
+    await waitFor('the history module to have both events', async () => (await effectsOf('history.Projection')) === 2);
+    await waitFor('the other mail subscriber to have the first event', async () => (await effectsOf('mail.Notice')) >= 1);
+    // ...but not the second while the first is still pending for a subscriber of its module.
+    expect(await outbox.list(['pending'], 10, 'mail.Notice')).toHaveLength(1);
+    expect(await effectsOf('mail.Notice')).toBe(1);
+    release();
+    await waitFor('every subscriber to have both events', async () => (await effectsOf('mail.Confirmation')) === 2 && (await effectsOf('mail.Notice')) === 2);
+  } finally {
+    release();
+    await relay.stop();
+  }
+  const { rows } = await admin.query(
+    `SELECT e.subscriber, o.payload->>'note' AS note FROM audit.effects e JOIN ledger.outbox o ON o.id = e.event_id
+      WHERE e.subscriber LIKE 'mail.%' ORDER BY e.n`,
+  );
+  const position = (subscriber: string, note: string) => rows.findIndex((r) => r.subscriber === subscriber && r.note === note);
+  expect(position('mail.Confirmation', 'entry 0')).toBeLessThan(position('mail.Notice', 'entry 1'));
+  expect(position('mail.Confirmation', 'entry 0')).toBeLessThan(position('mail.Confirmation', 'entry 1'));
+}, 120_000);
