@@ -10,8 +10,10 @@ const PREFIX = 'SQLTRACE|';
 const EVENT_WORK = [/\.inbox\b/, /^WITH completed AS \(/, /^WITH summary AS \(/];
 // Relay statements sent once or more per event, as often as wake-ups and polls happen to come:
 // the fan-out and each lane's claim (one that finds nothing looks the same in the log as one that
-// finds the event). Each must appear in both servers' event work; how often is not compared.
+// finds the event). Each must appear in both servers' event work; how often is not compared. Those
+// on other modules' outboxes are those relays' idle polls (Orderly runs one relay per module): noise.
 const POLLED = [/pg_try_advisory_xact_lock/, /^WITH claimed AS \(/];
+const ORDERS_OUTBOX = /"orders"\.outbox/;
 // Never compared: the periodic jobs (issue 5: the reservation sweeper every 10 s, the
 // idempotency-key purge - both `expires_at <= ...`; issue 15: the retention sweep of the messaging
 // tables and its settling of stragglers, every minute), LISTEN, a relay's idle poll for the next
@@ -55,10 +57,10 @@ export class SqlTrace {
       this.last = lines;
     }
     const units = transactions(this.last);
-    const request = units.filter((u) => u.kind === 'request').flatMap((u) => u.statements);
+    const requestStatements = units.filter((u) => u.kind === 'request').flatMap((u) => u.statements);
     const work = units.filter((u) => u.kind === 'event-work').map((u) => u.statements.join('\n')).sort();
     const polled = [...new Set(units.filter((u) => u.kind === 'polled').flatMap((u) => u.statements))].sort();
-    return { request, eventWork: [...request, ...work.flatMap((t) => t.split('\n')), ...polled] };
+    return { request: requestStatements, eventWork: [...requestStatements, ...work.flatMap((t) => t.split('\n')), ...polled] };
   }
 }
 
@@ -101,7 +103,7 @@ function transactions(lines) {
   const any = (u, patterns) => u.statements.some((s) => patterns.some((re) => re.test(sqlOf(s))));
   for (const u of units) {
     if (orphan(u) || any(u, NOISE) || (u.statements.length === 1 && IDLE_POLL.test(sqlOf(u.statements[0])))) u.kind = 'noise';
-    else if (any(u, POLLED)) u.kind = 'polled';
+    else if (any(u, POLLED)) u.kind = any(u, [ORDERS_OUTBOX]) ? 'polled' : 'noise';
     else u.kind = any(u, EVENT_WORK) ? 'event-work' : 'request';
   }
   return units;

@@ -2,7 +2,7 @@
 // smallest DATABASE_POOL_SIZE and EVENT_HANDLER_POOL_SIZE the configuration accepts) and an SMTP
 // server that never answers, orders are still accepted, the read model still follows them (the
 // mail subscriber's trouble delays no other subscriber), readiness stays green while the mail
-// backlog waits, and the backlog is visible per subscriber at /metrics.
+// backlog waits, and the backlog is visible per subscriber at /metrics (management listener).
 import { createServer, type Server, type Socket } from 'node:net';
 import { eventually, freePort } from '@orderly/testing';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
@@ -29,17 +29,20 @@ afterAll(async () => {
 });
 
 async function metric(series: string): Promise<number | undefined> {
-  const text = await (await fetch(`${sut.url}/metrics`)).text();
+  const text = await (await fetch(`${sut.managementUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 it('accepts orders and keeps the read model current with one connection per pool and a mail server that hangs', async () => {
-  const productId = (await http(sut.url, 'POST', '/products', { sku: 'KEEP-UP-1', name: 'p', unitPrice: 100, stock: 1_000 })).body.id;
+  const productId = (await http(sut.url, 'POST', '/products', { sku: 'KEEP-UP-1', name: 'p', unitPrice: 100, stock: 1_000 }, sut.staff)).body.id;
   const placed: string[] = [];
   for (let round = 0; round < 4; round++) {
     const answers = await Promise.all(
-      [0, 1, 2, 3, 4].map((i) => http(sut.url, 'POST', '/orders', { customerEmail: `keep-up-${round}-${i}@example.com`, items: [{ productId, quantity: 1 }] })),
+      [0, 1, 2, 3, 4].map((i) => {
+        const customerEmail = `keep-up-${round}-${i}@example.com`;
+        return http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId, quantity: 1 }] }, sut.customer(customerEmail));
+      }),
     );
     for (const answer of answers) {
       expect(answer.status).toBe(201);
@@ -48,7 +51,7 @@ it('accepts orders and keeps the read model current with one connection per pool
   }
   // The projection is another subscriber of OrderPlaced: the hanging SMTP server does not hold it up.
   const history = await eventually(async () => {
-    const res = await http(sut.url, 'GET', '/orders?limit=100');
+    const res = await http(sut.url, 'GET', '/orders?limit=100', undefined, sut.staff);
     return res.body.items.length === placed.length ? res.body.items : undefined;
   }, { timeoutMs: 60_000 });
   expect(history.map((o: { id: string }) => o.id).sort()).toEqual([...placed].sort());
