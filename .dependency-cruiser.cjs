@@ -85,6 +85,15 @@ module.exports = {
       },
     },
     {
+      name: 'contract-tests-use-the-public-entry',
+      severity: 'error',
+      comment:
+        'A contract test sees the package as other packages do: import `{to-package}` by its name, not a relative path into src/. ' +
+        'Tests of internals belong in test/unit (fakes of ports) or test/integration (real PostgreSQL).',
+      from: { path: '^(packages/[^/]+)/test/contract/' },
+      to: { path: '^$1/src/', dependencyTypes: ['local'] },
+    },
+    {
       name: 'no-cycle-inside-package',
       severity: 'error',
       comment:

@@ -35,13 +35,17 @@ const ORDERLY_CHROMIUM = chromium !== '' && existsSync(chromium) ? chromium : ''
 const ORDERLY_NATS = process.env.ORDERLY_NATS ?? (['/usr/sbin/nats-server', ...(process.env.PATH ?? '').split(':').map((dir) => `${dir}/nats-server`)].find((path) => path !== '/nats-server' && existsSync(path)) ?? '');
 
 const tasks = process.env.ORDERLY_TEST_TASKS?.split(',') ?? ['lint', 'typecheck', 'test'];
+// Only a run summary written by this very run counts: when turbo is killed before it writes one,
+// the newest file in .turbo/runs is an older run's, whose totals must never close this run.
+const startedAt = Date.now();
 const turbo = spawnSync(
   'npx',
   ['turbo', 'run', ...tasks, '--continue', '--concurrency=2', '--output-logs=new-only', '--summarize', ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ORDERLY_CHROMIUM, ORDERLY_NATS } },
 );
 
-const summary = latestRunSummary();
+const summary = latestRunSummary(startedAt);
+if (turbo.signal) console.log(`turbo ended by ${turbo.signal}: the checks did not finish`);
 const testTasks = (summary?.tasks ?? []).filter((t) => t.task.startsWith('test:') && t.command !== '<NONEXISTENT>');
 let passed = 0;
 let failed = unreachable.length;
@@ -62,7 +66,9 @@ const failedChecks = (summary?.tasks ?? [])
   .filter((t) => !t.task.startsWith('test:') && t.execution && t.execution.exitCode !== 0 && t.execution.exitCode !== undefined)
   .map((t) => t.taskId);
 failed += failedChecks.length;
-if (!summary) console.log('no turbo run summary found: the checks did not run');
+// A run that did not reach its summary ran an unknown part of the suite: never "0 failed".
+if (!summary || turbo.signal || turbo.status === null) failed += 1;
+if (!summary) console.log('no turbo run summary from this run: the checks did not run to the end');
 if (failedChecks.length > 0) console.log(`failed checks: ${failedChecks.join(', ')}`);
 if (missing.length > 0) console.log(`no test results from: ${missing.join(', ')} (their tests did not run)`);
 // Checks that could not run here (e.g. the browser test without a browser) leave a line in
@@ -72,16 +78,17 @@ for (const ws of workspaces) {
   if (!existsSync(file)) continue;
   for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) console.log(`WARNING: ${line}`);
 }
-const ok = turbo.status === 0 && summary !== undefined && failed === 0 && missing.length === 0;
+const ok = turbo.status === 0 && !turbo.signal && summary !== undefined && failed === 0 && missing.length === 0;
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(ok ? 0 : 1);
 
-function latestRunSummary() {
+function latestRunSummary(notBefore) {
   const runsDir = join(root, '.turbo', 'runs');
   if (!existsSync(runsDir)) return undefined;
   const latest = readdirSync(runsDir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => join(runsDir, f))
+    .filter((f) => statSync(f).mtimeMs >= notBefore)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   return latest ? JSON.parse(readFileSync(latest, 'utf8')) : undefined;
 }

@@ -1,15 +1,11 @@
 // The one PostgreSQL both servers use: an embedded cluster started and provisioned by the
 // kernel's own code with the modules' own database definitions, so schemas, roles, grants and
 // migrations are exactly what `npm start` gets.
+// The list of modules is apps/api's own (its "./database" export), so the two never differ.
+import { moduleDatabases } from '@orderly/api/database';
 import { randomBytes } from 'node:crypto';
 import { provisionModuleDatabases, startEmbeddedPostgres } from '@orderly/kernel';
-import { notificationsDatabase } from '@orderly/notifications';
-import { ordersDatabase } from '@orderly/orders';
-import { productsDatabase } from '@orderly/products';
 import pg from 'pg';
-
-// Same list, same order as apps/api/src/database/module-databases.ts.
-export const moduleDatabases = [productsDatabase, ordersDatabase, notificationsDatabase];
 
 /**
  * Starts PostgreSQL in dataDir and provisions every module. `onLogLine` receives the server's

@@ -1,7 +1,7 @@
 // Dependency rules 1-5 (docs/architecture.md, "Dependency rules") over every workspace's src/ and
 // test/ files. Rules 1, 3, 4, 5 are dependency-cruiser rules (.dependency-cruiser.cjs); rule 2 and
 // the package-level half of rule 3 are ./declared-dependencies.mjs. Rule 6 (database rights) is
-// enforced by PostgreSQL itself and tested in apps/api/test/architecture/database-rights.test.ts.
+// enforced by PostgreSQL itself and tested in apps/api/test/integration/database-rights.test.ts.
 // Each violation names the file, the import as written, the rule and what to do instead.
 import { cruise } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';

@@ -2,6 +2,7 @@
 // Regenerates docs/modules.md and docs/api/<package>.api.md from the code (`npm run docs:modules`,
 // `npm run api:report`). With --check it writes nothing and exits 1 when a committed file differs
 // from what the code says (run by apps/api/test/architecture/generated-docs.test.ts in `npm test`).
+// Both modes fail when a public signature names a type no public entry exports (./unexported-types.mjs).
 // `--root <dir>` works on another tree (the tests plant changes in a temporary copy).
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { readModuleModel } from './module-model.mjs';
 import { renderModuleDocs } from './module-docs.mjs';
 import { renderPublicApiReport } from './public-api-report.mjs';
+import { renderUnexportedTypes, unexportedTypes } from './unexported-types.mjs';
 
 const rootArg = process.argv.indexOf('--root');
 const root = resolve(rootArg >= 0 ? process.argv[rootArg + 1] : fileURLToPath(new URL('../..', import.meta.url)));
@@ -26,8 +28,13 @@ const orphaned = existsSync(join(root, 'docs/api'))
   ? readdirSync(join(root, 'docs/api')).map((file) => `docs/api/${file}`).filter((path) => !expected.has(path))
   : [];
 
+// A public signature that names an unexported type fails both modes: the report would document a
+// promise consumers cannot name.
+const leaks = unexportedTypes(model);
+if (leaks.length > 0) console.log(renderUnexportedTypes(leaks));
+
 if (checkOnly) {
-  if (stale.length === 0 && orphaned.length === 0) {
+  if (stale.length === 0 && orphaned.length === 0 && leaks.length === 0) {
     console.log(`generated docs are up to date (${expected.size} files)`);
     process.exit(0);
   }
@@ -36,13 +43,16 @@ if (checkOnly) {
     if (existsSync(join(root, path))) console.log(firstDifference(readFileSync(join(root, path), 'utf8'), expected.get(path)));
   }
   for (const path of orphaned) console.log(`${path} belongs to no package.`);
-  console.log('Run `npm run docs:modules` and review the diff: an API report change is a change to what other packages may use.');
+  if (stale.length > 0 || orphaned.length > 0) {
+    console.log('Run `npm run docs:modules` and review the diff: an API report change is a change to what other packages may use.');
+  }
   process.exit(1);
 }
 
 mkdirSync(join(root, 'docs/api'), { recursive: true });
 for (const [path, content] of expected) writeFileSync(join(root, path), content);
 console.log(`wrote ${[...expected.keys()].join(', ')}${stale.length ? '' : ' (unchanged)'}`);
+if (leaks.length > 0) process.exit(1);
 
 function reportName(entryName) {
   return entryName.replace(/^@orderly\//, '').replaceAll('/', '-');

@@ -37,12 +37,12 @@ export function renderModuleDocs(model) {
 
   lines.push('## Port bindings (apps/api/src/app.module.ts)', '', '| Token | Declared by | Bound to | Provided by |', '| --- | --- | --- | --- |');
   for (const b of bindings) lines.push(`| \`${b.token}\` | \`${b.tokenPackage}\` | \`${b.provider}\` | \`${b.providerPackage}\` |`);
-  const unbound = packages.flatMap((p) => p.ports.filter((port) => !bindings.some((b) => b.token === port)).map((port) => `\`${port}\` (\`${p.name}\`)`));
+  const unbound = packages.flatMap((p) => p.ports.filter((port) => !bindings.some((b) => b.token === port || b.provider === port)).map((port) => `\`${port}\` (\`${p.name}\`)`));
   if (unbound.length) lines.push('', `Tokens not bound in apps/api (bound by their own module or by the kernel): ${unbound.join(', ')}.`);
   lines.push('');
 
-  lines.push('## Event subscriptions (apps/api/src/app.module.ts)', '', '| Publisher | Event | Subscriber | Handler |', '| --- | --- | --- | --- |');
-  for (const s of subscriptions) lines.push(`| \`${s.publisher}\` | \`${s.event}\` v${s.version} (\`${s.schema}\`) | \`${s.subscriber}\` | \`${s.handler}\` |`);
+  lines.push('## Event subscriptions (apps/api/src/app.module.ts)', '', '| Publisher | Event | Subscriber | Handler (declared as) |', '| --- | --- | --- | --- |');
+  for (const s of subscriptions) lines.push(`| \`${s.publisher}\` | \`${s.event}\` v${s.version} (\`${s.schema}\`) | \`${s.subscriber}\` | \`${s.handler}\` (\`${s.declaration}\`) |`);
   lines.push('');
 
   lines.push('## Public API', '', 'What each `src/index.ts` exports; the full signatures are in [docs/api/](api/).', '');

@@ -1,7 +1,8 @@
 // One model of the modules, read from the code with the TypeScript compiler API: each package's
 // public API (what its src/index.ts exports), its database definition (schema/role), the port
 // tokens it declares, its declared workspace dependencies, its owner (.github/CODEOWNERS), and
-// from apps/api/src/app.module.ts every bindPort(token, provider) and subscribe(event, handler).
+// from apps/api/src/app.module.ts every bindPort(token, provider), bindPortToValue(token, value) and
+// subscribe(event, handler declaration).
 // docs/modules.md and the public-API reports are generated from this model, never by hand.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -84,17 +85,25 @@ export function readModuleModel(root) {
       if (node.expression.text === 'bindPort' && first && second) {
         bindings.push({ token: first.name, tokenPackage: packageOf(declarationOf(first)), provider: second.name, providerPackage: packageOf(declarationOf(second)) });
       }
+      if (node.expression.text === 'bindPortToValue' && first) {
+        // A value made in the composition root itself (e.g. the metrics adapter).
+        bindings.push({ token: first.name, tokenPackage: packageOf(declarationOf(first)), provider: node.arguments[1].getText(), providerPackage: packageOf(node) });
+      }
       if (node.expression.text === 'subscribe' && first && second) {
         // An event schema is an object literal or defineEventSchema({ type, version, ... }).
         let init = declarationOf(first)?.initializer;
         if (init && ts.isCallExpression(init) && init.arguments.length === 1) init = init.arguments[0];
         const props = init && ts.isObjectLiteralExpression(init) ? stringProperties(init) : {};
+        // The handler as its module declares it: declareHandler('<inbox name>', ...) in its contracts.
+        const declared = declarationOf(second)?.initializer;
+        const handlerName = declared && ts.isCallExpression(declared) && declared.arguments[0] && ts.isStringLiteral(declared.arguments[0]) ? declared.arguments[0].text : second.name;
         subscriptions.push({
           schema: first.name,
           event: props.type ?? first.name,
           version: props.version,
           publisher: packageOf(declarationOf(first)),
-          handler: second.name,
+          handler: handlerName,
+          declaration: second.name,
           subscriber: packageOf(declarationOf(second)),
         });
       }

@@ -1,25 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { bindPort, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
-import { NotificationsModule, SendCancellationEmail, SendOrderConfirmation, SendShippedEmail, SmtpEmailTransport } from '@orderly/notifications';
+import { bindPort, bindPortToValue, MessagingModule, subscribe, type ModuleConnection } from '@orderly/kernel';
+import { NotificationsModule, SEND_CANCELLATION_EMAIL, SEND_ORDER_CONFIRMATION, SEND_SHIPPED_EMAIL } from '@orderly/notifications';
 import {
-  AbandonExpiredOrder,
+  ABANDON_EXPIRED_ORDER,
   INVENTORY_PORT,
+  ORDERS_METRICS,
   OrderAbandonedV1,
   OrderCancelledV1,
   OrderPlacedV1,
   OrderShippedV1,
   OrdersModule,
-  ProjectOrderCancellation,
-  ProjectOrderShipment,
-  ProjectOrderSummary,
+  PROJECT_ORDER_CANCELLATION,
+  PROJECT_ORDER_SHIPMENT,
+  PROJECT_ORDER_SUMMARY,
 } from '@orderly/orders';
 import {
-  ConfirmStockReservation,
+  CONFIRM_STOCK_RESERVATION,
   ProductsModule,
-  ReleaseAbandonedReservation,
-  ReturnCancelledOrderStock,
+  RELEASE_ABANDONED_RESERVATION,
+  RETURN_CANCELLED_ORDER_STOCK,
+  STOCK_RESERVATIONS,
   StockReservationExpiredV1,
-  StockReservations,
 } from '@orderly/products';
 import type { OrderlyConfig } from './config.js';
 import { HttpModule } from './http/http.module.js';
@@ -30,16 +31,16 @@ import { ObservabilityModule, type ObservabilityOptions } from './observability.
 /** Which handler each event is delivered to (also read by the AsyncAPI document and docs/modules.md). */
 export const EVENT_SUBSCRIPTIONS = [
   // Each subscriber has its own deliveries (ADR 0003): a slow one (SMTP) delays no other module's.
-  subscribe(OrderPlacedV1, ProjectOrderSummary),
-  subscribe(OrderPlacedV1, ConfirmStockReservation),
-  subscribe(OrderPlacedV1, SendOrderConfirmation),
-  subscribe(StockReservationExpiredV1, AbandonExpiredOrder),
-  subscribe(OrderAbandonedV1, ReleaseAbandonedReservation),
-  subscribe(OrderCancelledV1, ProjectOrderCancellation),
-  subscribe(OrderCancelledV1, ReturnCancelledOrderStock),
-  subscribe(OrderCancelledV1, SendCancellationEmail),
-  subscribe(OrderShippedV1, ProjectOrderShipment),
-  subscribe(OrderShippedV1, SendShippedEmail),
+  subscribe(OrderPlacedV1, PROJECT_ORDER_SUMMARY),
+  subscribe(OrderPlacedV1, CONFIRM_STOCK_RESERVATION),
+  subscribe(OrderPlacedV1, SEND_ORDER_CONFIRMATION),
+  subscribe(StockReservationExpiredV1, ABANDON_EXPIRED_ORDER),
+  subscribe(OrderAbandonedV1, RELEASE_ABANDONED_RESERVATION),
+  subscribe(OrderCancelledV1, PROJECT_ORDER_CANCELLATION),
+  subscribe(OrderCancelledV1, RETURN_CANCELLED_ORDER_STOCK),
+  subscribe(OrderCancelledV1, SEND_CANCELLATION_EMAIL),
+  subscribe(OrderShippedV1, PROJECT_ORDER_SHIPMENT),
+  subscribe(OrderShippedV1, SEND_SHIPPED_EMAIL),
 ] as const;
 
 export interface AppModuleOptions {
@@ -53,11 +54,14 @@ export interface AppModuleOptions {
 
 /**
  * The composition root: the one place that knows every module. Read it to see
- * - which adapter each port is bound to (orders' INVENTORY_PORT -> products' StockReservations),
+ * - which provider each port is bound to (orders' INVENTORY_PORT -> products' STOCK_RESERVATIONS;
+ *   orders' ORDERS_METRICS -> the Prometheus counters),
  * - which handler each event is delivered to (orders' OrderPlaced -> orders' read model,
  *   products, notifications; products' StockReservationExpired -> orders; orders'
  *   OrderAbandoned -> products; orders' OrderCancelled -> read model, products (stock back),
- *   notifications; orders' OrderShipped -> read model, notifications).
+ *   notifications; orders' OrderShipped -> read model, notifications). Each module declares its
+ *   handlers in its contracts (contracts/handlers.ts): the event each listens to and the token it
+ *   provides the handler under.
  * TypeScript checks each binding structurally; no module imports another.
  */
 @Module({})
@@ -77,12 +81,12 @@ export class AppModule {
     });
     const notifications = NotificationsModule.forRoot({
       connection: connection('notifications'),
-      emailTransport: config.smtpUrl ? new SmtpEmailTransport({ url: config.smtpUrl }) : undefined,
+      smtpUrl: config.smtpUrl ?? undefined,
     });
     const orders = OrdersModule.forRoot({
       connection: connection('orders'),
       imports: [products],
-      ports: [bindPort(INVENTORY_PORT, StockReservations)],
+      ports: [bindPort(INVENTORY_PORT, STOCK_RESERVATIONS), bindPortToValue(ORDERS_METRICS, observability.metrics.orders)],
       idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     });
 

@@ -33,9 +33,6 @@ export interface StartOptions {
   readonly logDestination?: DestinationStream;
 }
 
-/** Default of BODY_LIMIT_BYTES. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
-
 /** Prepares the database, builds the Nest app and starts listening: `npm start` and every e2e test. */
 export async function startOrderly(config: OrderlyConfig, options: StartOptions = {}): Promise<RunningOrderly> {
   const logger = createLogger(config, options.logDestination);

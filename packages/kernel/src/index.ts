@@ -6,7 +6,7 @@ export * from './domain/index.js';
 
 export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
 
-export { bindPort } from './nest/bind-port.js';
+export { bindPort, bindPortToValue } from './nest/bind-port.js';
 
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
@@ -95,3 +95,5 @@ export {
 } from './http/api-description.js';
 export { bigintAsNumber } from './persistence/column-transformers.js';
 export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './pagination/keyset-cursor.js';
+export { DEFAULT_PAGE_SIZE, decodePageCursor, InvalidCursor, keysetPage, MAX_PAGE_SIZE, type Page } from './pagination/keyset-page.js';
+export { PageQuery } from './http/page-query.js';

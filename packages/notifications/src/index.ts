@@ -1,8 +1,10 @@
-// @orderly/notifications - public API. Everything else in this package is internal.
+// @orderly/notifications - public API: its contracts, its Nest module and its database definition.
+// Everything else in this package is internal.
 //
-// Provides: SendOrderConfirmation, SendCancellationEmail and SendShippedEmail (subscribed by
-// apps/api to orders' OrderPlaced, OrderCancelled and OrderShipped), the notifications HTTP endpoint. Needs: an EmailTransport (SmtpEmailTransport when
-// SMTP_URL is set, the log transport otherwise).
+// Provides: the notifications HTTP endpoint. Handles (declared in contracts/handlers.ts,
+// subscribed by apps/api): orders' OrderPlaced (SEND_ORDER_CONFIRMATION), OrderCancelled
+// (SEND_CANCELLATION_EMAIL) and OrderShipped (SEND_SHIPPED_EMAIL). Needs: an e-mail transport
+// (EMAIL_TRANSPORT): SMTP when the module is given smtpUrl, the log otherwise.
 
 export type {
   NotificationAudience,
@@ -14,13 +16,8 @@ export type {
 } from './contracts/dto.js';
 export { NOTIFICATION_SCOPES } from './contracts/scopes.js';
 export type { OrderCancellationNotice, OrderConfirmationNeeded, OrderShipmentNotice } from './contracts/events.js';
+export { SEND_CANCELLATION_EMAIL, SEND_ORDER_CONFIRMATION, SEND_SHIPPED_EMAIL } from './contracts/handlers.js';
 export { EMAIL_TRANSPORT, type EmailMessage, type EmailTransport } from './contracts/ports.js';
 
 export { NotificationsModule, type NotificationsModuleOptions } from './internal/notifications.module.js';
 export { notificationsDatabase } from './internal/infrastructure/notifications-database.js';
-export { SmtpEmailTransport, type SmtpEmailTransportOptions } from './internal/infrastructure/smtp-email-transport.js';
-export { SendOrderConfirmation } from './internal/application/send-order-confirmation.js';
-export { SendCancellationEmail } from './internal/application/send-cancellation-email.js';
-export { SendShippedEmail } from './internal/application/send-shipped-email.js';
-export { NotificationQueries } from './internal/application/notification-queries.js';
-export type { NotificationsUnitOfWork, NotificationsScope, NotificationRepository } from './internal/application/ports.js';

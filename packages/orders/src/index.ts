@@ -1,10 +1,11 @@
-// @orderly/orders - public API. Everything else in this package is internal.
+// @orderly/orders - public API: its contracts, its Nest module and its database definition.
+// Everything else in this package is internal.
 //
-// Needs: INVENTORY_PORT (bound by apps/api). Publishes: OrderPlaced (v1), OrderAbandoned (v1),
-// OrderCancelled (v1), OrderShipped (v1).
-// Handles (subscribed by apps/api): AbandonExpiredOrder to products' StockReservationExpired;
-// ProjectOrderSummary, ProjectOrderCancellation and ProjectOrderShipment to its own OrderPlaced,
-// OrderCancelled and OrderShipped, feeding the order history read model.
+// Needs: INVENTORY_PORT (bound by apps/api), optionally ORDERS_METRICS. Publishes: OrderPlaced,
+// OrderAbandoned, OrderCancelled, OrderShipped (all v1). Handles (declared in
+// contracts/handlers.ts, subscribed by apps/api): products' StockReservationExpired
+// (ABANDON_EXPIRED_ORDER); its own OrderPlaced, OrderCancelled and OrderShipped, feeding the order
+// history read model (PROJECT_ORDER_SUMMARY, PROJECT_ORDER_CANCELLATION, PROJECT_ORDER_SHIPMENT).
 
 export type {
   CustomerIdentity,
@@ -30,28 +31,16 @@ export {
   type OrderShipped,
   type ReservationExpiryNotice,
 } from './contracts/events.js';
-export { INVENTORY_PORT, type InventoryLine, type InventoryPort, type InventoryReservation, type ReserveOptions } from './contracts/ports.js';
+export { ABANDON_EXPIRED_ORDER, PROJECT_ORDER_CANCELLATION, PROJECT_ORDER_SHIPMENT, PROJECT_ORDER_SUMMARY } from './contracts/handlers.js';
+export {
+  INVENTORY_PORT,
+  ORDERS_METRICS,
+  type InventoryLine,
+  type InventoryPort,
+  type InventoryReservation,
+  type OrdersMetrics,
+  type ReserveOptions,
+} from './contracts/ports.js';
 
 export { OrdersModule, type OrdersModuleOptions } from './internal/orders.module.js';
 export { ordersDatabase } from './internal/infrastructure/orders-database.js';
-export { PlaceOrder } from './internal/application/place-order.js';
-export { PlaceOrderIdempotently, type IdempotentAnswer } from './internal/application/place-order-idempotently.js';
-export { AbandonExpiredOrder } from './internal/application/abandon-expired-order.js';
-export { OrderQueries } from './internal/application/order-queries.js';
-export { OrderHistory } from './internal/application/order-history.js';
-export { ProjectOrderSummary } from './internal/application/project-order-summary.js';
-export { ProjectOrderCancellation, ProjectOrderShipment } from './internal/application/project-order-status.js';
-export type {
-  IdempotencyClaim,
-  IdempotencyKeyStore,
-  OrderFateRegistry,
-  OrderHistoryProjection,
-  OrderHistoryReader,
-  OrderRepository,
-  OrderSummary,
-  OrderSummaryWriter,
-  OrdersClock,
-  OrdersScope,
-  OrdersUnitOfWork,
-} from './internal/application/ports.js';
-export type { OrderFate } from './internal/domain/order-fate.js';

@@ -1,6 +1,6 @@
 // @orderly/testing: the shared test harness - real PostgreSQL per test file, the app as a child
 // process, free ports, async probes, an identity provider that signs test tokens.
-export { startTestPostgres, type TestPostgres } from './test-postgres.js';
+export { startTestPostgres, type TestPostgres, type TestPostgresOptions } from './test-postgres.js';
 export { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process.js';
 export { freePort } from './free-port.js';
 export { eventually } from './eventually.js';

@@ -3,5 +3,8 @@ import { notificationsDatabase } from '@orderly/notifications';
 import { ordersDatabase } from '@orderly/orders';
 import { productsDatabase } from '@orderly/products';
 
-/** Every module's schema, role and migrations: what provisioning sets up. */
+/**
+ * Every module's schema, role and migrations: what provisioning sets up. Also exported as
+ * @orderly/api/database, for the bench, which provisions the same database without the app.
+ */
 export const moduleDatabases: readonly ModuleDatabaseDefinition[] = [productsDatabase, ordersDatabase, notificationsDatabase];

@@ -109,11 +109,6 @@ function measureRequests(metrics: OrderlyMetrics): RequestHandler {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeOf(res);
       metrics.httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (req.method === 'POST' && route === '/orders') {
-        // A replayed Idempotency-Key answer is also a 201, but no new order: count it once.
-        if (res.statusCode === 201 && res.getHeader('Idempotent-Replayed') === undefined) metrics.ordersPlaced.inc();
-        if (res.locals.problemType === problemType('insufficient-stock')) metrics.stockRefusals.inc();
-      }
     });
     next();
   };

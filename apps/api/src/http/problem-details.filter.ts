@@ -4,8 +4,6 @@ import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE, toProblem } from '.
 
 interface ResponseLike {
   headersSent: boolean;
-  /** Express' per-response locals: the problem type is left there for metrics. */
-  locals?: Record<string, unknown>;
   status(code: number): ResponseLike;
   setHeader(name: string, value: string): unknown;
   end(body: string): unknown;
@@ -32,7 +30,6 @@ export function sendProblem(response: ResponseLike, exception: unknown, logger: 
   // the readiness probe reports; anything else >= 500 is a bug.
   if (problem.status >= 500 && !(exception instanceof HttpException) && problem !== DATABASE_UNAVAILABLE) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   if (response.headersSent) return;
-  if (response.locals) response.locals.problemType = problem.type;
   response.status(problem.status);
   if (problem === DATABASE_UNAVAILABLE) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
   response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);

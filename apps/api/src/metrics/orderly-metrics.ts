@@ -1,11 +1,13 @@
 import type { EventEnvelope, ModuleDatabase, OutboxStats, RelayObserver, SubscriberStats } from '@orderly/kernel';
+import type { OrdersMetrics } from '@orderly/orders';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Every Prometheus series the service exposes at /metrics, in one registry per app instance.
- * Modules know nothing of it: HTTP series are fed by the HTTP layer, event delivery latency by
- * the kernel's relay observer hook, outbox gauges are read from each module's outbox at scrape
- * time.
+ * Modules know nothing of it: HTTP series are fed by the HTTP layer, business facts by the module
+ * that knows them through a port it owns (orders' ORDERS_METRICS, bound to `orders` below), event
+ * delivery latency by the kernel's relay observer hook, outbox gauges are read from each module's
+ * outbox at scrape time.
  */
 export class OrderlyMetrics {
   readonly registry = new Registry();
@@ -21,13 +23,13 @@ export class OrderlyMetrics {
 
   readonly ordersPlaced = new Counter({
     name: 'orderly_orders_placed_total',
-    help: 'Orders placed (POST /orders answered 201)',
+    help: 'Orders placed (committed; an Idempotency-Key replay places none)',
     registers: [this.registry],
   });
 
   readonly stockRefusals = new Counter({
     name: 'orderly_stock_refusals_total',
-    help: 'Orders refused for insufficient stock (409 insufficient-stock)',
+    help: 'Orders refused for insufficient stock',
     registers: [this.registry],
   });
 
@@ -120,6 +122,12 @@ export class OrderlyMetrics {
   watchModuleDatabases(databases: () => readonly ModuleDatabase[]): void {
     this.databases = databases;
   }
+
+  /** Orders' ORDERS_METRICS port: orders counts the facts it decides. */
+  readonly orders: OrdersMetrics = {
+    orderPlaced: () => this.ordersPlaced.inc(),
+    stockRefused: () => this.stockRefusals.inc(),
+  };
 
   /** The kernel relay hook: delivery latency per event. */
   readonly relayObserver: RelayObserver = {

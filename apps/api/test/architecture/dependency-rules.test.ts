@@ -26,7 +26,7 @@ const planted: Record<string, (copy: RepositoryCopy) => void> = {
   'undeclared workspace import': (copy) =>
     copy.write('packages/notifications/src/internal/application/planted.ts', "import { OrderPlacedV1 } from '@orderly/orders';\nexport const planted = OrderPlacedV1;\n"),
   'package cycle': (copy) => {
-    copy.write('packages/kernel/src/planted.ts', "import { NotificationQueries } from '@orderly/notifications';\nexport const planted = NotificationQueries;\n");
+    copy.write('packages/kernel/src/planted.ts', "import { notificationsDatabase } from '@orderly/notifications';\nexport const planted = notificationsDatabase;\n");
     copy.append('packages/kernel/src/index.ts', "export { planted } from './planted.js';\n");
     copy.declareDependency('packages/kernel', '@orderly/notifications', '0.1.0');
   },
@@ -34,7 +34,7 @@ const planted: Record<string, (copy: RepositoryCopy) => void> = {
     // No chain of imports closes this cycle (one edge starts in a test file), but npm and turbo see it.
     copy.write('packages/notifications/src/internal/application/planted.ts', "import { OrderPlacedV1 } from '@orderly/orders';\nexport const planted = OrderPlacedV1;\n");
     copy.declareDependency('packages/notifications', '@orderly/orders', '0.1.0');
-    copy.write('packages/orders/test/unit/planted.ts', "import { NotificationQueries } from '@orderly/notifications';\nexport const planted = NotificationQueries;\n");
+    copy.write('packages/orders/test/unit/planted.ts', "import { notificationsDatabase } from '@orderly/notifications';\nexport const planted = notificationsDatabase;\n");
     copy.declareDependency('packages/orders', '@orderly/notifications', '0.1.0');
   },
   'import of apps/': (copy) =>
@@ -43,7 +43,7 @@ const planted: Record<string, (copy: RepositoryCopy) => void> = {
       "import { loadConfig } from '../../../../../apps/api/src/config.js';\nexport const planted = loadConfig;\n",
     ),
   'orders imports products': (copy) => {
-    copy.write('packages/orders/src/internal/application/planted.ts', "import { StockReservations } from '@orderly/products';\nexport const planted = StockReservations;\n");
+    copy.write('packages/orders/src/internal/application/planted.ts', "import { STOCK_RESERVATIONS } from '@orderly/products';\nexport const planted = STOCK_RESERVATIONS;\n");
     copy.declareDependency('packages/orders', '@orderly/products', '0.1.0');
   },
   'domain imports typeorm': (copy) =>
@@ -54,6 +54,8 @@ const planted: Record<string, (copy: RepositoryCopy) => void> = {
   },
   "domain imports the kernel's main entry": (copy) =>
     copy.write('packages/orders/src/internal/domain/planted.ts', "import { UnitOfWork } from '@orderly/kernel';\nexport type Planted = UnitOfWork;\n"),
+  'contract test imports internals': (copy) =>
+    copy.write('packages/orders/test/contract/planted.test.ts', "import { Order } from '../../src/internal/domain/order.js';\nexport const planted = Order;\n"),
   'cycle inside a package': (copy) => {
     copy.write('packages/notifications/src/internal/application/planted-a.ts', "import { b } from './planted-b.js';\nexport const a = (): number => b() + 1;\n");
     copy.write('packages/notifications/src/internal/application/planted-b.ts', "import type { a } from './planted-a.js';\nexport const b = (): number => 1;\nexport type A = typeof a;\n");
@@ -158,7 +160,7 @@ packages/notifications/src/internal/application/planted.ts
 
 packages/kernel/src/planted.ts
   imports '@orderly/notifications' (packages/notifications/src/index.ts)
-  cycle: packages/kernel/src/planted.ts -> packages/notifications/src/index.ts -> packages/notifications/src/internal/application/notification-queries.ts -> packages/notifications/src/internal/application/ports.ts -> packages/kernel/src/index.ts -> packages/kernel/src/planted.ts
+  cycle: packages/kernel/src/planted.ts -> packages/notifications/src/index.ts -> packages/notifications/src/internal/infrastructure/notifications-database.ts -> packages/notifications/src/internal/infrastructure/migrations/1732100000200-CreateNotificationsSchema.ts -> packages/kernel/src/index.ts -> packages/kernel/src/planted.ts
   breaks rule-3-no-package-cycle
   @orderly/kernel and @orderly/notifications would depend on each other. Break the cycle: the consumer declares a port in its contracts and apps/api binds it, or the event flows one way through the outbox.`);
     expect(outcome('package cycle').status).toBe(1);
@@ -236,6 +238,16 @@ packages/orders/src/internal/domain/planted.ts
     ]);
     expect(output).toMatch(/\n {2}path: packages\/orders\/src\/internal\/domain\/planted\.ts -> packages\/kernel\/src\/index\.ts -> .* -> node_modules\/(@nestjs|typeorm|pg|reflect-metadata)[^ ]*\n {2}breaks rule-5-pure-domain\n/);
     expect(status).toBe(1);
+  });
+
+  it("fails when a contract test imports the package's internals instead of its public entry", () => {
+    expect(outcome('contract test imports internals').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
+
+packages/orders/test/contract/planted.test.ts
+  imports '../../src/internal/domain/order.js' (packages/orders/src/internal/domain/order.ts)
+  breaks contract-tests-use-the-public-entry
+  A contract test sees the package as other packages do: import \`@orderly/orders\` by its name, not a relative path into src/. Tests of internals belong in test/unit (fakes of ports) or test/integration (real PostgreSQL).`);
+    expect(outcome('contract test imports internals').status).toBe(1);
   });
 
   it('fails on an import cycle between files of one package', () => {

@@ -151,7 +151,7 @@ describe('the AsyncAPI document', () => {
     const placed = parsed!.components().messages().all().find((m) => m.id() === 'orders.OrderPlaced.v1');
     expect(placed?.payload()?.json()).toMatchObject({ properties: { payload: OrderPlacedV1.payloadSchema } });
     const receivers = parsed!.operations().all().filter((o) => o.action() === 'receive').map((o) => o.id()).sort();
-    expect(receivers).toContain('SendOrderConfirmation.receive.orders.OrderPlaced.v1');
+    expect(receivers).toContain('notifications.SendOrderConfirmation.receive.orders.OrderPlaced.v1');
   });
 
   it('fails validation when planted wrong (an operation pointing at a channel that does not exist)', async () => {

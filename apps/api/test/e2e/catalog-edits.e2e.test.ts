@@ -10,20 +10,12 @@ beforeAll(async () => {
 });
 afterAll(async () => sut?.stop());
 
-const sku = () => `EDIT-${Math.random().toString(36).slice(2, 10)}`;
-
-async function createProduct(unitPrice = 1000, stock = 50): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Editable', unitPrice, stock }, sut.staff);
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
 const patch = (id: string, body: unknown, ifMatch?: string) =>
   http(sut.url, 'PATCH', `/products/${id}`, body, ifMatch === undefined ? sut.staff : { ...sut.staff, 'if-match': ifMatch });
 
 describe('PATCH /products/:id', () => {
   it('changes name and price when If-Match is the current ETag, and answers the new ETag', async () => {
-    const id = await createProduct();
+    const id = await sut.createProduct(50);
     const read = await http(sut.url, 'GET', `/products/${id}`);
     expect(read.headers.get('etag')).toBe('"1"');
     expect(read.body).toMatchObject({ withdrawn: false, withdrawnAt: null });
@@ -40,7 +32,7 @@ describe('PATCH /products/:id', () => {
   });
 
   it('answers 428 without If-Match (or with *), 412 with a stale one, 400 for a malformed one or body, and changes nothing', async () => {
-    const id = await createProduct();
+    const id = await sut.createProduct(50);
     for (const ifMatch of [undefined, '*']) {
       const res = await patch(id, { name: 'x' }, ifMatch);
       expect([res.status, res.body.title]).toEqual([428, 'If-Match required']);
@@ -61,7 +53,7 @@ describe('PATCH /products/:id', () => {
   });
 
   it('concurrent PATCHes with the same If-Match: one 200, the rest 412, no lost update', async () => {
-    const id = await createProduct();
+    const id = await sut.createProduct(50);
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => patch(id, { name: `Name ${i}`, unitPrice: 2000 + i }, '"1"')));
     const winners = answers.filter((a) => a.status === 200);
     expect(winners).toHaveLength(1);
@@ -72,7 +64,7 @@ describe('PATCH /products/:id', () => {
   });
 
   it('leaves placed orders at the price they were placed at', async () => {
-    const id = await createProduct(1000);
+    const id = await sut.createProduct(50);
     const before = await http(sut.url, 'POST', '/orders', { customerEmail: 'price@example.com', items: [{ productId: id, quantity: 2 }] }, sut.customer('price@example.com'));
     const etag = (await http(sut.url, 'GET', `/products/${id}`)).headers.get('etag')!;
     expect((await patch(id, { unitPrice: 2000 }, etag)).status).toBe(200);
@@ -84,8 +76,8 @@ describe('PATCH /products/:id', () => {
 
 describe('POST /products/:id/withdraw', () => {
   it('stops new orders for the product (422 naming it) and leaves placed ones as they were', async () => {
-    const id = await createProduct(500, 10);
-    const other = await createProduct(500, 10);
+    const id = await sut.createProduct(10, { unitPrice: 500 });
+    const other = await sut.createProduct(10, { unitPrice: 500 });
     const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'withdraw@example.com', items: [{ productId: id, quantity: 3 }] }, sut.customer('withdraw@example.com'));
     expect(placed.status).toBe(201);
 

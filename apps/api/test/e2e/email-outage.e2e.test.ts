@@ -3,7 +3,6 @@
 // replays a dead-lettered one once the cause is fixed.
 import { OutboxAdmin } from '@orderly/kernel';
 import { eventually, startTestSmtpServer, type TestSmtpServer } from '@orderly/testing';
-import pg from 'pg';
 import { runEventsCommand } from '../../src/operations/events-command.js';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
@@ -15,9 +14,7 @@ afterAll(async () => smtp?.stop());
 
 async function withApp(env: Record<string, string>, test: (sut: OrderlyUnderTest, events: (...args: string[]) => Promise<{ code: number; out: string }>) => Promise<void>) {
   const sut = await startOrderlyForTest({ SMTP_URL: smtp.url, ...env });
-  const db = new pg.Client(sut.postgres.adminUrl);
-  await db.connect();
-  const sql = { query: async (text: string, values?: unknown[]) => (await db.query(text, values)).rows };
+  const sql = { query: async (text: string, values?: unknown[]) => (await sut.db.query(text, values)).rows };
   const outboxes = new Map(['products', 'orders', 'notifications'].map((m) => [m, new OutboxAdmin(sql, m)] as const));
   const events = async (...args: string[]) => {
     const lines: string[] = [];
@@ -27,14 +24,13 @@ async function withApp(env: Record<string, string>, test: (sut: OrderlyUnderTest
   try {
     await test(sut, events);
   } finally {
-    await db.end();
     await sut.stop();
   }
 }
 
 async function placeOrder(sut: OrderlyUnderTest, customerEmail: string): Promise<string> {
-  const product = await http(sut.url, 'POST', '/products', { sku: `MAIL-${Math.random().toString(36).slice(2, 8)}`, name: 'p', unitPrice: 100, stock: 10 }, sut.staff);
-  const order = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId: product.body.id, quantity: 1 }] }, sut.customer(customerEmail));
+  const productId = await sut.createProduct(10);
+  const order = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId, quantity: 1 }] }, sut.customer(customerEmail));
   expect(order.status).toBe(201);
   return order.body.id;
 }

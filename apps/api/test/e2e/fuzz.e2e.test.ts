@@ -5,7 +5,6 @@
 // refused request leaves every table of every module exactly as it was.
 import { eventually } from '@orderly/testing';
 import fc from 'fast-check';
-import pg from 'pg';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
 /**
@@ -28,12 +27,9 @@ const doc = (await (await fetch(`${sut.url}/openapi.json`)).json()) as {
   paths: Record<string, Record<string, any>>;
   components: { schemas: Record<string, Schema> };
 };
-let db: pg.Client;
 const known = { uuids: [] as string[] };
 
 beforeAll(async () => {
-  db = new pg.Client(sut.postgres.adminUrl);
-  await db.connect();
   for (const sku of ['FUZZ-A', 'FUZZ-B']) {
     known.uuids.push((await http(sut.url, 'POST', '/products', { sku, name: sku, unitPrice: 250, stock: 1_000_000 }, sut.staff)).body.id);
   }
@@ -42,7 +38,6 @@ beforeAll(async () => {
   await settled();
 });
 afterAll(async () => {
-  await db?.end();
   await sut?.stop();
 });
 
@@ -240,11 +235,11 @@ function breaking(_schema: Schema): fc.Arbitrary<unknown> {
 
 /** Every row of every table of every module (schemas, outbox, inbox, migrations). */
 async function snapshot(): Promise<Record<string, string>> {
-  const { rows: tables } = await db.query(
+  const { rows: tables } = await sut.db.query(
     `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
       WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
   );
-  const { rows } = await db.query(
+  const { rows } = await sut.db.query(
     tables.map((t) => `SELECT '${t.name}' AS name, count(*) || ':' || coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') AS digest FROM ${t.name} x`).join(' UNION ALL '),
   );
   return Object.fromEntries(rows.map((r) => [r.name, r.digest]));
@@ -252,11 +247,11 @@ async function snapshot(): Promise<Record<string, string>> {
 
 /** After an accepted request, wait until its events are delivered, so the next snapshot is stable. */
 async function settled(): Promise<void> {
-  const { rows: outboxes } = await db.query(
+  const { rows: outboxes } = await sut.db.query(
     `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables WHERE table_name = 'outbox'`,
   );
   await eventually(async () => {
-    const { rows } = await db.query(outboxes.map((o) => `SELECT count(*)::int AS n FROM ${o.name} WHERE status = 'pending'`).join(' UNION ALL '));
+    const { rows } = await sut.db.query(outboxes.map((o) => `SELECT count(*)::int AS n FROM ${o.name} WHERE status = 'pending'`).join(' UNION ALL '));
     return rows.every((r) => r.n === 0) ? true : undefined;
   });
 }

@@ -1,23 +1,18 @@
-import pg from 'pg';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
 let sut: OrderlyUnderTest;
-let db: pg.Client;
 let productId: string;
 
 beforeAll(async () => {
   sut = await startOrderlyForTest();
-  db = new pg.Client(sut.postgres.adminUrl);
-  await db.connect();
   productId = (await http(sut.url, 'POST', '/products', { sku: 'ERR-1', name: 'p', unitPrice: 100, stock: 5 }, sut.staff)).body.id;
 });
 afterAll(async () => {
-  await db?.end();
   await sut?.stop();
 });
 
 async function snapshot() {
-  const { rows } = await db.query(`SELECT
+  const { rows } = await sut.db.query(`SELECT
     (SELECT json_agg(p ORDER BY id) FROM products.products p) AS products,
     (SELECT count(*) FROM orders.orders)::int AS orders,
     (SELECT count(*) FROM products.stock_reservations)::int AS reservations`);
@@ -36,7 +31,8 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     ['a string quantity', 'POST', '/orders', { customerEmail: 'a@example.com', items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: '2' }] }, 400, /items\[0\]\.quantity must be an integer/],
     ['a repeated product', 'POST', '/orders', { customerEmail: 'a@example.com', items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }, { productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }] }, 400, /must not repeat a productId/],
     ['a non-uuid productId', 'POST', '/orders', { customerEmail: 'a@example.com', items: [{ productId: 'abc', quantity: 1 }] }, 400, /items\[0\]\.productId must be a UUID/],
-    ['a body that is an array', 'POST', '/orders', [1, 2], 400, /./],
+    ['a body that is an array', 'POST', '/orders', [1, 2], 400, /customerEmail must be an email;.*items must be an array/],
+    ['a forged order-history cursor', 'GET', '/orders?cursor=Zm9vYmFy', undefined, 400, /cursor is not one this API returned/],
     ['a malformed sku', 'POST', '/products', { sku: 'has space', name: 'x', unitPrice: 1, stock: 1 }, 400, /sku must be 1-64 characters/],
     ['a fractional price', 'POST', '/products', { sku: 'OK-1', name: 'x', unitPrice: 1.5, stock: 1 }, 400, /unitPrice must be an integer/],
     ['a price above 1e9', 'POST', '/products', { sku: 'OK-1', name: 'x', unitPrice: 1_000_000_001, stock: 1 }, 400, /unitPrice must not be greater than 1000000000/],
@@ -145,7 +141,7 @@ describe('products over HTTP', () => {
       ids.push(...res.body.items.map((p) => p.id));
       cursor = res.body.nextCursor;
     } while (cursor);
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM products.products');
+    const { rows } = await sut.db.query('SELECT count(*)::int AS n FROM products.products');
     expect(ids).toHaveLength(rows[0].n);
     expect(new Set(ids).size).toBe(rows[0].n);
   });

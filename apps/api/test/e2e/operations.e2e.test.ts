@@ -1,30 +1,17 @@
 // What operators rely on: request ids, one log line per request, metrics, health.
 import { ModuleDatabases } from '@orderly/kernel';
 import { eventually } from '@orderly/testing';
-import pg from 'pg';
 import { CapturedLogs, http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
 let sut: OrderlyUnderTest;
-let db: pg.Client;
 const logs = new CapturedLogs();
 
 beforeAll(async () => {
   sut = await startOrderlyForTest({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, { logDestination: logs });
-  db = new pg.Client(sut.postgres.adminUrl);
-  await db.connect();
 });
 afterAll(async () => {
-  await db?.end();
   await sut?.stop();
 });
-
-const sku = () => `OPS-${Math.random().toString(36).slice(2, 10)}`;
-
-async function createProduct(stock: number): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Lamp', unitPrice: 500, stock }, sut.staff);
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
 
 async function metric(series: string): Promise<number> {
   const res = await fetch(`${sut.managementUrl}/metrics`);
@@ -53,11 +40,11 @@ describe('request ids', () => {
   });
 
   it('carries the request id into the events the request publishes and into the logs of their handlers', async () => {
-    const productId = await createProduct(5);
+    const productId = await sut.createProduct(5);
     const requestId = `req-${Date.now()}`;
     const placed = await http(sut.url, 'POST', '/orders', { customerEmail: 'ops@example.com', items: [{ productId, quantity: 1 }] }, { ...sut.customer('ops@example.com'), 'X-Request-Id': requestId });
     expect(placed.status).toBe(201);
-    const { rows } = await db.query('SELECT correlation_id FROM orders.outbox WHERE aggregate_id = $1', [placed.body.id]);
+    const { rows } = await sut.db.query('SELECT correlation_id FROM orders.outbox WHERE aggregate_id = $1', [placed.body.id]);
     expect(rows).toEqual([{ correlation_id: requestId }]);
     // notifications sends the confirmation while handling OrderPlaced, in the relay, not the request
     const emailLine = await eventually(async () => logs.where((l) => l.context === 'Email' && l.correlationId === requestId)[0]);
@@ -100,7 +87,7 @@ describe('logs', () => {
 
   it('routes the relay logs through pino', async () => {
     // Cut the orders relay's LISTEN connection: the relay warns and falls back to polling.
-    await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'orderly-relay-orders'`);
+    await sut.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'orderly-relay-orders'`);
     const warning = await eventually(async () => logs.where((l) => l.context === 'Relay:orders')[0]);
     expect(warning).toMatchObject({ level: 'warn', service: 'orderly' });
     expect(warning.msg).toContain('lost its connection');
@@ -129,7 +116,7 @@ describe('metrics', () => {
   });
 
   it('counts placed orders, stock refusals, HTTP requests by route and event delivery latency', async () => {
-    const productId = await createProduct(1);
+    const productId = await sut.createProduct(1);
     const placedBefore = await metric('orderly_orders_placed_total');
     const refusedBefore = await metric('orderly_stock_refusals_total');
     const ordersPosted = 'orderly_http_request_duration_seconds_count{method="POST",route="/orders",status="201"}';
@@ -146,7 +133,7 @@ describe('metrics', () => {
   });
 
   it('counts an order placed with an Idempotency-Key once, however often the request is replayed', async () => {
-    const productId = await createProduct(5);
+    const productId = await sut.createProduct(5);
     const placedBefore = await metric('orderly_orders_placed_total');
     const order = { customerEmail: 'replay@example.com', items: [{ productId, quantity: 1 }] };
     const first = await http(sut.url, 'POST', '/orders', order, { ...sut.customer(order.customerEmail), 'Idempotency-Key': 'metrics-replay-1' });
@@ -159,11 +146,11 @@ describe('metrics', () => {
   it('reports what waits in an outbox and for how long', async () => {
     // Let the relay empty the outbox first, so only the parked event below waits.
     await eventually(async () => ((await metric('orderly_outbox_pending_events{module="orders"}')) === 0 ? true : undefined));
-    await db.query(`INSERT INTO orders.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at, status, next_attempt_at)
+    await sut.db.query(`INSERT INTO orders.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at, status, next_attempt_at)
                     VALUES (gen_random_uuid(), 'test.Parked', 1, 'parked', 'metrics-test', '{}', now() - interval '90 seconds', 'pending', now() + interval '1 hour')`);
     expect(await metric('orderly_outbox_pending_events{module="orders"}')).toBe(1);
     expect(await metric('orderly_outbox_oldest_pending_age_seconds{module="orders"}')).toBeGreaterThanOrEqual(90);
-    await db.query(`DELETE FROM orders.outbox WHERE correlation_id = 'metrics-test'`);
+    await sut.db.query(`DELETE FROM orders.outbox WHERE correlation_id = 'metrics-test'`);
     expect(await metric('orderly_outbox_pending_events{module="orders"}')).toBe(0);
     expect(await metric('orderly_outbox_oldest_pending_age_seconds{module="orders"}')).toBe(0);
   });

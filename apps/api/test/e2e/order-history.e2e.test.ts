@@ -7,7 +7,7 @@ let productId: string;
 
 beforeAll(async () => {
   sut = await startOrderlyForTest();
-  productId = (await http(sut.url, 'POST', '/products', { sku: 'HIST-1', name: 'p', unitPrice: 250, stock: 1000 }, sut.staff)).body.id;
+  productId = await sut.createProduct(1000, { unitPrice: 250 });
 });
 afterAll(async () => sut?.stop());
 

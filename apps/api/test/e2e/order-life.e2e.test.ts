@@ -2,32 +2,19 @@
 // modules - orders' status and read model, products' stock, notifications' e-mails - and each
 // safe to repeat and to race.
 import { eventually } from '@orderly/testing';
-import pg from 'pg';
-import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
+import { http, inFlightAtMost, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
 let sut: OrderlyUnderTest;
-let db: pg.Client;
 
 beforeAll(async () => {
   sut = await startOrderlyForTest();
-  db = new pg.Client(sut.postgres.adminUrl);
-  await db.connect();
 });
 afterAll(async () => {
-  await db?.end();
   await sut?.stop();
 });
 
 /** The customer who places (and cancels, and reads) the orders of this file; staff ship them. */
 const life = () => sut.customer('life@example.com');
-
-const sku = () => `LIFE-${Math.random().toString(36).slice(2, 10)}`;
-
-async function createProduct(stock: number): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Life product', unitPrice: 700, stock }, sut.staff);
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
 
 async function place(productId: string, quantity: number, customerEmail = 'life@example.com') {
   const res = await http(sut.url, 'POST', '/orders', { customerEmail, items: [{ productId, quantity }] }, sut.customer(customerEmail));
@@ -41,7 +28,7 @@ const stockOf = async (productId: string): Promise<number> => (await http(sut.ur
 async function settled(): Promise<void> {
   await eventually(
     async () => {
-      const { rows } = await db.query(`SELECT
+      const { rows } = await sut.db.query(`SELECT
         (SELECT count(*) FROM orders.outbox WHERE status <> 'delivered')::int
       + (SELECT count(*) FROM products.outbox WHERE status <> 'delivered')::int AS undelivered`);
       if (rows[0].undelivered > 0) throw new Error(`${rows[0].undelivered} events not delivered yet`);
@@ -63,7 +50,7 @@ async function historyRowOf(orderId: string) {
 
 describe('cancelling an order', () => {
   it('cancels once: stock back on the shelf, one cancellation e-mail, the history shows it; a repeat answers the same', async () => {
-    const productId = await createProduct(10);
+    const productId = await sut.createProduct(10);
     const order = await place(productId, 3);
     expect(order.statusChangedAt).toBe(order.createdAt);
 
@@ -79,12 +66,12 @@ describe('cancelling an order', () => {
     expect(await stockOf(productId)).toBe(10);
     expect(await templatesSentFor(order.id)).toEqual(['order-confirmation', 'order-cancelled']);
     expect(await historyRowOf(order.id)).toMatchObject({ status: 'cancelled', statusChangedAt: cancelled.body.statusChangedAt });
-    const { rows } = await db.query(`SELECT status FROM products.stock_reservations WHERE order_id = $1`, [order.id]);
+    const { rows } = await sut.db.query(`SELECT status FROM products.stock_reservations WHERE order_id = $1`, [order.id]);
     expect(rows).toEqual([{ status: 'returned' }]);
   });
 
   it('refuses to ship a cancelled order with 409 naming its status, and changes nothing', async () => {
-    const order = await place(await createProduct(5), 1);
+    const order = await place(await sut.createProduct(5), 1);
     await http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life());
     const refused = await http(sut.url, 'POST', `/orders/${order.id}/ship`, undefined, sut.staff);
     expect(refused.status).toBe(409);
@@ -97,7 +84,7 @@ describe('cancelling an order', () => {
 
 describe('shipping an order', () => {
   it('ships once: stock stays sold, one shipped e-mail, the history shows it; cancelling it then is 409', async () => {
-    const productId = await createProduct(10);
+    const productId = await sut.createProduct(10);
     const order = await place(productId, 4);
     const shipped = await http(sut.url, 'POST', `/orders/${order.id}/ship`, undefined, sut.staff);
     expect(shipped.status).toBe(200);
@@ -125,7 +112,7 @@ describe('shipping an order', () => {
 
 describe('under concurrency', () => {
   it('a cancel racing a ship: exactly one wins, the other gets 409; stock and e-mails match the winner', async () => {
-    const productId = await createProduct(100);
+    const productId = await sut.createProduct(100);
     const rounds = await Promise.all(
       Array.from({ length: 8 }, async () => {
         const order = await place(productId, 2);
@@ -149,14 +136,14 @@ describe('under concurrency', () => {
     }
   });
 
-  it('100 concurrent cancels of one order: all answer the same order, one event, one stock return, one e-mail', async () => {
-    const productId = await createProduct(20);
+  it('100 concurrent cancels of one order (10 at a time, the pool size): all answer the same order, one event, one stock return, one e-mail', async () => {
+    const productId = await sut.createProduct(20);
     const order = await place(productId, 5);
-    const answers = await Promise.all(Array.from({ length: 100 }, () => http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life())));
+    const answers = await inFlightAtMost(10, Array.from({ length: 100 }, () => () => http(sut.url, 'POST', `/orders/${order.id}/cancel`, undefined, life())));
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([200]));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     await settled();
-    const events = await db.query(`SELECT count(*)::int AS n FROM orders.outbox WHERE type = 'orders.OrderCancelled' AND aggregate_id = $1`, [order.id]);
+    const events = await sut.db.query(`SELECT count(*)::int AS n FROM orders.outbox WHERE type = 'orders.OrderCancelled' AND aggregate_id = $1`, [order.id]);
     expect(events.rows[0].n).toBe(1);
     expect(await stockOf(productId)).toBe(20);
     expect(await templatesSentFor(order.id)).toEqual(['order-confirmation', 'order-cancelled']);

@@ -1,5 +1,6 @@
 import { bearer, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { loadConfig, migrateDatabase, startOrderly, type RunningOrderly, type StartOptions } from '../../src/index.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 
@@ -7,6 +8,10 @@ export interface OrderlyUnderTest {
   readonly orderly: RunningOrderly;
   readonly postgres: TestPostgres;
   readonly url: string;
+  /** An administrator's connection to the app's database, to look at what was stored. */
+  readonly db: pg.Client;
+  /** Creates a product over HTTP as staff (expecting 201) with a fresh SKU; answers its id. */
+  createProduct(stock: number, fields?: { readonly unitPrice?: number; readonly name?: string }): Promise<string>;
   /** The management listener: /metrics and the detailed /health/ready. */
   readonly managementUrl: string;
   /** The identity provider the app trusts (its JWKS is served by the test). */
@@ -50,15 +55,28 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
       ...env,
     });
     const orderly = await startOrderly(config, options);
+    const staff = bearer(issuer.staffToken());
+    const db = new pg.Client(postgres.adminUrl);
+    // A test that restarts PostgreSQL ends this idle connection; that is not the test's failure.
+    db.on('error', () => undefined);
+    await db.connect();
     return {
       orderly,
       postgres,
       url: orderly.url,
+      db,
+      async createProduct(stock, { unitPrice = 1000, name = 'Test product' } = {}) {
+        const sku = `SKU-${Math.random().toString(36).slice(2, 10)}`;
+        const res = await http(orderly.url, 'POST', '/products', { sku, name, unitPrice, stock }, staff);
+        if (res.status !== 201) throw new Error(`creating a product answered ${res.status}: ${JSON.stringify(res.body)}`);
+        return res.body.id as string;
+      },
       managementUrl: orderly.managementUrl,
       issuer,
       customer: (email) => bearer(issuer.customerToken(email)),
-      staff: bearer(issuer.staffToken()),
+      staff,
       async stop() {
+        await db.end().catch(() => undefined);
         await orderly.stop();
         await postgres.stop();
         await issuer.stop();
@@ -128,4 +146,23 @@ export class CapturedLogs extends Writable {
   where(predicate: (line: Record<string, any>) => boolean): Record<string, any>[] {
     return this.lines.filter(predicate);
   }
+}
+
+/**
+ * Runs the calls concurrently, with at most `width` in flight: as many as the app's pool has
+ * connections (DATABASE_POOL_SIZE). The requests still race for the same rows, but none waits for
+ * a pooled connection against the pool's acquisition timeout, which a loaded machine would turn
+ * into a failure that has nothing to do with what the test checks.
+ */
+export async function inFlightAtMost<T>(width: number, calls: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(calls.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < calls.length) {
+      const i = next++;
+      results[i] = await calls[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, calls.length) }, lane));
+  return results;
 }

@@ -1,29 +1,18 @@
 // Placing orders under concurrency, over real HTTP and real PostgreSQL: no overselling, no 500s,
 // refused orders change nothing, Idempotency-Key gives one order per key, restocks race safely.
 import pg from 'pg';
-import { http, startOrderlyForTest, type HttpAnswer, type OrderlyUnderTest } from './orderly-harness.js';
+import { http, inFlightAtMost, startOrderlyForTest, type HttpAnswer, type OrderlyUnderTest } from './orderly-harness.js';
 
+const POOL_SIZE = 20;
 let sut: OrderlyUnderTest;
-let db: pg.Client;
 
 beforeAll(async () => {
   // A long TTL: nothing here may expire while the machine is busy (expiry has its own test).
-  sut = await startOrderlyForTest({ DATABASE_POOL_SIZE: '20' });
-  db = new pg.Client(sut.postgres.adminUrl);
-  await db.connect();
+  sut = await startOrderlyForTest({ DATABASE_POOL_SIZE: String(POOL_SIZE) });
 });
 afterAll(async () => {
-  await db?.end();
   await sut?.stop();
 });
-
-const sku = () => `SKU-${Math.random().toString(36).slice(2, 10)}`;
-
-async function createProduct(stock: number): Promise<string> {
-  const res = await http(sut.url, 'POST', '/products', { sku: sku(), name: 'Pressure test', unitPrice: 100, stock }, sut.staff);
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
 
 const placeOrder = (items: { productId: string; quantity: number }[], headers: Record<string, string> = {}, email = 'load@example.com') =>
   http(sut.url, 'POST', '/orders', { customerEmail: email, items }, { ...sut.customer(email), ...headers });
@@ -52,7 +41,7 @@ function sampleStock(productIds: string[]): { stop(): Promise<number[]> } {
 
 /** Per product: stock on the shelf, and quantity held by reservations that are not released. */
 async function ledger(productIds: string[]) {
-  const { rows } = await db.query(
+  const { rows } = await sut.db.query(
     `SELECT p.id, p.stock,
             coalesce((SELECT sum(quantity) FROM products.stock_reservations r
                        WHERE r.product_id = p.id AND r.status <> 'released'), 0)::int AS held
@@ -63,11 +52,12 @@ async function ledger(productIds: string[]) {
 }
 
 describe('orders under pressure', () => {
-  it('200 concurrent orders for a product with stock 50: exactly 50 placed, 150 refused, stock ends at 0, never below', async () => {
-    const productId = await createProduct(50);
+  it('200 orders racing (20 at a time, the pool size) for a product with stock 50: exactly 50 placed, 150 refused, stock ends at 0, never below', async () => {
+    const productId = await sut.createProduct(50);
     const sampler = sampleStock([productId]);
-    const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => placeOrder([{ productId, quantity: 1 }], {}, `buyer${i}@example.com`)),
+    const answers = await inFlightAtMost(
+      POOL_SIZE,
+      Array.from({ length: 200 }, (_, i) => () => placeOrder([{ productId, quantity: 1 }], {}, `buyer${i}@example.com`)),
     );
     const seen = await sampler.stop();
 
@@ -78,23 +68,23 @@ describe('orders under pressure', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(Math.min(...seen)).toBeGreaterThanOrEqual(0);
     expect((await http(sut.url, 'GET', `/products/${productId}`)).body.stock).toBe(0);
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM products.stock_reservations WHERE product_id = $1 AND status <> 'released'`, [productId]);
+    const { rows } = await sut.db.query(`SELECT count(*)::int AS n FROM products.stock_reservations WHERE product_id = $1 AND status <> 'released'`, [productId]);
     expect(rows[0].n).toBe(50);
   });
 
   it('overlapping multi-line orders in opposite line order: no 500s, every 201 fully reserved, every 409 changed nothing', async () => {
-    const ids = [await createProduct(25), await createProduct(25), await createProduct(25), await createProduct(25)];
+    const ids = [await sut.createProduct(25), await sut.createProduct(25), await sut.createProduct(25), await sut.createProduct(25)];
     const [a, b, c, d] = ids as [string, string, string, string];
     const shapes = [[a, b, c], [c, b, a], [b, d], [d, b], [a, d, c], [c, d, a]];
     const requests = Array.from({ length: 60 }, (_, i) => shapes[i % shapes.length]!.map((productId, j) => ({ productId, quantity: 1 + ((i + j) % 3) })));
-    const answers = await Promise.all(requests.map((items, i) => placeOrder(items, {}, `multi${i}@example.com`)));
+    const answers = await inFlightAtMost(POOL_SIZE, requests.map((items, i) => () => placeOrder(items, {}, `multi${i}@example.com`)));
 
     expect(answers.map((x) => x.status).filter((s) => s !== 201 && s !== 409)).toEqual([]);
     const placed = answers.filter((x) => x.status === 201);
     expect(placed.length).toBeGreaterThan(0);
     // Every placed order holds exactly its lines.
     for (const order of placed) {
-      const { rows } = await db.query(
+      const { rows } = await sut.db.query(
         `SELECT product_id, quantity FROM products.stock_reservations WHERE order_id = $1 AND status <> 'released' ORDER BY product_id`,
         [order.body.id],
       );
@@ -111,7 +101,7 @@ describe('orders under pressure', () => {
   });
 
   it('20 concurrent identical requests with one Idempotency-Key place exactly one order', async () => {
-    const productId = await createProduct(100);
+    const productId = await sut.createProduct(100);
     const key = `checkout-${Math.random()}`;
     const body = [{ productId, quantity: 3 }];
     const answers = await Promise.all(Array.from({ length: 20 }, () => placeOrder(body, { 'Idempotency-Key': key }, 'once@example.com')));
@@ -121,7 +111,7 @@ describe('orders under pressure', () => {
     expect(placed.length).toBeGreaterThan(0);
     expect(new Set(placed.map((x) => x.body.id)).size).toBe(1);
     for (const x of placed) expect(x.body).toEqual(placed[0]!.body);
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM orders.orders WHERE customer_email = 'once@example.com'`);
+    const { rows } = await sut.db.query(`SELECT count(*)::int AS n FROM orders.orders WHERE customer_email = 'once@example.com'`);
     expect(rows[0].n).toBe(1);
     expect((await http(sut.url, 'GET', `/products/${productId}`)).body.stock).toBe(97);
 
@@ -139,7 +129,7 @@ describe('orders under pressure', () => {
   });
 
   it('refuses a malformed Idempotency-Key with 400 problem+json and reserves nothing', async () => {
-    const productId = await createProduct(5);
+    const productId = await sut.createProduct(5);
     const answers: HttpAnswer[] = [
       await placeOrder([{ productId, quantity: 1 }], { 'Idempotency-Key': 'k'.repeat(256) }),
       await placeOrder([{ productId, quantity: 1 }], { 'Idempotency-Key': 'caf\u00e9' }),
@@ -155,13 +145,13 @@ describe('orders under pressure', () => {
   });
 
   it('restocks racing placements on one product stay correct', async () => {
-    const productId = await createProduct(5);
+    const productId = await sut.createProduct(5);
     const sampler = sampleStock([productId]);
     const work = [
-      ...Array.from({ length: 40 }, (_, i) => placeOrder([{ productId, quantity: 1 }], {}, `race${i}@example.com`)),
-      ...Array.from({ length: 10 }, () => http(sut.url, 'POST', `/products/${productId}/restock`, { quantity: 2 }, sut.staff)),
+      ...Array.from({ length: 40 }, (_, i) => () => placeOrder([{ productId, quantity: 1 }], {}, `race${i}@example.com`)),
+      ...Array.from({ length: 10 }, () => () => http(sut.url, 'POST', `/products/${productId}/restock`, { quantity: 2 }, sut.staff)),
     ];
-    const answers = await Promise.all(work);
+    const answers = await inFlightAtMost(POOL_SIZE, work);
     const seen = await sampler.stop();
 
     const orders = answers.slice(0, 40);

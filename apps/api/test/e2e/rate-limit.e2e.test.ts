@@ -7,7 +7,7 @@ let productId: string;
 
 beforeAll(async () => {
   sut = await startOrderlyForTest({ WRITE_RATE_LIMIT: '3', WRITE_RATE_WINDOW_MS: '60000' });
-  productId = (await http(sut.url, 'POST', '/products', { sku: 'LIMIT-1', name: 'p', unitPrice: 100, stock: 100 }, sut.staff)).body.id;
+  productId = await sut.createProduct(100);
 });
 afterAll(async () => sut?.stop());
 

@@ -12,6 +12,6 @@ export type { EventEnvelope } from '../events/event-envelope.js';
 export { type EventSchema, type EventSchemaDefinition, defineEventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from '../events/event-schema.js';
 export type { JsonSchema } from '../events/json-schema.js';
 export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString, objectSchema, optional } from '../events/payload-checks.js';
-export type { EventHandler } from '../events/event-handler.js';
+export { declareHandler, type EventHandler, type HandlerDeclaration } from '../events/event-handler.js';
 
 export { type PortToken, portToken } from '../ports/port-token.js';

@@ -8,3 +8,8 @@ import type { PortToken } from '../ports/port-token.js';
 export function bindPort<TPort>(token: PortToken<TPort>, implementation: Type<TPort> | PortToken<TPort>): Provider {
   return { provide: token, useExisting: implementation };
 }
+
+/** Binds a port's token to a ready-made value (e.g. apps/api's metrics adapter). */
+export function bindPortToValue<TPort>(token: PortToken<TPort>, value: TPort): Provider {
+  return { provide: token, useValue: value };
+}

@@ -1,6 +1,6 @@
-import { Global, Module, type DynamicModule, type OnModuleInit, type Type } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { EventHandler } from '../events/event-handler.js';
+import type { EventHandler, HandlerDeclaration } from '../events/event-handler.js';
 import type { EventSchema } from '../events/event-schema.js';
 import { EVENT_TRANSPORT, InProcessEventTransport } from '../messaging/event-transport.js';
 import { DEFAULT_RELAY_OPTIONS, NO_RELAY_OBSERVER, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
@@ -11,18 +11,20 @@ import { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './relay-tokens
 /** "Deliver events of this schema to this handler": one line per subscription in apps/api. */
 export interface SubscriptionBinding<TPayload> {
   readonly schema: EventSchema<TPayload>;
-  readonly handler: Type<EventHandler<TPayload>>;
+  readonly handler: HandlerDeclaration<TPayload>;
 }
 
 /**
- * Binds a publisher's event schema to a subscriber's handler. The handler declares the payload
- * it needs (in its own module's terms); TypeScript checks that the publisher's payload fits it,
- * so the subscriber never has to import the publisher.
+ * Binds a publisher's event schema to a subscriber's handler, as the subscriber declared it in its
+ * contracts (declareHandler). The handler declares the payload it needs in its own module's terms;
+ * TypeScript checks that the publisher's payload fits it, so the subscriber never imports the
+ * publisher. A handler bound to another event (type or version) than it listens to is refused.
  */
-export function subscribe<TPayload>(
-  schema: EventSchema<TPayload>,
-  handler: Type<EventHandler<TPayload>>,
-): SubscriptionBinding<TPayload> {
+export function subscribe<TPayload>(schema: EventSchema<TPayload>, handler: HandlerDeclaration<TPayload>): SubscriptionBinding<TPayload> {
+  const { type, version } = handler.listensTo;
+  if (schema.type !== type || schema.version !== version) {
+    throw new Error(`${handler.name} listens to ${type} v${version}; it cannot be subscribed to ${schema.type} v${schema.version}.`);
+  }
   return { schema, handler };
 }
 
@@ -48,7 +50,11 @@ class SubscriptionRegistrar implements OnModuleInit {
 
   onModuleInit(): void {
     for (const binding of this.bindings) {
-      const handler = this.moduleRef.get(binding.handler, { strict: false });
+      const handler = this.moduleRef.get<EventHandler<unknown>>(binding.handler.token, { strict: false });
+      // The inbox key is the declared name: a handler that records another would redo old work.
+      if (handler.name !== binding.handler.name) {
+        throw new Error(`The handler provided for ${binding.handler.name} is named ${handler.name}; a handler must carry the name it is declared with.`);
+      }
       this.transport.subscribe(binding.schema, handler);
     }
   }

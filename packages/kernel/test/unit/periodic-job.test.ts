@@ -1,8 +1,10 @@
 import { PeriodicJob } from '../../src/scheduling/periodic-job.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits for the condition, with a ceiling generous enough for a loaded machine. */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1_000 && !condition(); i++) await tick(5);
+  const deadline = Date.now() + 30_000;
+  while (!condition() && Date.now() < deadline) await tick(5);
   if (!condition()) throw new Error('condition never held');
 }
 

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
+import { SEND_CANCELLATION_EMAIL, SEND_ORDER_CONFIRMATION, SEND_SHIPPED_EMAIL } from '../contracts/handlers.js';
 import { EMAIL_TRANSPORT, type EmailTransport } from '../contracts/ports.js';
 import { NotificationQueries } from './application/notification-queries.js';
 import type { NotificationsUnitOfWork } from './application/ports.js';
@@ -9,12 +10,15 @@ import { SendOrderConfirmation } from './application/send-order-confirmation.js'
 import { SendShippedEmail } from './application/send-shipped-email.js';
 import { LogEmailTransport } from './infrastructure/log-email-transport.js';
 import { notificationsDatabase } from './infrastructure/notifications-database.js';
+import { SmtpEmailTransport } from './infrastructure/smtp-email-transport.js';
 import { TypeOrmNotificationReader, TypeOrmNotificationsUnitOfWork } from './infrastructure/typeorm-notifications.js';
 import { NotificationsController } from './http/notifications.controller.js';
 
 export interface NotificationsModuleOptions {
   readonly connection: ModuleConnection;
-  /** Where emails go; the log transport when not given. */
+  /** Where e-mails go: an SMTP server (smtp://host:port), or the log when not given. */
+  readonly smtpUrl?: string;
+  /** Any other implementation of the EMAIL_TRANSPORT port; wins over smtpUrl. */
   readonly emailTransport?: EmailTransport;
 }
 
@@ -29,7 +33,7 @@ export class NotificationsModule {
       controllers: [NotificationsController],
       providers: [
         ...moduleDatabaseProviders(notificationsDatabase, options.connection),
-        { provide: EMAIL_TRANSPORT, useValue: options.emailTransport ?? new LogEmailTransport() },
+        { provide: EMAIL_TRANSPORT, useValue: options.emailTransport ?? (options.smtpUrl ? new SmtpEmailTransport({ url: options.smtpUrl }) : new LogEmailTransport()) },
         { provide: NOTIFICATIONS_UOW, useFactory: (uow: UnitOfWork) => new TypeOrmNotificationsUnitOfWork(uow), inject: [UnitOfWork] },
         {
           provide: SendOrderConfirmation,
@@ -51,8 +55,11 @@ export class NotificationsModule {
           useFactory: (dataSource: DataSource) => new NotificationQueries(new TypeOrmNotificationReader(dataSource)),
           inject: [DataSource],
         },
+        // The handlers notifications declares in its contracts (contracts/handlers.ts), under their tokens.
+        { provide: SEND_ORDER_CONFIRMATION.token, useExisting: SendOrderConfirmation },
+        { provide: SEND_CANCELLATION_EMAIL.token, useExisting: SendCancellationEmail },
+        { provide: SEND_SHIPPED_EMAIL.token, useExisting: SendShippedEmail },
       ],
-      exports: [SendOrderConfirmation, SendCancellationEmail, SendShippedEmail, NotificationQueries],
     };
   }
 }

@@ -1,46 +1,25 @@
-// Contract test through @orderly/notifications' public entry only, with fakes of its ports.
-import { SendOrderConfirmation, notificationsDatabase, EMAIL_TRANSPORT } from '@orderly/notifications';
-import type { EventEnvelope } from '@orderly/kernel';
-import { FakeEmailTransport, FakeNotificationsUnitOfWork } from '../fakes/fakes.js';
-
-const event: EventEnvelope<any> = {
-  id: 'e-1',
-  type: 'orders.OrderPlaced',
-  version: 1,
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  aggregateId: 'o-1',
-  correlationId: 'c-1',
-  causationId: null,
-  payload: { orderId: 'o-1', customerEmail: 'ada@example.com', total: 100, lines: [{ productId: 'p', quantity: 1, lineTotal: 100 }] },
-};
+// Contract test through @orderly/notifications' public entry only (its handler's behaviour is
+// tested in test/unit, its storage and SMTP in test/integration).
+import { defineEventSchema, isString, subscribe } from '@orderly/kernel';
+import { EMAIL_TRANSPORT, notificationsDatabase, SEND_ORDER_CONFIRMATION, type OrderConfirmationNeeded } from '@orderly/notifications';
 
 describe('@orderly/notifications public API', () => {
-  it('sends one confirmation per order event and records it, however often the event arrives', async () => {
-    const uow = new FakeNotificationsUnitOfWork();
-    const transport = new FakeEmailTransport();
-    const handler = new SendOrderConfirmation(uow, transport);
-    await handler.handle(event);
-    await handler.handle(event);
-    expect(transport.sent.map((m) => m.to)).toEqual(['ada@example.com']);
-    expect(uow.notifications).toEqual([
-      expect.objectContaining({ orderId: 'o-1', channel: 'email', recipient: 'ada@example.com', template: 'order-confirmation', status: 'sent' }),
-    ]);
+  it("declares its handler with the event it listens to and its inbox name (renaming it would resend old confirmations)", () => {
+    expect(SEND_ORDER_CONFIRMATION).toMatchObject({ name: 'notifications.SendOrderConfirmation', listensTo: { type: 'orders.OrderPlaced', version: 1 } });
+    const orderPlacedV2 = defineEventSchema<OrderConfirmationNeeded>({
+      type: 'orders.OrderPlaced',
+      version: 2,
+      description: 'A later version the handler was not written for.',
+      payload: { orderId: isString, customerEmail: isString },
+    });
+    expect(() => subscribe(orderPlacedV2, SEND_ORDER_CONFIRMATION)).toThrow(
+      'notifications.SendOrderConfirmation listens to orders.OrderPlaced v1; it cannot be subscribed to orders.OrderPlaced v2.',
+    );
   });
 
-  it('records nothing when the transport fails, so the relay retries', async () => {
-    const uow = new FakeNotificationsUnitOfWork();
-    const transport = new FakeEmailTransport();
-    transport.failures = 1;
-    const handler = new SendOrderConfirmation(uow, transport);
-    await expect(handler.handle(event)).rejects.toThrow('SMTP server unavailable');
-    expect(uow.notifications).toEqual([]);
-    await handler.handle(event);
-    expect(uow.notifications).toHaveLength(1);
-  });
-
-  it('names its inbox key, its port token and its schema', () => {
-    expect(new SendOrderConfirmation(new FakeNotificationsUnitOfWork(), new FakeEmailTransport()).name).toBe('notifications.SendOrderConfirmation');
-    expect(typeof EMAIL_TRANSPORT).toBe('symbol');
+  it('declares its e-mail port, and the schema and role it provisions', () => {
+    expect(EMAIL_TRANSPORT.description).toBe('orderly:port:notifications.EmailTransport');
+    expect(EMAIL_TRANSPORT).not.toBe(SEND_ORDER_CONFIRMATION.token);
     expect(notificationsDatabase).toMatchObject({ module: 'notifications', schema: 'notifications', role: 'orderly_notifications' });
   });
 });

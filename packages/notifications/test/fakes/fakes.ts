@@ -1,5 +1,7 @@
 import type { EventEnvelope } from '@orderly/kernel';
-import type { EmailMessage, EmailTransport, NotificationsScope, NotificationsUnitOfWork } from '@orderly/notifications';
+// Fakes of notifications' ports: the application ports are internal, so they come by relative path.
+import type { EmailMessage, EmailTransport } from '../../src/contracts/ports.js';
+import type { NotificationsScope, NotificationsUnitOfWork } from '../../src/internal/application/ports.js';
 
 type Notification = Parameters<NotificationsScope['notifications']['add']>[0];
 

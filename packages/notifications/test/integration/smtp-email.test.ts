@@ -3,7 +3,8 @@
 import { createModuleDataSource, provisionModuleDatabases, UnitOfWork, type EventEnvelope } from '@orderly/kernel';
 import { startTestPostgres, startTestSmtpServer, type TestPostgres, type TestSmtpServer } from '@orderly/testing';
 import type { DataSource } from 'typeorm';
-import { SmtpEmailTransport, type OrderConfirmationNeeded } from '../../src/index.js';
+import type { OrderConfirmationNeeded } from '../../src/contracts/events.js';
+import { SmtpEmailTransport } from '../../src/internal/infrastructure/smtp-email-transport.js';
 import { SendOrderConfirmation } from '../../src/internal/application/send-order-confirmation.js';
 import { NotificationQueries } from '../../src/internal/application/notification-queries.js';
 import { notificationsDatabase } from '../../src/internal/infrastructure/notifications-database.js';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   dataSource = createModuleDataSource(notificationsDatabase, connections.get('notifications')!);
   await dataSource.initialize();
   smtp = await startTestSmtpServer();
-  transport = new SmtpEmailTransport({ url: smtp.url, timeoutMs: 2_000 });
+  transport = new SmtpEmailTransport({ url: smtp.url });
 });
 afterAll(async () => {
   transport?.close();

@@ -36,3 +36,14 @@ export interface InventoryPort {
 }
 
 export const INVENTORY_PORT = portToken<InventoryPort>('orders.InventoryPort');
+
+/**
+ * Business facts orders counts as they happen (an order placed, an order refused for lack of
+ * stock). apps/api binds it to its Prometheus counters; unbound, nothing is counted.
+ */
+export interface OrdersMetrics {
+  orderPlaced(): void;
+  stockRefused(): void;
+}
+
+export const ORDERS_METRICS = portToken<OrdersMetrics>('orders.Metrics');

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
-import { INVENTORY_PORT, type InventoryPort } from '../contracts/ports.js';
+import { randomUUID } from 'node:crypto';
+import { ABANDON_EXPIRED_ORDER, PROJECT_ORDER_CANCELLATION, PROJECT_ORDER_SHIPMENT, PROJECT_ORDER_SUMMARY } from '../contracts/handlers.js';
+import { INVENTORY_PORT, ORDERS_METRICS, type InventoryPort, type OrdersMetrics } from '../contracts/ports.js';
 import { CancelOrder } from './application/cancel-order.js';
 import { OrderHistory } from './application/order-history.js';
 import { ProjectOrderCancellation, ProjectOrderShipment } from './application/project-order-status.js';
@@ -9,7 +11,7 @@ import { ShipOrder } from './application/ship-order.js';
 import { OrderQueries } from './application/order-queries.js';
 import { AbandonExpiredOrder } from './application/abandon-expired-order.js';
 import { ProjectOrderSummary } from './application/project-order-summary.js';
-import { PlaceOrder } from './application/place-order.js';
+import { NO_ORDERS_METRICS, PlaceOrder } from './application/place-order.js';
 import { PlaceOrderIdempotently } from './application/place-order-idempotently.js';
 import type { OrdersClock, OrdersUnitOfWork } from './application/ports.js';
 import { IdempotencyKeyPurgeJob } from './infrastructure/idempotency-key-purge-job.js';
@@ -22,7 +24,7 @@ export interface OrdersModuleOptions {
   readonly connection: ModuleConnection;
   /** Modules whose exported providers the port bindings below refer to. */
   readonly imports: NonNullable<ModuleMetadata['imports']>;
-  /** Bindings for every port orders declares (INVENTORY_PORT), made with bindPort in apps/api. */
+  /** Bindings for the ports orders declares (INVENTORY_PORT; ORDERS_METRICS optional), made with bindPort in apps/api. */
   readonly ports: readonly Provider[];
   /** How long Idempotency-Key answers are kept. Default 24 hours. */
   readonly idempotencyKeyTtlMs?: number;
@@ -43,14 +45,16 @@ export class OrdersModule {
       imports: [...options.imports],
       controllers: [OrdersController],
       providers: [
+        { provide: ORDERS_METRICS, useValue: NO_ORDERS_METRICS }, // unless options.ports binds it
         ...options.ports,
         ...moduleDatabaseProviders(ordersDatabase, options.connection),
         { provide: CLOCK, useValue: systemClock },
         { provide: ORDERS_UOW, useFactory: (uow: UnitOfWork) => new TypeOrmOrdersUnitOfWork(uow), inject: [UnitOfWork] },
         {
           provide: PlaceOrder,
-          useFactory: (uow: OrdersUnitOfWork, inventory: InventoryPort, clock: OrdersClock) => new PlaceOrder(uow, inventory, clock),
-          inject: [ORDERS_UOW, INVENTORY_PORT, CLOCK],
+          useFactory: (uow: OrdersUnitOfWork, inventory: InventoryPort, clock: OrdersClock, metrics: OrdersMetrics) =>
+            new PlaceOrder(uow, inventory, clock, randomUUID, metrics),
+          inject: [ORDERS_UOW, INVENTORY_PORT, CLOCK, ORDERS_METRICS],
         },
         {
           provide: PlaceOrderIdempotently,
@@ -104,8 +108,12 @@ export class OrdersModule {
           useFactory: (uow: UnitOfWork) => new ProjectOrderShipment(new TypeOrmOrderHistoryProjection(uow)),
           inject: [UnitOfWork],
         },
+        // The handlers orders declares in its contracts (contracts/handlers.ts), under their tokens.
+        { provide: PROJECT_ORDER_SUMMARY.token, useExisting: ProjectOrderSummary },
+        { provide: PROJECT_ORDER_CANCELLATION.token, useExisting: ProjectOrderCancellation },
+        { provide: PROJECT_ORDER_SHIPMENT.token, useExisting: ProjectOrderShipment },
+        { provide: ABANDON_EXPIRED_ORDER.token, useExisting: AbandonExpiredOrder },
       ],
-      exports: [OrderQueries, OrderHistory, AbandonExpiredOrder, ProjectOrderSummary, ProjectOrderCancellation, ProjectOrderShipment],
     };
   }
 }

@@ -1,30 +1,56 @@
 // Contract test, like the seed's test_orders_module_contract: only @orderly/orders' public entry,
-// wired as production wires it, with hand-written fakes of the ports it declares.
-import { INVENTORY_PORT, OrderPlacedV1, PlaceOrder, ordersDatabase, type OrderPlaced } from '@orderly/orders';
-import { customer, FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
+// as apps/api and other modules see it (its use cases are tested in test/unit, its storage in
+// test/integration).
+import { subscribe } from '@orderly/kernel';
+import {
+  ABANDON_EXPIRED_ORDER,
+  INVENTORY_PORT,
+  ORDERS_METRICS,
+  OrderAbandonedV1,
+  OrderPlacedV1,
+  PROJECT_ORDER_SUMMARY,
+  ordersDatabase,
+  type OrderPlaced,
+} from '@orderly/orders';
+
+const placed: OrderPlaced = {
+  orderId: 'o-1',
+  customerId: 'sub-ada',
+  customerEmail: 'ada@example.com',
+  lines: [{ productId: 'p-1', quantity: 2, unitPrice: 500, lineTotal: 1000 }],
+  total: 1000,
+  placedAt: '2026-01-01T00:00:00.000Z',
+};
 
 describe('@orderly/orders public API', () => {
-  it('places an order through PlaceOrder with any InventoryPort and publishes OrderPlaced v1', async () => {
-    const uow = new FakeOrdersUnitOfWork();
-    const placeOrder = new PlaceOrder(uow, new FakeInventory({ p1: { available: 10, unitPrice: 500 } }), { now: () => new Date() });
-    const result = await placeOrder.execute({ placedBy: customer('ada@example.com'), customerEmail: 'ada@example.com', items: [{ productId: 'p1', quantity: 2 }] });
-    expect(result.status).toBe('confirmed');
-    expect(result.total).toBe(1000);
-    const [event] = uow.published;
-    expect(event?.type).toBe(OrderPlacedV1.type);
-    expect(OrderPlacedV1.problems(event?.payload)).toEqual([]);
-    expect((event?.payload as OrderPlaced).orderId).toBe(result.id);
-  });
-
-  it('declares its port token and the schema it provisions', () => {
-    expect(typeof INVENTORY_PORT).toBe('symbol');
-    expect(ordersDatabase).toMatchObject({ module: 'orders', schema: 'orders', role: 'orderly_orders' });
-  });
-
-  it('publishes an OrderPlaced schema that rejects malformed payloads', () => {
-    expect(OrderPlacedV1.problems({ orderId: 'o', customerEmail: 'x', lines: [{ productId: 'p', quantity: '2', unitPrice: 1, lineTotal: 2 }], total: 2, placedAt: 'yesterday' })).toEqual([
+  it('publishes OrderPlaced v1, which accepts a placed order and rejects malformed payloads', () => {
+    expect([OrderPlacedV1.type, OrderPlacedV1.version]).toEqual(['orders.OrderPlaced', 1]);
+    expect(OrderPlacedV1.problems(placed)).toEqual([]);
+    expect(OrderPlacedV1.problems({ ...placed, lines: [{ productId: 'p', quantity: '2', unitPrice: 1, lineTotal: 2 }], placedAt: 'yesterday' })).toEqual([
       'lines [0] quantity must be an integer',
       'placedAt must be an ISO 8601 date-time',
     ]);
+  });
+
+  it('publishes OrderAbandoned v1', () => {
+    expect([OrderAbandonedV1.type, OrderAbandonedV1.version]).toEqual(['orders.OrderAbandoned', 1]);
+    expect(OrderAbandonedV1.problems({ orderId: 'o-1', abandonedAt: '2026-01-01T00:00:00.000Z' })).toEqual([]);
+    expect(OrderAbandonedV1.problems({ orderId: '' })).not.toEqual([]);
+  });
+
+  it('declares each handler with the event it listens to and its inbox name (renaming one would redo old events)', () => {
+    expect(PROJECT_ORDER_SUMMARY).toMatchObject({ name: 'orders.ProjectOrderSummary', listensTo: { type: 'orders.OrderPlaced', version: 1 } });
+    expect(ABANDON_EXPIRED_ORDER).toMatchObject({ name: 'orders.AbandonExpiredOrder', listensTo: { type: 'products.StockReservationExpired', version: 1 } });
+    expect(subscribe(OrderPlacedV1, PROJECT_ORDER_SUMMARY)).toEqual({ schema: OrderPlacedV1, handler: PROJECT_ORDER_SUMMARY });
+    // @ts-expect-error OrderAbandoned's payload is not an OrderPlaced; subscribe() refuses it at run time too.
+    expect(() => subscribe(OrderAbandonedV1, PROJECT_ORDER_SUMMARY)).toThrow(
+      'orders.ProjectOrderSummary listens to orders.OrderPlaced v1; it cannot be subscribed to orders.OrderAbandoned v1.',
+    );
+  });
+
+  it('declares one token per port and handler, and the schema and role it provisions', () => {
+    const tokens = [INVENTORY_PORT, ORDERS_METRICS, PROJECT_ORDER_SUMMARY.token, ABANDON_EXPIRED_ORDER.token];
+    expect(new Set(tokens.map((token) => token.description)).size).toBe(tokens.length);
+    expect(ordersDatabase).toMatchObject({ module: 'orders', schema: 'orders', role: 'orderly_orders' });
   });
 });

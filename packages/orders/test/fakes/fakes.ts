@@ -1,19 +1,17 @@
 import type { OrderAudience } from '../../src/contracts/dto.js';
 import { assertConforms, type EventEnvelope, type EventSchema, type NewEvent, type Outbox } from '@orderly/kernel';
+// Fakes of orders' ports: the application ports are internal, so they come by relative path.
+import type { OrderDto } from '../../src/contracts/dto.js';
+import type { InventoryLine, InventoryPort, InventoryReservation, OrdersMetrics, ReserveOptions } from '../../src/contracts/ports.js';
 import type {
   IdempotencyClaim,
   IdempotencyKeyStore,
-  InventoryLine,
-  InventoryPort,
-  InventoryReservation,
-  OrderDto,
-  OrderFate,
   OrderFateRegistry,
   OrderRepository,
   OrdersScope,
   OrdersUnitOfWork,
-  ReserveOptions,
-} from '@orderly/orders';
+} from '../../src/internal/application/ports.js';
+import type { OrderFate } from '../../src/internal/domain/order-fate.js';
 
 interface FakeKey {
   requestHash: string;
@@ -177,5 +175,17 @@ export class FakeInventory implements InventoryPort {
     for (const l of lines) this.stock[l.productId]!.available += l.quantity;
     this.reserved.delete(orderId);
     this.released.push(orderId);
+  }
+}
+
+/** Counts what orders reports through ORDERS_METRICS. */
+export class FakeOrdersMetrics implements OrdersMetrics {
+  placed = 0;
+  refused = 0;
+  orderPlaced(): void {
+    this.placed++;
+  }
+  stockRefused(): void {
+    this.refused++;
   }
 }

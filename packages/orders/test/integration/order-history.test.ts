@@ -3,7 +3,7 @@
 import { createModuleDataSource, provisionModuleDatabases, UnitOfWork, type EventEnvelope } from '@orderly/kernel';
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import type { DataSource } from 'typeorm';
-import type { OrderCancelled, OrderPlaced } from '../../src/index.js';
+import type { OrderCancelled, OrderPlaced } from '../../src/contracts/events.js';
 import { OrderHistory } from '../../src/internal/application/order-history.js';
 import { ProjectOrderSummary } from '../../src/internal/application/project-order-summary.js';
 import { OrderSummaryNotProjectedYet, ProjectOrderCancellation } from '../../src/internal/application/project-order-status.js';

@@ -1,7 +1,7 @@
 import { IdempotencyKeyReused, IdempotentRequestInProgress, OrderForAnotherCustomer } from '../../src/internal/application/errors.js';
 import { PlaceOrder } from '../../src/internal/application/place-order.js';
 import { fingerprint, PlaceOrderIdempotently } from '../../src/internal/application/place-order-idempotently.js';
-import { customer, FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
+import { customer, FakeInventory, FakeOrdersMetrics, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 const order = { placedBy: customer('ada@example.com'), customerEmail: 'ada@example.com', items: [{ productId: 'mug', quantity: 2 }] };
@@ -11,22 +11,24 @@ function setUp(options: { waitMs?: number } = {}) {
   const inventory = new FakeInventory({ mug: { available: 10, unitPrice: 1299 }, tee: { available: 1, unitPrice: 2500 } });
   let n = 0;
   const newId = () => `order-${++n}`;
-  const placeOrder = new PlaceOrder(uow, inventory, clock, newId);
+  const metrics = new FakeOrdersMetrics();
+  const placeOrder = new PlaceOrder(uow, inventory, clock, newId, metrics);
   const idempotent = new PlaceOrderIdempotently(uow, placeOrder, { ttlMs: 86_400_000, leaseMs: 30_000, waitMs: options.waitMs ?? 0, pollMs: 1 }, newId, async () => {
     uow.nowMs += 1; // time passes while a repeat waits
   });
-  return { uow, inventory, idempotent };
+  return { uow, inventory, idempotent, metrics };
 }
 
 describe('PlaceOrderIdempotently', () => {
-  it('answers a repeat with the first order and reserves nothing more', async () => {
-    const { uow, inventory, idempotent } = setUp();
+  it('answers a repeat with the first order, reserves nothing more and counts one order placed', async () => {
+    const { uow, inventory, idempotent, metrics } = setUp();
     const first = await idempotent.execute('key-1', order);
     const again = await idempotent.execute('key-1', { placedBy: customer('ada@example.com'), customerEmail: 'ada@example.com', items: [{ productId: 'mug', quantity: 2 }] });
     expect(first.replayed).toBe(false);
     expect(again).toEqual({ order: first.order, replayed: true });
     expect(uow.orders.size).toBe(1);
     expect([...inventory.reserved.keys()]).toEqual([first.order.id]);
+    expect(metrics.placed).toBe(1);
   });
 
   it('refuses the same key with a different body (422), reserving nothing', async () => {

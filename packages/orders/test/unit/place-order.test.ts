@@ -1,19 +1,20 @@
 import { BusinessRuleViolation } from '@orderly/kernel';
 import { PlaceOrder } from '../../src/internal/application/place-order.js';
 import { InsufficientStock, OrderForAnotherCustomer, UnknownProducts, WithdrawnProducts } from '../../src/internal/application/errors.js';
-import { customer, FakeInventory, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
+import { customer, FakeInventory, FakeOrdersMetrics, FakeOrdersUnitOfWork } from '../fakes/fakes.js';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 
 function setUp() {
   const uow = new FakeOrdersUnitOfWork();
   const inventory = new FakeInventory({ mug: { available: 5, unitPrice: 1299 }, tee: { available: 1, unitPrice: 2500 } });
-  return { uow, inventory, placeOrder: new PlaceOrder(uow, inventory, clock, () => 'order-1') };
+  const metrics = new FakeOrdersMetrics();
+  return { uow, inventory, metrics, placeOrder: new PlaceOrder(uow, inventory, clock, () => 'order-1', metrics) };
 }
 
 describe('PlaceOrder', () => {
-  it('prices lines at the reserved price, saves the order and publishes OrderPlaced with it', async () => {
-    const { uow, placeOrder } = setUp();
+  it('prices lines at the reserved price, saves the order, publishes OrderPlaced with it and counts it', async () => {
+    const { uow, metrics, placeOrder } = setUp();
     const order = await placeOrder.execute({ placedBy: customer('ada@example.com'), customerEmail: 'ada@example.com', items: [{ productId: 'mug', quantity: 2 }] });
     expect(order).toEqual({
       id: 'order-1',
@@ -28,6 +29,7 @@ describe('PlaceOrder', () => {
     expect(uow.published.map((e) => [e.type, e.version, e.aggregateId, e.payload])).toEqual([
       ['orders.OrderPlaced', 1, 'order-1', { orderId: 'order-1', customerId: 'sub-ada@example.com', customerEmail: 'ada@example.com', lines: order.items, total: 2598, placedAt: order.createdAt }],
     ]);
+    expect([metrics.placed, metrics.refused]).toEqual([1, 0]);
   });
 
   it('refuses a withdrawn product, naming it: nothing saved, nothing published', async () => {
@@ -40,13 +42,14 @@ describe('PlaceOrder', () => {
     expect(uow.published).toEqual([]);
   });
 
-  it('refuses insufficient stock: nothing saved, nothing published', async () => {
-    const { uow, placeOrder } = setUp();
+  it('refuses insufficient stock: nothing saved, nothing published, one stock refusal counted', async () => {
+    const { uow, metrics, placeOrder } = setUp();
     await expect(
       placeOrder.execute({ placedBy: customer('a@b.co'), customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 1 }, { productId: 'tee', quantity: 2 }] }),
     ).rejects.toEqual(new InsufficientStock([{ productId: 'tee', requested: 2, available: 1 }]));
     expect(uow.orders.size).toBe(0);
     expect(uow.published).toEqual([]);
+    expect([metrics.placed, metrics.refused]).toEqual([0, 1]);
   });
 
   it('refuses unknown products and names them', async () => {
@@ -56,11 +59,12 @@ describe('PlaceOrder', () => {
     expect(error.details).toEqual({ unknownProductIds: ['ghost'] });
   });
 
-  it('releases the reservation at once when saving the order fails', async () => {
-    const { uow, inventory, placeOrder } = setUp();
+  it('releases the reservation at once when saving the order fails, and counts no order', async () => {
+    const { uow, inventory, metrics, placeOrder } = setUp();
     uow.failNextCommit = new Error('database went away');
     await expect(placeOrder.execute({ placedBy: customer('a@b.co'), customerEmail: 'a@b.co', items: [{ productId: 'mug', quantity: 5 }] })).rejects.toThrow('database went away');
     expect(inventory.released).toEqual(['order-1']);
+    expect(metrics.placed).toBe(0);
     expect(await inventory.reserve('again', [{ productId: 'mug', quantity: 5 }])).toMatchObject({ status: 'reserved' });
   });
 

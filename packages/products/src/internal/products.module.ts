@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { moduleDatabaseProviders, UnitOfWork, type ModuleConnection } from '@orderly/kernel';
 import { DataSource } from 'typeorm';
+import { CONFIRM_STOCK_RESERVATION, RELEASE_ABANDONED_RESERVATION, RETURN_CANCELLED_ORDER_STOCK } from '../contracts/handlers.js';
+import { STOCK_RESERVATIONS } from '../contracts/ports.js';
 import { ConfirmStockReservation } from './application/confirm-stock-reservation.js';
 import { CreateProduct } from './application/create-product.js';
 import { EditProduct } from './application/edit-product.js';
@@ -90,6 +92,12 @@ export class ProductsModule {
         useFactory: (sweeper: ReservationSweeper) => new ReservationSweeperJob(sweeper, options.reservationSweepIntervalMs ?? 10_000),
         inject: [ReservationSweeper],
       },
+      // What products offers other modules (contracts/ports.ts) and the handlers it declares
+      // (contracts/handlers.ts), under their tokens.
+      { provide: STOCK_RESERVATIONS, useExisting: StockReservations },
+      { provide: CONFIRM_STOCK_RESERVATION.token, useExisting: ConfirmStockReservation },
+      { provide: RELEASE_ABANDONED_RESERVATION.token, useExisting: ReleaseAbandonedReservation },
+      { provide: RETURN_CANCELLED_ORDER_STOCK.token, useExisting: ReturnCancelledOrderStock },
     ];
     if (options.demoCatalog) {
       providers.push({
@@ -102,7 +110,7 @@ export class ProductsModule {
       module: ProductsModule,
       controllers: [ProductsController],
       providers,
-      exports: [StockReservations, ConfirmStockReservation, ReleaseAbandonedReservation, ReturnCancelledOrderStock, ReservationSweeper, ProductCatalog],
+      exports: [STOCK_RESERVATIONS],
     };
   }
 }

@@ -91,6 +91,7 @@ it("re-runs notifications' tasks and its dependents' for a change inside notific
       '@orderly/api#build',
       '@orderly/api#typecheck',
       '@orderly/api#test:unit',
+      '@orderly/api#test:integration',
       '@orderly/api#test:e2e',
       // The benchmark drives the whole app (it depends on every module).
       '@orderly/bench#typecheck',
@@ -108,6 +109,7 @@ it("re-runs a package's dependents for a change to its public entry", () => {
       '@orderly/api#build',
       '@orderly/api#typecheck',
       '@orderly/api#test:unit',
+      '@orderly/api#test:integration',
       '@orderly/api#test:e2e',
       '@orderly/bench#typecheck',
       '@orderly/bench#test:e2e',
@@ -136,7 +138,8 @@ it("re-runs a module's database tests for a change to one of its migrations, and
   const migration = firstFile('packages/notifications/src/internal/infrastructure/migrations');
   const rerun = rerunBy(migration, addComment);
   expect(rerun).toContain('@orderly/notifications#test:integration');
-  expect(rerun.filter((id) => id.endsWith('#test:integration'))).toEqual(['@orderly/notifications#test:integration']);
+  // apps/api's database tests provision every module (database-rights.test.ts), so they re-run too.
+  expect(rerun.filter((id) => id.endsWith('#test:integration')).sort()).toEqual(['@orderly/api#test:integration', '@orderly/notifications#test:integration']);
 });
 
 it('re-runs every database test for a change to the test harness', () => {
@@ -147,6 +150,7 @@ it('re-runs every database test for a change to the test harness', () => {
       '@orderly/orders#test:integration',
       '@orderly/products#test:integration',
       '@orderly/notifications#test:integration',
+      '@orderly/api#test:integration',
       '@orderly/api#test:e2e',
     ]),
   );

@@ -247,15 +247,3 @@ function headerParameters(route: DiscoveredRoute) {
     .map((name) => ({ name, in: 'header', required: false, schema: { type: 'string' } }));
   return [...described, ...read];
 }
-
-/** What a route lacks to be fully documented; empty when every operation says what it answers. */
-export function documentationGaps(routes: readonly DiscoveredRoute[]): string[] {
-  return routes.flatMap((route) => {
-    const where = `${route.method.toUpperCase()} ${route.path} (${route.controller}.${route.handlerName})`;
-    const gaps: string[] = [];
-    if (!route.description.operation) gaps.push(`${where}: no @ApiOperation({summary})`);
-    const success = route.description.responses.get(route.status);
-    if (!success) gaps.push(`${where}: no @ApiResponse(${route.status}, ...) for the status it answers with`);
-    return gaps;
-  });
-}

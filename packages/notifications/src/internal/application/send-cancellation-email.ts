@@ -1,5 +1,6 @@
 import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { OrderCancellationNotice } from '../../contracts/events.js';
+import { SEND_CANCELLATION_EMAIL } from '../../contracts/handlers.js';
 import type { EmailTransport } from '../../contracts/ports.js';
 import { composeCancellationEmail } from '../domain/order-status-emails.js';
 import type { NotificationsUnitOfWork } from './ports.js';
@@ -7,7 +8,7 @@ import { sendEmailOnce } from './send-email-once.js';
 
 /** Tells the customer their order was cancelled, once (subscribed to orders' OrderCancelled). */
 export class SendCancellationEmail implements EventHandler<OrderCancellationNotice> {
-  readonly name = 'notifications.SendCancellationEmail';
+  readonly name = SEND_CANCELLATION_EMAIL.name;
 
   constructor(
     private readonly uow: NotificationsUnitOfWork,

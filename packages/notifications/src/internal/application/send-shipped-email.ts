@@ -1,5 +1,6 @@
 import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { OrderShipmentNotice } from '../../contracts/events.js';
+import { SEND_SHIPPED_EMAIL } from '../../contracts/handlers.js';
 import type { EmailTransport } from '../../contracts/ports.js';
 import { composeShippedEmail } from '../domain/order-status-emails.js';
 import type { NotificationsUnitOfWork } from './ports.js';
@@ -7,7 +8,7 @@ import { sendEmailOnce } from './send-email-once.js';
 
 /** Tells the customer their order is on its way, once (subscribed to orders' OrderShipped). */
 export class SendShippedEmail implements EventHandler<OrderShipmentNotice> {
-  readonly name = 'notifications.SendShippedEmail';
+  readonly name = SEND_SHIPPED_EMAIL.name;
 
   constructor(
     private readonly uow: NotificationsUnitOfWork,

@@ -2,6 +2,7 @@ import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { ReservationExpiryNotice } from '../../contracts/events.js';
 import { abandonInScope } from './place-order.js';
 import type { OrdersClock, OrdersUnitOfWork } from './ports.js';
+import { ABANDON_EXPIRED_ORDER } from '../../contracts/handlers.js';
 
 /**
  * Products reports that stock reserved for an order has waited past its TTL. If the order was
@@ -10,7 +11,7 @@ import type { OrdersClock, OrdersUnitOfWork } from './ports.js';
  * the stock. Subscribed to products' StockReservationExpired in apps/api.
  */
 export class AbandonExpiredOrder implements EventHandler<ReservationExpiryNotice> {
-  readonly name = 'orders.AbandonExpiredOrder';
+  readonly name = ABANDON_EXPIRED_ORDER.name;
 
   constructor(
     private readonly uow: OrdersUnitOfWork,

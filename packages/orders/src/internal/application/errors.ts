@@ -1,4 +1,4 @@
-import { ApplicationError, InvalidInputError, NotFoundError } from '@orderly/kernel';
+import { ApplicationError, NotFoundError } from '@orderly/kernel';
 
 export class OrderNotFound extends NotFoundError {
   constructor(id: string) {
@@ -75,13 +75,5 @@ export class OrderForAnotherCustomer extends ApplicationError {
   readonly title = 'Order for another customer';
   constructor() {
     super('customerEmail must be the e-mail address of your own account (the email claim of your access token).');
-  }
-}
-
-export class InvalidOrderCursor extends InvalidInputError {
-  constructor() {
-    super('cursor is not one this API returned; start again without a cursor.', {
-      errors: [{ field: 'cursor', message: 'cursor is malformed' }],
-    });
   }
 }

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerIdentity, OrderDto, PlaceOrderCommand } from '../../contracts/dto.js';
 import { OrderAbandonedV1 } from '../../contracts/events.js';
-import type { InventoryPort } from '../../contracts/ports.js';
+import type { InventoryPort, OrdersMetrics } from '../../contracts/ports.js';
 import { Order } from '../domain/order.js';
 import type { OrderFate } from '../domain/order-fate.js';
 import { InsufficientStock, OrderForAnotherCustomer, UnknownProducts, WithdrawnProducts } from './errors.js';
 import { publishOrderEvents, toOrderDto } from './order-presenter.js';
 import type { OrdersClock, OrdersScope, OrdersUnitOfWork } from './ports.js';
+
+/** Counts nothing: for wiring without metrics (tests, tools). */
+export const NO_ORDERS_METRICS: OrdersMetrics = { orderPlaced: () => undefined, stockRefused: () => undefined };
 
 /** Extra work that must commit in the same transaction as the order (e.g. storing an idempotency answer). */
 export type AlongWithOrder = (scope: OrdersScope, order: OrderDto) => Promise<void>;
@@ -28,6 +31,7 @@ export class PlaceOrder {
     private readonly inventory: InventoryPort,
     private readonly clock: OrdersClock,
     private readonly newId: () => string = randomUUID,
+    private readonly metrics: OrdersMetrics = NO_ORDERS_METRICS,
   ) {}
 
   async execute(command: PlaceOrderCommand, givenOrderId?: string, alongWithOrder?: AlongWithOrder): Promise<OrderDto> {
@@ -40,7 +44,10 @@ export class PlaceOrder {
     const reservation = await this.inventory.reserve(orderId, command.items, { newOrderId: givenOrderId === undefined });
     if (reservation.status === 'unknown-products') throw new UnknownProducts(reservation.productIds);
     if (reservation.status === 'withdrawn-products') throw new WithdrawnProducts(reservation.productIds);
-    if (reservation.status === 'insufficient-stock') throw new InsufficientStock(reservation.lines);
+    if (reservation.status === 'insufficient-stock') {
+      this.metrics.stockRefused();
+      throw new InsufficientStock(reservation.lines);
+    }
 
     try {
       const order = Order.place({ id: orderId, customerId: command.placedBy.customerId, customerEmail: command.customerEmail, lines: reservation.lines, now: this.clock.now() });
@@ -51,6 +58,7 @@ export class PlaceOrder {
         publishOrderEvents(scope.outbox, order.pullDomainEvents());
         if (alongWithOrder) await alongWithOrder(scope, dto);
       });
+      this.metrics.orderPlaced(); // committed: an Idempotency-Key replay never gets here
       return dto;
     } catch (error) {
       await this.abandonAndRelease(orderId).catch(() => undefined); // else the sweeper path recovers it

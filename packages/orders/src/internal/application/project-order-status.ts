@@ -1,5 +1,6 @@
 import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { OrderCancelled, OrderShipped } from '../../contracts/events.js';
+import { PROJECT_ORDER_CANCELLATION, PROJECT_ORDER_SHIPMENT } from '../../contracts/handlers.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import type { OrderHistoryProjection } from './ports.js';
 
@@ -25,7 +26,7 @@ async function projectStatus(
 
 /** Shows a cancelled order as cancelled in the order history read model (from OrderCancelled). */
 export class ProjectOrderCancellation implements EventHandler<OrderCancelled> {
-  readonly name = 'orders.ProjectOrderCancellation';
+  readonly name = PROJECT_ORDER_CANCELLATION.name;
 
   constructor(private readonly projection: OrderHistoryProjection) {}
 
@@ -35,7 +36,7 @@ export class ProjectOrderCancellation implements EventHandler<OrderCancelled> {
 
 /** Shows a shipped order as shipped in the order history read model (from OrderShipped). */
 export class ProjectOrderShipment implements EventHandler<OrderShipped> {
-  readonly name = 'orders.ProjectOrderShipment';
+  readonly name = PROJECT_ORDER_SHIPMENT.name;
 
   constructor(private readonly projection: OrderHistoryProjection) {}
 

@@ -1,13 +1,14 @@
 import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { OrderPlaced } from '../../contracts/events.js';
 import type { OrderHistoryProjection } from './ports.js';
+import { PROJECT_ORDER_SUMMARY } from '../../contracts/handlers.js';
 
 /**
  * Keeps the order history read model up to date: one summary row per OrderPlaced, written in the
  * same transaction as the inbox row, so a redelivered event changes nothing.
  */
 export class ProjectOrderSummary implements EventHandler<OrderPlaced> {
-  readonly name = 'orders.ProjectOrderSummary';
+  readonly name = PROJECT_ORDER_SUMMARY.name;
 
   constructor(private readonly projection: OrderHistoryProjection) {}
 

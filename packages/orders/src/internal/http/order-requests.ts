@@ -1,5 +1,6 @@
+import { PageQuery } from '@orderly/kernel';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsObject, IsOptional, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class OrderItemRequest {
   @IsUUID()
@@ -27,21 +28,10 @@ export class PlaceOrderRequest {
   items!: OrderItemRequest[];
 }
 
-export class ListOrdersQuery {
+/** GET /orders: one page (limit, cursor: the kernel's PageQuery), optionally one customer's. */
+export class ListOrdersQuery extends PageQuery {
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   customerEmail?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }

@@ -1,5 +1,6 @@
 import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { OrderCommittedNotice } from '../../contracts/events.js';
+import { CONFIRM_STOCK_RESERVATION } from '../../contracts/handlers.js';
 import type { ProductsUnitOfWork } from './ports.js';
 
 /**
@@ -7,7 +8,7 @@ import type { ProductsUnitOfWork } from './ports.js';
  * sweeper will no longer release it. Subscribed to orders' OrderPlaced in apps/api.
  */
 export class ConfirmStockReservation implements EventHandler<OrderCommittedNotice> {
-  readonly name = 'products.ConfirmStockReservation';
+  readonly name = CONFIRM_STOCK_RESERVATION.name;
 
   constructor(private readonly uow: ProductsUnitOfWork) {}
 

@@ -1,4 +1,4 @@
-import { ApplicationError, InvalidInputError, NotFoundError } from '@orderly/kernel';
+import { ApplicationError, NotFoundError } from '@orderly/kernel';
 
 export class ProductNotFound extends NotFoundError {
   constructor(id: string) {
@@ -33,12 +33,3 @@ export class IfMatchRequired extends ApplicationError {
     super(`${why} Send If-Match with the ETag from GET /products/{id}, so a change made since you read the product is not overwritten.`);
   }
 }
-
-export class InvalidCursor extends InvalidInputError {
-  constructor() {
-    super('cursor is not one this API returned; start again without a cursor.', {
-      errors: [{ field: 'cursor', message: 'cursor is malformed' }],
-    });
-  }
-}
-

@@ -1,10 +1,8 @@
-import { decodeKeysetCursor, encodeKeysetCursor } from '@orderly/kernel';
+import { decodePageCursor, DEFAULT_PAGE_SIZE, keysetPage } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
-import { InvalidCursor, ProductNotFound } from './errors.js';
+import { ProductNotFound } from './errors.js';
 import { toProductDto, toVersionedProduct, type VersionedProduct } from './product-presenter.js';
-import type { ProductPosition, ProductReader } from './ports.js';
-
-export const DEFAULT_PAGE_SIZE = 20;
+import type { ProductReader } from './ports.js';
 
 /** Queries: one product, or a stable keyset-paginated list (createdAt, then id). */
 export class ProductCatalog {
@@ -22,21 +20,8 @@ export class ProductCatalog {
   }
 
   async list(limit: number = DEFAULT_PAGE_SIZE, cursor?: string): Promise<ProductPageDto> {
-    const after = cursor ? decodeCursor(cursor) : null;
-    const rows = await this.reader.page(limit + 1, after);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
-    return { items: items.map(toProductDto), nextCursor };
+    const position = cursor ? decodePageCursor(cursor) : null;
+    const after = position && { createdAt: position.at, id: position.id };
+    return keysetPage(limit, (rows) => this.reader.page(rows, after), (product) => ({ at: product.createdAt, id: product.id }), toProductDto);
   }
-}
-
-export function encodeCursor(position: ProductPosition): string {
-  return encodeKeysetCursor({ at: position.createdAt, id: position.id });
-}
-
-export function decodeCursor(cursor: string): ProductPosition {
-  const position = decodeKeysetCursor(cursor);
-  if (!position) throw new InvalidCursor();
-  return { createdAt: position.at, id: position.id };
 }

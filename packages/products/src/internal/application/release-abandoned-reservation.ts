@@ -1,5 +1,6 @@
 import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { OrderAbandonedNotice } from '../../contracts/events.js';
+import { RELEASE_ABANDONED_RESERVATION } from '../../contracts/handlers.js';
 import type { ProductsUnitOfWork } from './ports.js';
 import { releaseReservations } from './stock-reservations.js';
 
@@ -9,7 +10,7 @@ import { releaseReservations } from './stock-reservations.js';
  * never touched (only `reserved` rows move), and an abandoned order can never be confirmed.
  */
 export class ReleaseAbandonedReservation implements EventHandler<OrderAbandonedNotice> {
-  readonly name = 'products.ReleaseAbandonedReservation';
+  readonly name = RELEASE_ABANDONED_RESERVATION.name;
 
   constructor(private readonly uow: ProductsUnitOfWork) {}
 

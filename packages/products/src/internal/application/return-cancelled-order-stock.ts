@@ -1,5 +1,6 @@
 import type { EventEnvelope, EventHandler } from '@orderly/kernel';
 import type { OrderCancelledNotice } from '../../contracts/events.js';
+import { RETURN_CANCELLED_ORDER_STOCK } from '../../contracts/handlers.js';
 import type { ProductsUnitOfWork } from './ports.js';
 import { putBackOnShelf } from './stock-reservations.js';
 
@@ -11,7 +12,7 @@ import { putBackOnShelf } from './stock-reservations.js';
  * OrderCancelled in apps/api.
  */
 export class ReturnCancelledOrderStock implements EventHandler<OrderCancelledNotice> {
-  readonly name = 'products.ReturnCancelledOrderStock';
+  readonly name = RETURN_CANCELLED_ORDER_STOCK.name;
 
   constructor(private readonly uow: ProductsUnitOfWork) {}
 

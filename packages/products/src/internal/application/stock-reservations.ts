@@ -1,4 +1,5 @@
 import type { StockRequestLine, StockReservationOutcome } from '../../contracts/dto.js';
+import type { StockReservationService } from '../../contracts/ports.js';
 import type { ReservationStatus, StockReservation } from '../domain/stock-reservation.js';
 import type { ProductsClock, ProductsScope, ProductsUnitOfWork } from './ports.js';
 
@@ -13,7 +14,7 @@ export interface StockReservationsOptions {
  * no stock. Rows are locked in product-id order, so overlapping orders queue instead of
  * deadlocking, and stock can never go below zero.
  */
-export class StockReservations {
+export class StockReservations implements StockReservationService {
   constructor(
     private readonly uow: ProductsUnitOfWork,
     private readonly clock: ProductsClock,

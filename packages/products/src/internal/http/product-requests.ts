@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '@orderly/kernel';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 /** Request shapes, validated at the edge; the domain checks the same rules again as the truth. */
 
@@ -47,16 +47,5 @@ export class RestockRequest {
   quantity!: number;
 }
 
-export class ListProductsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
+/** GET /products: one page (limit, cursor: the kernel's PageQuery). */
+export class ListProductsQuery extends PageQuery {}

@@ -1,8 +1,17 @@
-// Contract test: only the package's public entry, wired like production (a Nest module on a
-// real database), exercised the way orders and apps/api use it.
+// Contract test on a real database (so it is in the integration tier): only the package's public
+// entry, wired like production (a Nest module on PostgreSQL), exercised the way apps/api and
+// orders use it - through STOCK_RESERVATIONS and the handler declarations.
 import { Test } from '@nestjs/testing';
 import { MessagingModule, provisionModuleDatabases } from '@orderly/kernel';
-import { ProductCatalog, ProductsModule, StockReservations, productsDatabase, type StockReservationOutcome } from '@orderly/products';
+import {
+  CONFIRM_STOCK_RESERVATION,
+  ProductsModule,
+  RELEASE_ABANDONED_RESERVATION,
+  STOCK_RESERVATIONS,
+  productsDatabase,
+  type StockReservationOutcome,
+  type StockReservationService,
+} from '@orderly/products';
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import pg from 'pg';
@@ -28,6 +37,12 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
+const reservations = (): StockReservationService => app.get<StockReservationService>(STOCK_RESERVATIONS);
+
+async function stockOf(id: string): Promise<number> {
+  return (await admin.query('SELECT stock FROM products.products WHERE id = $1', [id])).rows[0].stock;
+}
+
 async function product(stock: number): Promise<string> {
   const id = crypto.randomUUID();
   await admin.query(
@@ -38,29 +53,30 @@ async function product(stock: number): Promise<string> {
 }
 
 describe('@orderly/products public API', () => {
-  it('exports what apps/api binds and subscribes, and the schema it provisions', () => {
+  it('provides what apps/api binds and subscribes under the tokens its contracts declare, and the schema it provisions', () => {
     expect(productsDatabase).toMatchObject({ module: 'products', schema: 'products', role: 'orderly_products' });
-    expect(app.get(StockReservations)).toBeInstanceOf(StockReservations);
-    expect(app.get(ProductCatalog)).toBeInstanceOf(ProductCatalog);
+    expect(typeof reservations().reserve).toBe('function');
+    expect(app.get(CONFIRM_STOCK_RESERVATION.token, { strict: false }).name).toBe('products.ConfirmStockReservation');
+    expect(app.get(RELEASE_ABANDONED_RESERVATION.token, { strict: false }).name).toBe('products.ReleaseAbandonedReservation');
+    expect(CONFIRM_STOCK_RESERVATION.listensTo).toEqual({ type: 'orders.OrderPlaced', version: 1 });
+    expect(RELEASE_ABANDONED_RESERVATION.listensTo).toEqual({ type: 'orders.OrderAbandoned', version: 1 });
   });
 
   it('reserves all lines or none, priced, and never oversells under concurrency', async () => {
-    const reservations = app.get(StockReservations);
     const id = await product(5);
     const outcomes: StockReservationOutcome[] = await Promise.all(
-      Array.from({ length: 12 }, () => reservations.reserve(crypto.randomUUID(), [{ productId: id, quantity: 1 }])),
+      Array.from({ length: 12 }, () => reservations().reserve(crypto.randomUUID(), [{ productId: id, quantity: 1 }])),
     );
     expect(outcomes.filter((o) => o.status === 'reserved')).toHaveLength(5);
     expect(outcomes.filter((o) => o.status === 'insufficient-stock')).toHaveLength(7);
-    expect((await app.get(ProductCatalog).get(id)).stock).toBe(0);
+    expect(await stockOf(id)).toBe(0);
   });
 
   it('does not deadlock on overlapping multi-line reservations in opposite order', async () => {
-    const reservations = app.get(StockReservations);
     const [a, b] = [await product(100), await product(100)];
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        reservations.reserve(crypto.randomUUID(), i % 2 ? [{ productId: a, quantity: 1 }, { productId: b, quantity: 1 }] : [{ productId: b, quantity: 1 }, { productId: a, quantity: 1 }]),
+        reservations().reserve(crypto.randomUUID(), i % 2 ? [{ productId: a, quantity: 1 }, { productId: b, quantity: 1 }] : [{ productId: b, quantity: 1 }, { productId: a, quantity: 1 }]),
       ),
     );
     expect(outcomes.every((o) => o.status === 'reserved')).toBe(true);
@@ -69,11 +85,10 @@ describe('@orderly/products public API', () => {
   });
 
   it('releases an order and gives the stock back exactly once', async () => {
-    const reservations = app.get(StockReservations);
     const id = await product(3);
     const orderId = crypto.randomUUID();
-    await reservations.reserve(orderId, [{ productId: id, quantity: 3 }]);
-    await Promise.all([reservations.release(orderId), reservations.release(orderId), reservations.release(orderId)]);
-    expect((await app.get(ProductCatalog).get(id)).stock).toBe(3);
+    await reservations().reserve(orderId, [{ productId: id, quantity: 3 }]);
+    await Promise.all([reservations().release(orderId), reservations().release(orderId), reservations().release(orderId)]);
+    expect(await stockOf(id)).toBe(3);
   });
 });

@@ -53,8 +53,9 @@ describe("rule 6: a module's role has rights on its own schema only", () => {
     const orders = await connectAs('orders');
     const products = await connectAs('products');
     expect((await orders.query('SELECT current_user AS role, count(*)::int AS n FROM orders.orders')).rows).toEqual([{ role: 'orderly_orders_postgres', n: 0 }]);
-    expect((await products.query('SELECT current_user AS role FROM products.products LIMIT 1')).rowCount).toBeGreaterThanOrEqual(0);
-    expect((await products.query('SELECT current_user AS role')).rows).toEqual([{ role: 'orderly_products_postgres' }]);
+    expect((await products.query('SELECT current_user AS role, count(*)::int AS n FROM products.products')).rows).toEqual([
+      { role: 'orderly_products_postgres', n: expect.any(Number) },
+    ]);
   });
 
   it("refuses orders' connection reading products' tables with raw SQL", async () => {
