@@ -32,19 +32,17 @@ const names = {
   versions: JSON.parse(readFileSync(join(root, 'packages', 'notifications', 'package.json'), 'utf8')),
 };
 
-for (const [file, content] of Object.entries(moduleFiles(names))) {
+const files = moduleFiles(names);
+for (const [file, content] of Object.entries(files)) {
   mkdirSync(dirname(join(dir, file)), { recursive: true });
   writeFileSync(join(dir, file), content);
 }
 console.log(`created packages/${name} (@orderly/${name})`);
 for (const step of registrations) {
-  const done = step.apply(root, names);
+  const done = step.apply(root, { ...names, packageJson: JSON.parse(files['package.json']) });
   console.log(`${done ? 'registered in' : 'skipped (not present)'}: ${step.file}`);
 }
 console.log(`
-next:
-  npm install                         # links @orderly/${name} into node_modules and the lockfile
-  npx turbo run lint typecheck test --filter=@orderly/${name}
-  wire it into apps/api: add @orderly/${name} to apps/api/package.json, ${pascal}Module.forRoot({ connection })
-  in apps/api/src/app.module.ts and ${names.camel}Database in apps/api/src/database/module-databases.ts
-  (see CONTRIBUTING.md)`);
+next: write the module's own code; everything else is in place and green.
+  npm test                            # or: npx turbo run lint typecheck test --filter=@orderly/${name}...
+  npm start                           # GET /${name}/status answers, and /docs lists it`);

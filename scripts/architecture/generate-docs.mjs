@@ -3,7 +3,8 @@
 // `npm run api:report`). With --check it writes nothing and exits 1 when a committed file differs
 // from what the code says (run by apps/api/test/architecture/generated-docs.test.ts in `npm test`).
 // Both modes fail when a public signature names a type no public entry exports (./unexported-types.mjs).
-// `--root <dir>` works on another tree (the tests plant changes in a temporary copy).
+// `--root <dir>` works on another tree (the tests plant changes in a temporary copy); `--only
+// <package>` writes docs/modules.md and that package's reports alone (npm run new-module).
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,16 +16,20 @@ import { renderUnexportedTypes, unexportedTypes } from './unexported-types.mjs';
 const rootArg = process.argv.indexOf('--root');
 const root = resolve(rootArg >= 0 ? process.argv[rootArg + 1] : fileURLToPath(new URL('../..', import.meta.url)));
 const checkOnly = process.argv.includes('--check');
+// `--only @orderly/<name>`: docs/modules.md and that package's reports only - what a new module
+// adds, without rewriting the reports other teams own.
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
 
 const model = readModuleModel(root);
 const expected = new Map([['docs/modules.md', renderModuleDocs(model)]]);
-for (const pkg of model.packages) {
+for (const pkg of model.packages.filter((p) => only === undefined || p.name === only)) {
   expected.set(`docs/api/${reportName(pkg.name)}.api.md`, renderPublicApiReport(model, pkg));
   for (const entry of pkg.subEntries) expected.set(`docs/api/${reportName(entry.name)}.api.md`, renderPublicApiReport(model, { ...entry, dir: pkg.dir }));
 }
 
 const stale = [...expected].filter(([path, content]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== content).map(([path]) => path);
-const orphaned = existsSync(join(root, 'docs/api'))
+const orphaned = existsSync(join(root, 'docs/api')) && only === undefined
   ? readdirSync(join(root, 'docs/api')).map((file) => `docs/api/${file}`).filter((path) => !expected.has(path))
   : [];
 

@@ -25,8 +25,8 @@ export function renderPublicApiReport(model, pkg) {
 
 function describe(checker, name, kind, symbol) {
   const declaration = symbol.declarations?.[0];
-  const typeString = (type) => checker.typeToString(type, declaration, FORMAT);
-  const signature = (sig) => checker.signatureToString(sig, declaration, FORMAT);
+  const typeString = (type) => stableUnions(checker.typeToString(type, declaration, FORMAT));
+  const signature = (sig) => stableUnions(checker.signatureToString(sig, declaration, FORMAT));
   switch (kind) {
     case 'class': {
       const staticType = checker.getTypeOfSymbol(symbol);
@@ -104,8 +104,54 @@ function members(checker, type, owner, prefix) {
         lines.push(`  ${prefix}${property.name}${optional}${checker.signatureToString(sig, declaration, FORMAT)};`);
       }
     } else {
-      lines.push(`  ${prefix}${readonly}${property.name}${optional}: ${checker.typeToString(propertyType, declaration, FORMAT)};`);
+      lines.push(`  ${prefix}${readonly}${property.name}${optional}: ${stableUnions(checker.typeToString(propertyType, declaration, FORMAT))};`);
     }
   }
   return lines;
+}
+
+/**
+ * TypeScript prints a union's members in the order their types were created, which changes when
+ * another package joins the program (npm run new-module): sort the members of every union that is
+ * a whole type or a whole parenthesised group, so a report changes only when its package does.
+ */
+export function stableUnions(text) {
+  const CLOSE = { '(': ')', '[': ']', '{': '}', '<': '>' };
+  const group = (from, close) => {
+    const parts = [''];
+    let i = from;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === close) return { parts, end: i };
+      if (c === "'" || c === '"') {
+        const end = text.indexOf(c, i + 1);
+        parts[parts.length - 1] += text.slice(i, end + 1);
+        i = end + 1;
+      } else if (c === '=' && text[i + 1] === '>') {
+        parts[parts.length - 1] += '=>';
+        i += 2;
+      } else if (CLOSE[c]) {
+        const inner = group(i + 1, CLOSE[c]);
+        parts[parts.length - 1] += c + join(inner.parts) + CLOSE[c];
+        i = inner.end + 1;
+      } else if (text.startsWith(' | ', i)) {
+        parts.push('');
+        i += 3;
+      } else {
+        parts[parts.length - 1] += c;
+        i++;
+      }
+    }
+    return { parts, end: i };
+  };
+  // Members of an object type or a parameter list (a ':' or ';' outside brackets) keep their order.
+  // Literal unions ('pending' | 'delivered') keep their declared order.
+  const sortable = (parts) => parts.length > 1 && !parts.some((p) => /^[^'"]*[:;,]/.test(p)) && !parts.every((p) => /^(['"].*['"]|-?\d+(\.\d+)?|true|false)$/.test(p));
+  const rank = (part) => (part === 'null' || part === 'undefined' ? `~${part}` : part); // `string | null`, as people write it
+  const join = (parts) => (sortable(parts) ? [...parts].sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0)) : parts).join(' | ');
+  try {
+    return join(group(0, undefined).parts);
+  } catch {
+    return text;
+  }
 }

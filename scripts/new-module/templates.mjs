@@ -143,14 +143,32 @@ export class TypeOrm${pascal}NoteReader implements ${pascal}NoteReader {
 }
 `,
     [`src/internal/http/${name}.controller.ts`]: `import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiResponse, namedSchema, Public } from '@orderly/kernel';
 import type { ${pascal}StatusDto } from '../../contracts/dto.js';
 import { ${pascal}Status } from '../application/${name}-status.js';
+
+/** The answer's shape for /openapi.json (DTOs are interfaces, gone at run time). */
+const ${pascal}StatusSchema = namedSchema('${pascal}Status', {
+  type: 'object',
+  additionalProperties: false,
+  required: ['module', 'notes', 'checkedAt'],
+  properties: {
+    module: { const: '${name}' },
+    notes: { type: 'integer', minimum: 0 },
+    checkedAt: { type: 'string', format: 'date-time' },
+  },
+});
 
 @Controller('${name}')
 export class ${pascal}Controller {
   constructor(private readonly status: ${pascal}Status) {}
 
   @Get('status')
+  // Every route says who may call it (the app refuses to start otherwise): @Public() or
+  // @RequireScope('<scope>') - then give it its rows in apps/api's authorization matrix test.
+  @Public()
+  @ApiOperation({ summary: 'How ${name} is doing', description: 'Replace with the first operation of the module.' })
+  @ApiResponse(200, { description: 'The module and how many notes it holds', schema: ${pascal}StatusSchema })
   current(): Promise<${pascal}StatusDto> {
     return this.status.current();
   }

@@ -46,7 +46,7 @@ export const EVENT_SUBSCRIPTIONS = [
 export interface AppModuleOptions {
   readonly config: OrderlyConfig;
   readonly connections: ReadonlyMap<string, ModuleConnection>;
-  /** The process logger and metrics registry (created before Nest by startOrderly). */
+  /** The metrics registry and lifecycle (created before Nest by startOrderly). */
   readonly observability: ObservabilityOptions;
   /** Verifies bearer tokens (an identity provider's JWKS, or the development issuer). */
   readonly authenticator: Authenticator;
@@ -105,6 +105,7 @@ export class AppModule {
         products,
         orders,
         notifications,
+        // npm run new-module adds each new module above this line (it binds no port and subscribes to no event yet).
       ],
     };
   }

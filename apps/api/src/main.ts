@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig, StartRefused } from './config.js';
+import { DOCS_PATH, OPENAPI_PATH } from './http/openapi/api-docs.js';
 import { startOrderly, type RunningOrderly } from './orderly-app.js';
 
 /**
@@ -33,9 +34,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
 
   orderly = await startOrderly(config);
-  new Logger('Orderly').log(
+  // Where everything is, in two lines (Nest's module and route lines are at debug level).
+  const logger = new Logger('Orderly');
+  logger.log(
     `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; /metrics and detailed readiness on ${orderly.managementUrl})`,
   );
+  logger.log(`API docs: ${orderly.url}${DOCS_PATH} - OpenAPI document: ${orderly.url}${OPENAPI_PATH}`);
   if (stopRequested) await stop(stopRequested);
 }
 

@@ -1,15 +1,12 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ModuleDatabases } from '@orderly/kernel';
-import { LoggerModule } from 'nestjs-pino';
-import type { Logger } from 'pino';
 import { HealthController } from './health/health.controller.js';
 import { LIFECYCLE, Readiness, type Lifecycle } from './health/readiness.js';
 import { ReadinessReport } from './health/readiness-report.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
 export interface ObservabilityOptions {
-  readonly logger: Logger;
   readonly metrics: OrderlyMetrics;
   /** Set by stop(): readiness turns 503 while the app drains. */
   readonly lifecycle: Lifecycle;
@@ -27,20 +24,16 @@ class WatchModuleDatabases implements OnModuleInit {
 }
 
 /**
- * What operators see: the Nest logger routed into pino (request-scoped lines carry the request
- * id), /health/live and /health/ready (terminus); the readiness report and the metrics registry
- * that the management listener serves.
+ * What operators see: /health/live and /health/ready (terminus); the readiness report and the
+ * metrics registry that the management listener serves. The logger (pino, with Nest's logger
+ * written through it) is set up in orderly-app.ts.
  */
 @Module({})
 export class ObservabilityModule {
-  static forRoot({ logger, metrics, lifecycle }: ObservabilityOptions): DynamicModule {
+  static forRoot({ metrics, lifecycle }: ObservabilityOptions): DynamicModule {
     return {
       module: ObservabilityModule,
       imports: [
-        // The request logging middleware is installed first thing in orderly-app.ts (it must see
-        // requests that never reach Nest, such as a malformed body); nestjs-pino reuses its
-        // per-request logger, so Nest Logger calls in a request carry that request's id.
-        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
         // Terminus would log a failing readiness as an error with a stack; HealthController warns instead.
         TerminusModule.forRoot({ logger: false }),
       ],

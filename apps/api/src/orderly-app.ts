@@ -2,18 +2,19 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import type { OrderlyConfig } from './config.js';
 import { prepareDatabase, type PreparedDatabase } from './database/prepare-database.js';
+import { answerClientErrors } from './http/client-errors.js';
 import { ConnectionDrain } from './http/connection-drain.js';
 import { configureHttpPipeline } from './http/http-pipeline.js';
 import { serveApiDocs } from './http/openapi/api-docs.js';
 import { discoverRoutes } from './http/openapi/route-discovery.js';
 import { checkAccessDeclared, prepareIdentity, serveDevelopmentJwks } from './identity/identity-setup.js';
 import { createLogger } from './logging/create-logger.js';
+import { NestPinoLogger } from './logging/nest-logger.js';
 import { startManagementServer } from './management/management-server.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 
@@ -43,16 +44,17 @@ export async function startOrderly(config: OrderlyConfig, options: StartOptions 
     const metrics = new OrderlyMetrics();
     const lifecycle = { shuttingDown: false };
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, connections: database.connections, observability: { logger, metrics, lifecycle }, authenticator: identity.authenticator }),
+      AppModule.forRoot({ config, connections: database.connections, observability: { metrics, lifecycle }, authenticator: identity.authenticator }),
       { bodyParser: false, bufferLogs: true },
     );
-    app.useLogger(app.get(NestPinoLogger));
+    app.useLogger(new NestPinoLogger(logger));
     configureHttpPipeline(app, config, logger, metrics);
     checkAccessDeclared(discoverRoutes(app));
     if (identity.developmentIssuer) serveDevelopmentJwks(app, identity.developmentIssuer);
     serveApiDocs(app);
     const server = app.getHttpServer() as Server;
     const connections = new ConnectionDrain(server, config.shutdownDrainDelayMs);
+    answerClientErrors(server);
     await app.listen(config.port, config.host);
     const management = await startManagementServer(app, metrics, { host: config.managementHost, port: config.managementPort }).catch(async (error: unknown) => {
       await app.close();

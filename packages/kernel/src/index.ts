@@ -93,6 +93,7 @@ export {
   readApiDescription,
   type SchemaOrNamed,
 } from './http/api-description.js';
+export { ParseUuid } from './http/parse-uuid.pipe.js';
 export { bigintAsNumber } from './persistence/column-transformers.js';
 export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './pagination/keyset-cursor.js';
 export { DEFAULT_PAGE_SIZE, decodePageCursor, InvalidCursor, keysetPage, MAX_PAGE_SIZE, type Page } from './pagination/keyset-page.js';

@@ -34,7 +34,7 @@ export class HealthController {
       'Why a check fails is not said here: the management listener (MANAGEMENT_PORT) answers /health/ready with each failing check\'s error.',
   })
   @ApiResponse(200, { description: 'Ready to serve traffic', schema: ReadinessSchema })
-  @ApiProblem(503, { description: 'Not ready: some checks fail', title: 'Not ready', extensions: NOT_READY_EXTENSIONS })
+  @ApiProblem(503, { type: 'not-ready', description: 'Not ready: some checks fail', title: 'Not ready', extensions: NOT_READY_EXTENSIONS })
   async ready(): Promise<HealthCheckResult> {
     const { ready, result } = await this.report.evaluate();
     if (ready) return withoutMessages(result);

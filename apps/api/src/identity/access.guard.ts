@@ -1,6 +1,6 @@
-import { HttpException, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { PRINCIPAL, readRouteAccess, type Principal } from '@orderly/kernel';
-import { problemType, type ProblemDetails } from '../http/problem-details.js';
+import { httpProblem, ProblemException, type HttpProblemName } from '../http/problem-details.js';
 import { Authenticator } from './authenticator.js';
 
 interface HttpRequest {
@@ -42,19 +42,19 @@ export class AccessGuard implements CanActivate {
     switch (authentication.kind) {
       case 'anonymous':
         response.setHeader('WWW-Authenticate', REALM);
-        throw problem(401, 'unauthorized', 'Unauthorized', `This operation needs an access token with scope ${needed}: send Authorization: Bearer <token>.`);
+        throw problem('unauthorized', `This operation needs an access token with scope ${needed}: send Authorization: Bearer <token>.`);
       case 'invalid':
         response.setHeader('WWW-Authenticate', `${REALM}, error="invalid_token", error_description="${authentication.reason}"`);
-        throw problem(401, 'invalid-token', 'Invalid access token', authentication.reason);
+        throw problem('invalid-token', authentication.reason);
       case 'keys-unavailable':
         this.logger.warn(authentication.error.message);
         response.setHeader('Retry-After', '5');
-        throw problem(503, 'identity-provider-unavailable', 'Identity provider unavailable', 'The access token could not be checked right now. Retry shortly.');
+        throw problem('identity-provider-unavailable', 'The access token could not be checked right now. Retry shortly.');
       case 'authenticated': {
         const { principal } = authentication;
         if (!access.anyOfScopes.some((scope) => principal.scopes.includes(scope))) {
           response.setHeader('WWW-Authenticate', `${REALM}, error="insufficient_scope", scope="${access.anyOfScopes.join(' ')}"`);
-          throw problem(403, 'insufficient-scope', 'Insufficient scope', `This operation needs an access token with scope ${needed}.`);
+          throw problem('insufficient-scope', `This operation needs an access token with scope ${needed}.`);
         }
         request[PRINCIPAL] = principal;
         return true;
@@ -63,6 +63,6 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-function problem(status: number, type: string, title: string, detail: string): HttpException {
-  return new HttpException({ type: problemType(type), title, status, detail } satisfies ProblemDetails, status);
+function problem(name: HttpProblemName, detail: string): ProblemException {
+  return new ProblemException(httpProblem(name, detail));
 }

@@ -1,6 +1,6 @@
-import { HttpException, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
-import { problemType, type ProblemDetails } from '../http/problem-details.js';
+import { httpProblem, ProblemException } from '../http/problem-details.js';
 import type { Authenticator } from './authenticator.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -27,12 +27,8 @@ export function writeRateLimit(authenticator: Authenticator, limit: { limit: num
 @Injectable()
 export class WriteRateLimitGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    const problem: ProblemDetails = {
-      type: problemType('too-many-requests'),
-      title: 'Too many requests',
-      status: 429,
-      detail: `More than ${detail.limit} writes in ${detail.ttl / 1000} s from this caller. Retry after the number of seconds in Retry-After.`,
-    };
-    throw new HttpException(problem, 429);
+    throw new ProblemException(
+      httpProblem('too-many-requests', `More than ${detail.limit} writes in ${detail.ttl / 1000} s from this caller. Retry after the number of seconds in Retry-After.`),
+    );
   }
 }

@@ -9,7 +9,7 @@ export interface LoggerSettings {
 }
 
 /**
- * The one pino logger of the process: HTTP request lines, the Nest logger (through nestjs-pino)
+ * The one pino logger of the process: HTTP request lines, the Nest logger (NestPinoLogger)
  * and the relays all write through it. JSON lines for machines, or pino-pretty for people.
  * Every line written while a request or an event delivery is in progress carries its
  * correlation id, so one flow can be followed from the request into every module.

@@ -3,7 +3,7 @@ import express, { type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import { NotReady } from '../health/not-ready.js';
 import { ReadinessReport } from '../health/readiness-report.js';
-import { PROBLEM_CONTENT_TYPE, problemType } from '../http/problem-details.js';
+import { httpProblem, PROBLEM_CONTENT_TYPE } from '../http/problem-details.js';
 import type { OrderlyMetrics } from '../metrics/orderly-metrics.js';
 
 export interface ManagementServer {
@@ -38,7 +38,7 @@ export async function startManagementServer(app: INestApplication, metrics: Orde
     res.status(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(new NotReady(result).problem));
   });
   management.use((req: Request, res: Response) => {
-    const problem = { type: problemType('not-found'), title: 'Not Found', status: 404, detail: `The management listener serves /metrics, /health/live and /health/ready, not ${req.path}.` };
+    const problem = httpProblem('not-found', `The management listener serves /metrics, /health/live and /health/ready, not ${req.path}.`);
     res.status(404).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   });
   const server: Server = await new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
 // writes for the current tree (so regeneration on an unchanged tree is byte-for-byte identical),
 // and a planted change to a module's exported surface must fail the check until they are
 // regenerated - golden output of what the author of the change sees.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyRepository, repositoryRoot, runScript, type RepositoryCopy } from './repository-copy.js';
 
@@ -81,7 +81,8 @@ beforeAll(async () => {
 describe('generated module docs and public-API reports', () => {
   it('are up to date in the real tree (regenerating changes no byte)', () => {
     const result = real;
-    expect(result.output).toBe('generated docs are up to date (7 files)');
+    // docs/modules.md and one report per public entry: no count to edit when a module is added.
+    expect(result.output).toBe(`generated docs are up to date (${readdirSync(join(repositoryRoot, 'docs/api')).length + 1} files)`);
     expect(result.status).toBe(0);
   });
 

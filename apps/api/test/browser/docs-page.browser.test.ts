@@ -5,9 +5,9 @@
 // that `npm test` prints above its closing line, so a missing browser is never silent.
 import { bearer } from '@orderly/testing';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { DevelopmentIssuer } from '../../src/identity/development-issuer.js';
 import { tokenRequestFrom } from '../../src/identity/token-command.js';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from '../e2e/orderly-harness.js';
@@ -26,8 +26,21 @@ const dataDir = mkdtempSync(join(tmpdir(), 'orderly-docs-'));
 /** What `npm run -s token -- <args>` prints, from the same code. */
 const devToken = async (...args: string[]) => (await DevelopmentIssuer.open(dataDir)).mint(tokenRequestFrom(args));
 
+/**
+ * An address of this machine other than loopback (its own eth address): the page is opened as
+ * another host on the network would open it, over plain http. Traffic stays on this machine.
+ */
+function nonLoopbackAddress(): string {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal);
+  if (!address) throw new Error('this machine has no non-loopback IPv4 address to open /docs by');
+  return address.address;
+}
+
 beforeAll(async () => {
-  sut = await startOrderlyForTest({ AUTH_JWKS_URL: '', AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_DEV_ISSUER: 'true', DATA_DIR: dataDir });
+  // The demo catalog: the example order of POST /orders names its blue mug.
+  sut = await startOrderlyForTest({ HOST: nonLoopbackAddress(), DEMO_DATA: 'true', AUTH_JWKS_URL: '', AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_DEV_ISSUER: 'true', DATA_DIR: dataDir });
   const staff = bearer(await devToken('--email', 'staff@example.com', '--staff'));
   productId = (await http(sut.url, 'POST', '/products', { sku: 'DOCS-LAMP', name: 'Reading lamp', unitPrice: 3999, stock: 3 }, staff)).body.id;
   if (hasBrowser) browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
@@ -38,7 +51,22 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Pastes a token into Swagger UI's "Authorize" dialog, as a developer would. */
+async function authorize(page: Page, token: string): Promise<void> {
+  await page.locator('button.authorize').first().click();
+  const dialog = page.locator('.modal-ux');
+  await dialog.locator('input[type=text]').first().fill(token);
+  await dialog.locator('button.modal-btn.authorize').click(); // "Authorize" (aria-label "Apply credentials")
+  await dialog.locator('button.btn-done').click(); // "Close"
+  await dialog.waitFor({ state: 'detached' });
+}
+
 if (hasBrowser) {
+  it('is opened by a non-loopback address over plain http', () => {
+    expect(new URL(sut.url).hostname).not.toMatch(/^(127\.|localhost$|\[::1\]$)/);
+    expect(new URL(sut.url).protocol).toBe('http:');
+  });
+
   it('lists every operation and runs GET /products from the page', async () => {
     const doc = (await (await fetch(`${sut.url}/openapi.json`)).json()) as { paths: Record<string, object> };
     const expected = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
@@ -67,18 +95,40 @@ if (hasBrowser) {
     expect(foreign).toEqual([]);
   });
 
+  it.each([
+    ['products_create', 201, 'LAMP-READING'],
+    ['orders_place', 201, 'ada@example.com'],
+  ])('runs %s with its example body from "Try it out", unchanged', async (operationId, status, expected) => {
+    const page = await browser!.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') warnings.push(message.text());
+    });
+    await page.goto(`${sut.url}/docs`);
+    await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
+    // Staff with Ada's address: allowed to add products and to place Ada's order.
+    await authorize(page, await devToken('--email', 'ada@example.com', '--staff'));
+    // Swagger UI shows no warning banner about the document (it did for jsonSchemaDialect).
+    expect(await page.locator('.errors-wrapper').count()).toBe(0);
+    const [tag] = operationId.split('_');
+    const operation = page.locator(`#operations-${tag}-${operationId}`);
+    await operation.locator('.opblock-summary').click();
+    await operation.getByRole('button', { name: 'Try it out' }).click();
+    await operation.getByRole('button', { name: 'Execute' }).click();
+    const live = operation.locator('.live-responses-table .response');
+    await live.first().waitFor({ timeout: 30_000 });
+    expect((await live.locator('.response-col_status').first().textContent())?.trim()).toBe(String(status));
+    expect(await live.locator('.response-col_description').first().textContent()).toContain(expected);
+    expect(warnings.filter((w) => /Content Security Policy|Mixed Content|upgrade/i.test(w))).toEqual([]);
+  });
+
   it('authorizes with a development token in the Authorize dialog and places an order from the page', async () => {
     const token = await devToken('--email', 'ada@example.com');
     const page = await browser!.newPage();
     await page.goto(`${sut.url}/docs`);
     await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
 
-    await page.locator('button.authorize').first().click();
-    const dialog = page.locator('.modal-ux');
-    await dialog.locator('input[type=text]').first().fill(token);
-    await dialog.locator('button.modal-btn.authorize').click(); // "Authorize" (aria-label "Apply credentials")
-    await dialog.locator('button.btn-done').click(); // "Close"
-    await dialog.waitFor({ state: 'detached' });
+    await authorize(page, token);
 
     const operation = page.locator('#operations-orders-orders_place');
     await operation.locator('.opblock-summary').click();

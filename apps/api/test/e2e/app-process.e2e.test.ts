@@ -2,11 +2,11 @@
 // configuration, and shuts down gracefully on SIGTERM.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearer, eventually, freePort, startAppProcess, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
-import { apiDir, ensureApiBuilt } from './built-api.js';
+import { apiDir, ensureApiBuilt, withApiBuildLock } from './built-api.js';
 import { provisionForApp } from './orderly-harness.js';
 
 const entry = `${apiDir}/dist/main.js`;
@@ -48,6 +48,30 @@ describe('logs', () => {
     expect(lines.at(-1)).toMatchObject({ context: 'Orderly', msg: 'shutdown complete' });
   });
 
+  it('says in a few lines at start where the API, /docs and /openapi.json are; route mapping and probes at debug', async () => {
+    const app = await startAppProcess({ entry, env: { ...production, LOG_LEVEL: 'info', DEMO_DATA: 'false' }, readyPath: '/health/ready' });
+    await fetch(`${app.url}/health/live`);
+    await fetch(`${app.managementUrl}/metrics`);
+    expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    const lines = app.output().trim().split('\n').map((line) => JSON.parse(line));
+    const startUp = lines.slice(0, lines.findIndex((l) => l.msg.startsWith('API docs:')) + 1);
+    expect(startUp.length).toBeGreaterThan(0);
+    expect(startUp.length).toBeLessThanOrEqual(4);
+    expect(startUp.map((l) => l.msg)).toEqual(
+      expect.arrayContaining([
+        `API listening on ${app.url} (database: DATABASE_URL; /metrics and detailed readiness on ${app.managementUrl})`,
+        `API docs: ${app.url}/docs - OpenAPI document: ${app.url}/openapi.json`,
+      ]),
+    );
+    expect(lines.filter((l) => /^Mapped \{/.test(l.msg) || ['/health/live', '/health/ready', '/metrics'].includes(l.route))).toEqual([]);
+
+    const debug = await startAppProcess({ entry, env: { ...production, LOG_LEVEL: 'debug', DEMO_DATA: 'false' }, readyPath: '/health/ready' });
+    expect(await debug.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    const debugLines = debug.output().trim().split('\n').map((line) => JSON.parse(line));
+    expect(debugLines.find((l) => l.msg === 'Mapped {/orders, POST} route')).toMatchObject({ level: 'debug', context: 'RouterExplorer' });
+    expect(debugLines.find((l) => l.route === '/health/ready')).toMatchObject({ level: 'debug', status: 200 });
+  });
+
   it('writes human-readable lines with LOG_FORMAT=pretty', async () => {
     const app = await startAppProcess({ entry, env: { ...production, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, readyPath: '/health/live' });
     await fetch(`${app.url}/products?limit=1`, { headers: { 'X-Request-Id': 'process-log-2' } });
@@ -56,6 +80,76 @@ describe('logs', () => {
     expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/products 200 \d+ ms/);
     expect(() => JSON.parse(line)).toThrow();
   });
+});
+
+describe('npm start, as a supervisor runs it', () => {
+  const repositoryRoot = join(apiDir, '../..');
+  let dataDir: string;
+  beforeAll(() => (dataDir = mkdtempSync(join(tmpdir(), 'orderly-npm-start-'))));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** The pids of a process's children, grandchildren, ... (Linux /proc). */
+  function descendants(pid: number): number[] {
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((task) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+    return children.flatMap((child) => [child, ...descendants(child)]);
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const commandLine = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      return '';
+    }
+  };
+
+  it('ends in the clean shutdown when SIGTERM is sent to the npm process, leaving no process behind', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // Not inside this test run's turbo task: a clean environment, as a supervisor has.
+    const env = Object.fromEntries(Object.entries(withoutAuth(process.env)).filter(([key]) => !key.startsWith('TURBO_') && !key.startsWith('npm_')));
+    const npm = spawn('npm', ['start'], {
+      cwd: repositoryRoot,
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1', MANAGEMENT_PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_FORMAT: 'json', LOG_LEVEL: 'info', DEMO_DATA: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.once('exit', (code, signal) => resolve({ code, signal })));
+    let app: number | undefined;
+    try {
+      // `npm start` builds first: not while another test file rebuilds dist/.
+      await withApiBuildLock(() =>
+        eventually(async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined), { timeoutMs: 120_000 }),
+      );
+      app = descendants(npm.pid!).find((pid) => commandLine(pid).includes('apps/api/dist/main.js'));
+      expect(app).toBeDefined();
+
+      npm.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(output).toContain('SIGTERM received, shutting down');
+      expect(output).toContain('shutdown complete');
+      await eventually(async () => (alive(app!) ? undefined : true), { timeoutMs: 30_000 });
+      expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    } finally {
+      // Whatever went wrong, leave no app (and so no PostgreSQL) running.
+      if (app !== undefined && alive(app)) process.kill(app, 'SIGTERM');
+      if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+    }
+  }, 180_000);
 });
 
 describe('configuration', () => {
@@ -72,7 +166,7 @@ describe('configuration', () => {
     ['AUTH_ISSUER', '', 'AUTH_ISSUER must be set too: AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE go together'],
     ['WRITE_RATE_LIMIT', 'lots', 'WRITE_RATE_LIMIT="lots" must be an integer from 0 to 1000000 (default 100)'],
   ])('refuses to start with a bad %s, naming it and what it accepts', (name, value, message) => {
-    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, ...production, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, [entry], { env: { ...process.env, ...production, [name]: value }, encoding: 'utf8', timeout: 120_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid configuration:');
     expect(result.stderr).toContain(message);

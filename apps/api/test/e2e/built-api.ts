@@ -12,9 +12,20 @@ export const apiDir = fileURLToPath(new URL('../..', import.meta.url));
  * an earlier file is (re)starting the app from it.
  */
 export async function ensureApiBuilt(): Promise<string> {
-  const lock = `${apiDir}/.test-results/build.lock`;
   const stamp = `${apiDir}/.test-results/build.stamp`;
   const run = String(process.ppid);
+  await withApiBuildLock(async () => {
+    if (readStamp(stamp) !== run) {
+      execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--output-logs=none'], { cwd: apiDir, stdio: 'ignore' });
+      writeFileSync(stamp, run);
+    }
+  });
+  return `${apiDir}/dist`;
+}
+
+/** Runs `work` while no other test file of this run builds apps/api (e.g. `npm start`, which builds first). */
+export async function withApiBuildLock<T>(work: () => Promise<T>): Promise<T> {
+  const lock = `${apiDir}/.test-results/build.lock`;
   mkdirSync(`${apiDir}/.test-results`, { recursive: true });
   for (let waited = 0; ; waited += 100) {
     try {
@@ -26,14 +37,10 @@ export async function ensureApiBuilt(): Promise<string> {
     }
   }
   try {
-    if (readStamp(stamp) !== run) {
-      execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--output-logs=none'], { cwd: apiDir, stdio: 'ignore' });
-      writeFileSync(stamp, run);
-    }
+    return await work();
   } finally {
     rmdirSync(lock);
   }
-  return `${apiDir}/dist`;
 }
 
 function readStamp(path: string): string | null {

@@ -13,7 +13,13 @@ beforeAll(async () => {
   sut = await startOrderlyForTest({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, { logDestination: logs });
 });
 let appStopped = false;
-afterAll(async () => (appStopped ? sut?.postgres.stop() : sut?.stop()));
+afterAll(async () => {
+  if (!appStopped) return sut?.stop();
+  // The last test stopped the app itself; what is left are its database and identity provider
+  // (a listening JWKS server left open kept jest alive after the last test).
+  await sut.postgres.stop();
+  await sut.issuer.stop();
+});
 
 async function relayListeners(): Promise<string[]> {
   const admin = new pg.Client(sut.postgres.adminUrl);

@@ -77,6 +77,18 @@ it('answers any path as documented (a problem+json 404 where no operation serves
   );
 });
 
+it('answers URLs and headers of any size as documented (431 problem+json over the limit), never 5xx', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...operations()), fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 0, max: 40_000 }), async (operation, urlPadding, headerPadding) => {
+      const path = operation.template.replace(/\{[^}]+\}/g, known.uuids[0]!);
+      const answer = await http(sut.url, operation.method, `${path}?padding=${'p'.repeat(urlPadding)}`, undefined, { 'x-padding': 'h'.repeat(headerPadding) });
+      expect(answer.status).toBeLessThan(500);
+      if (urlPadding + headerPadding > 16_384) expect(answer).toMatchObject({ status: 431, body: { type: 'https://orderly.dev/problems/headers-too-large' } });
+    }),
+    { numRuns: RUNS_PER_OPERATION },
+  );
+});
+
 function operations(): OperationUnderFuzz[] {
   return Object.entries(doc.paths).flatMap(([template, ops]) =>
     Object.entries(ops).map(([method, op]) => ({
@@ -183,9 +195,32 @@ function bodyValue(schema: Schema): fc.Arbitrary<FuzzBody> {
   return fc.oneof(
     { weight: 6, arbitrary: valueFor(schema).map((json) => ({ json })) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((json) => ({ json })) },
+    // any JSON at all as the body: null, a number, a string, an array
+    { weight: 1, arbitrary: fc.oneof(fc.constant(null), fc.double(), fc.string(), fc.array(fc.jsonValue({ maxDepth: 1 }))).map((json) => ({ raw: JSON.stringify(json) ?? 'null', contentType: 'application/json' })) },
+    // nesting deeper than any request needs, anywhere in an otherwise fitting body, up to the body limit
+    { weight: 2, arbitrary: fc.tuple(valueFor(schema), deepJson()).map(([json, deep]) => ({ raw: nestInside(json, deep), contentType: 'application/json' })) },
     { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map((raw) => ({ raw: raw || '{', contentType: 'application/json' })) },
     { weight: 1, arbitrary: valueFor(schema).map((json) => ({ raw: JSON.stringify(json), contentType: 'text/plain' })) },
   );
+}
+
+/** Arrays, objects or both nested 33 to 30,000 deep: the size of a body at the default 64 KiB limit. */
+function deepJson(): fc.Arbitrary<string> {
+  return fc.tuple(fc.integer({ min: 33, max: 30_000 }), fc.constantFrom(['[', ']'], ['{"a":', '}'], ['[{"a":', '}]']), fc.constantFrom('', '1', 'null', '"x"')).map(
+    ([depth, [open, close], leaf]) => {
+      const levels = Math.max(1, Math.floor(depth / (open === '[{"a":' ? 2 : 1)));
+      const fits = Math.floor(60_000 / (open.length + close.length));
+      const n = Math.min(levels, fits);
+      return open.repeat(n) + (open === '[' ? '' : leaf || '1') + close.repeat(n);
+    },
+  );
+}
+
+/** The fitting value's JSON with one of its members (or the whole, when it has none) replaced by `deep`. */
+function nestInside(json: unknown, deep: string): string {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || Object.keys(json).length === 0) return deep;
+  const key = Object.keys(json)[0]!;
+  return JSON.stringify({ ...json, [key]: '__DEEP__' }).replace('"__DEEP__"', deep);
 }
 
 /** Values that fit the schema most of the time and break one of its constraints otherwise. */
@@ -205,7 +240,8 @@ function fittingValue(schema: Schema, depth: number): fc.Arbitrary<unknown> {
     case 'boolean':
       return fc.boolean();
     case 'string':
-      if (schema.format === 'uuid') return fc.oneof(fc.constantFrom(...known.uuids), fc.uuid());
+      // ids in any letter case are the same id
+      if (schema.format === 'uuid') return fc.oneof(fc.constantFrom(...known.uuids), fc.constantFrom(...known.uuids).map((id) => id.toUpperCase()), fc.uuid());
       if (schema.format === 'email') return fc.emailAddress().filter((e) => e.length <= (schema.maxLength ?? 254));
       if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));
       return fc.oneof(

@@ -13,6 +13,8 @@ describe('by default', () => {
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Plain http: asking the browser to upgrade every asset to https would break /docs opened by address.
+    expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-powered-by')).toBeNull();
     expect(res.headers.get('server')).toBeNull();
@@ -58,17 +60,27 @@ describe('configured with BODY_LIMIT_BYTES and CORS_ORIGINS', () => {
   it('allows a listed origin, exposing the request id, Location and ETag headers', async () => {
     const res = await http(sut.url, 'GET', '/products?limit=1', undefined, { Origin: 'http://localhost:5173' });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Location,ETag');
+    expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Location,ETag,Idempotent-Replayed');
   });
 
-  it('answers a preflight from a listed origin', async () => {
-    const preflight = await fetch(`${sut.url}/orders`, {
+  it.each([
+    ['/orders', 'GET,HEAD,POST'],
+    ['/products/00000000-0000-4000-8000-000000000001/restock', 'POST'],
+    ['/health/ready', 'GET,HEAD'],
+  ])('answers a preflight to %s from a listed origin with only the methods the path serves', async (path, methods) => {
+    const preflight = await fetch(`${sut.url}${path}`, {
       method: 'OPTIONS',
       headers: { Origin: 'https://shop.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
-    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe(methods);
+  });
+
+  it('gives a preflight to a path no route serves no CORS headers', async () => {
+    const preflight = await fetch(`${sut.url}/nowhere`, { method: 'OPTIONS', headers: { Origin: 'https://shop.example.com', 'Access-Control-Request-Method': 'GET' } });
+    expect(preflight.status).toBe(404);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('gives an origin that is not listed no CORS headers', async () => {

@@ -45,6 +45,12 @@ export interface AnswerToCheck {
 
 const PROBLEM_TYPE = 'application/problem+json';
 
+/**
+ * Answers any request may get before it reaches an operation, whatever the path (the document's
+ * description says so): the URL and headers over the server's limit (431), not sent in time (408).
+ */
+const ANY_REQUEST_STATUSES = [408, 431];
+
 export class OpenApiConformance {
   private readonly ajv: Ajv2020;
   private readonly validators = new Map<string, ValidateFunction>();
@@ -76,6 +82,7 @@ export class OpenApiConformance {
     // Express's non-strict routing ignores removed.
     const path = decodeURI(new URL(answer.path, 'http://localhost').pathname).replace(/(.)\/$/, '$1');
     const where = `${answer.method.toUpperCase()} ${answer.path} -> ${answer.status}`;
+    if (ANY_REQUEST_STATUSES.includes(answer.status)) return this.checkProblem(where, answer);
     const route = this.routes.find((r) => r.pattern.test(path));
     const operation = route ? this.document.paths[route.template]?.[method] : undefined;
     if (!route || !operation) return this.checkUnrouted(where, answer, route !== undefined);
@@ -124,6 +131,11 @@ export class OpenApiConformance {
     if (!allowed.includes(answer.status)) {
       return [`${where}: no operation in the document serves this request, so only ${allowed.join(' or ')} may answer it`];
     }
+    return this.checkProblem(where, answer);
+  }
+
+  /** A problem document with the answer's status, of a type the document lists. */
+  private checkProblem(where: string, answer: AnswerToCheck): string[] {
     const contentType = (answer.headers.get('content-type') ?? '').split(';')[0]!.trim();
     if (contentType !== PROBLEM_TYPE) return [`${where}: content type "${contentType}" is not ${PROBLEM_TYPE}`];
     const schema = { allOf: [{ $ref: '#/components/schemas/Problem' }], properties: { status: { const: answer.status } }, unevaluatedProperties: false };

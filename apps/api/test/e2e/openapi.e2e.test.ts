@@ -2,8 +2,16 @@
 // route the app serves with every constraint its request classes enforce. /docs serves Swagger UI
 // from the npm package (no CDN).
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
+// ajv-formats is CommonJS with a default export under `default` when imported from ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 let sut: OrderlyUnderTest;
 let doc: any;
 
@@ -68,7 +76,7 @@ it('documents every request field with its constraints', () => {
   });
   expect(schemaOf(doc.paths['/products'].post.requestBody.content['application/json'].schema).properties).toEqual({
     sku: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
-    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\p{Cc}\\p{Cs}]*$' },
+    name: { type: 'string', maxLength: 200, pattern: '\\S', allOf: [{ pattern: '^[^\\p{Cc}\\p{Cs}]*$' }] },
     unitPrice: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
     stock: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
   });
@@ -153,7 +161,7 @@ it('serves Swagger UI at /docs from the npm package, with no external asset', as
 function expressRoutes(app: any): string[] {
   const walk = (stack: any[]): string[] =>
     stack.flatMap((layer) => {
-      // Wildcard routes are middleware Nest mounts for every path (nestjs-pino's {/*splat}), not operations.
+      // Wildcard routes are middleware Nest mounts for every path ({/*splat}), not operations.
       if (layer.route?.path.includes('*')) return [];
       if (layer.route) {
         return Object.keys(layer.route.methods)
@@ -164,3 +172,48 @@ function expressRoutes(app: any): string[] {
     });
   return [...new Set(walk(app.router.stack))];
 }
+
+describe('problem types', () => {
+  const documentedTypes = (): string[] => doc.components.schemas.Problem.properties.type.enum;
+
+  it('are one scheme: every type the document lists is https://orderly.dev/problems/<name>, none about:blank', () => {
+    expect(documentedTypes().length).toBeGreaterThan(10);
+    for (const type of documentedTypes()) expect(type).toMatch(/^https:\/\/orderly\.dev\/problems\/[a-z][a-z0-9-]*$/);
+  });
+
+  it('name their type in every problem response of every operation, from the listed ones', () => {
+    const undocumented = operations().flatMap(({ path, method, op }) =>
+      Object.entries(op.responses as Record<string, any>)
+        .filter(([, response]) => response.content?.['application/problem+json'])
+        .flatMap(([status, response]) => {
+          const schema = response.content['application/problem+json'].schema;
+          const variants: any[] = schema.anyOf ?? [schema];
+          return variants.filter((v) => !documentedTypes().includes(v.properties?.type?.const)).map(() => `${method} ${path} ${status}`);
+        }),
+    );
+    expect(undocumented).toEqual([]);
+  });
+
+  it('are each explained in docs/problem-types.md, and it explains no other', () => {
+    const table = readFileSync(join(repositoryRoot, 'docs/problem-types.md'), 'utf8');
+    const explained = [...table.matchAll(/^\| `([a-z0-9-]+)` \| (\d{3}) \|/gm)].map((m) => `https://orderly.dev/problems/${m[1]}`);
+    expect(explained.sort()).toEqual([...documentedTypes()].sort());
+  });
+});
+
+it('declares no jsonSchemaDialect (Swagger UI shows a warning banner for it; 3.1 documents default to 2020-12 anyway)', () => {
+  expect(doc).not.toHaveProperty('jsonSchemaDialect');
+});
+
+it('gives every request body an example that fits its schema (Swagger UI\'s "Try it out" starts from it)', () => {
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  const withBodies = operations().filter(({ op }) => op.requestBody);
+  expect(withBodies.length).toBeGreaterThan(0);
+  for (const { path, method, op } of withBodies) {
+    const media = op.requestBody.content['application/json'];
+    expect({ operation: `${method} ${path}`, example: media.example }).toEqual({ operation: `${method} ${path}`, example: expect.anything() });
+    const validate = ajv.compile(JSON.parse(JSON.stringify({ ...media.schema, $defs: doc.components.schemas }).replaceAll('#/components/schemas/', '#/$defs/')));
+    expect({ operation: `${method} ${path}`, errors: validate(media.example) ? null : validate.errors }).toEqual({ operation: `${method} ${path}`, errors: null });
+  }
+});

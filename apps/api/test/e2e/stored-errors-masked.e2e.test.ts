@@ -1,6 +1,7 @@
 // Errors stored with events (`last_error`, per subscriber in outbox_delivery since issue 15) and
 // logged by the relays are masked too: an SMTP server that quotes the recipient in its refusal
-// must put the address neither in the outbox nor in the log. (Its own file: nestjs-pino keeps the first app's logger for the whole process.)
+// must put the address neither in the outbox nor in the log. (Its own file: Nest's logger is
+// process-wide, so each app under test gets a file to itself.)
 import { eventually, startTestSmtpServer, type TestSmtpServer } from '@orderly/testing';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 import { RawLog } from './raw-log.js';

@@ -5,12 +5,13 @@
 // products' tables is refused by the database itself, and a module's migrations run as that
 // same role, so a migration cannot reach outside its schema either. The controls show that
 // each role can use its own schema, so the refusals below are the rule, not a broken setup.
-import { provisionModuleDatabases, type ModuleConnection } from '@orderly/kernel';
+import { moduleRoleName, provisionModuleDatabases, type ModuleConnection } from '@orderly/kernel';
 import { ordersDatabase } from '@orderly/orders';
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { loadConfig } from '../../src/config.js';
+import { moduleDatabases } from '../../src/database/module-databases.js';
 import { connectForOperations, migrateDatabase } from '../../src/database/prepare-database.js';
 
 let postgres: TestPostgres;
@@ -45,11 +46,11 @@ afterAll(async () => {
 
 describe("rule 6: a module's role has rights on its own schema only", () => {
   it('each module connects as its own role and can use its own tables (control)', async () => {
-    expect([...connections].map(([module, connection]) => [module, new URL(connection.url).username])).toEqual([
-      ['products', 'orderly_products_postgres'],
-      ['orders', 'orderly_orders_postgres'],
-      ['notifications', 'orderly_notifications_postgres'],
-    ]);
+    // Every module the app provisions, a new one included (npm run new-module adds it).
+    expect([...connections].map(([module, connection]) => [module, new URL(connection.url).username])).toEqual(
+      moduleDatabases.map((d) => [d.module, moduleRoleName(d, 'postgres')]),
+    );
+    expect(moduleDatabases.map((d) => moduleRoleName(d, 'postgres'))).toEqual(expect.arrayContaining(['orderly_products_postgres', 'orderly_orders_postgres']));
     const orders = await connectAs('orders');
     const products = await connectAs('products');
     expect((await orders.query('SELECT current_user AS role, count(*)::int AS n FROM orders.orders')).rows).toEqual([{ role: 'orderly_orders_postgres', n: 0 }]);

@@ -1,7 +1,7 @@
 import { KnownRoutes, type RouteLayer } from '../../src/http/known-routes.js';
 
 // A stand-in for Express' router stack as Nest leaves it: endpoints, plus middleware mounted on
-// a wildcard route for every method (nestjs-pino's), which must not count as an endpoint.
+// a wildcard route for every method (as a Nest middleware is), which must not count as an endpoint.
 const stack: RouteLayer[] = [
   { route: { path: '{/*splat}', methods: { get: true, post: true, put: true, delete: true } } },
   { route: { path: '/orders', methods: { post: true } } },

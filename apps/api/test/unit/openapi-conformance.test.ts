@@ -26,7 +26,7 @@ const document: OpenApiDocumentLike = {
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'detail'],
-        properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
+        properties: { type: { type: 'string', enum: ['https://orderly.dev/problems/x'] }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
       },
     },
   },
@@ -35,13 +35,18 @@ const document: OpenApiDocumentLike = {
 const checker = new OpenApiConformance(document);
 const json = new Headers({ 'content-type': 'application/json; charset=utf-8' });
 const problemJson = new Headers({ 'content-type': 'application/problem+json; charset=utf-8' });
-const problem = (status: number) => ({ type: 'about:blank', title: 'x', status, detail: 'y' });
+const problem = (status: number) => ({ type: 'https://orderly.dev/problems/x', title: 'x', status, detail: 'y' });
 const id = '00000000-0000-4000-8000-000000000001';
 
 it('accepts an answer the document describes', () => {
   expect(checker.check({ method: 'GET', path: `/things/${id}?x=1`, status: 200, headers: json, body: { id } })).toEqual([]);
   expect(checker.check({ method: 'GET', path: `/things/${id}`, status: 404, headers: problemJson, body: problem(404) })).toEqual([]);
   expect(checker.check({ method: 'POST', path: '/things', status: 201, headers: new Headers({ location: '/things/1' }), body: null })).toEqual([]);
+});
+
+it('accepts a 431 problem on any path: URL and headers are refused before routing', () => {
+  expect(checker.check({ method: 'GET', path: `/things/${id}`, status: 431, headers: problemJson, body: problem(431) })).toEqual([]);
+  expect(checker.check({ method: 'GET', path: '/nowhere', status: 431, headers: problemJson, body: problem(431) })).toEqual([]);
 });
 
 it('accepts a body refused before routing on a request that has none of its own', () => {
@@ -55,6 +60,8 @@ it.each([
   ['an undocumented content type', { method: 'GET', path: `/things/${id}`, status: 404, headers: json, body: problem(404) }, /content type "application\/json" is not documented/],
   ['a missing required header', { method: 'POST', path: '/things', status: 201, headers: new Headers(), body: null }, /required header Location is missing/],
   ['a body where none is documented', { method: 'POST', path: '/things', status: 201, headers: new Headers({ location: '/x' }), body: { a: 1 } }, /says no body/],
+  ['a problem type the document does not list', { method: 'GET', path: `/things/${id}`, status: 404, headers: problemJson, body: { ...problem(404), type: 'about:blank' } }, /must be equal to one of the allowed values/],
+  ['a 431 that is not a problem', { method: 'GET', path: `/things/${id}`, status: 431, headers: new Headers(), body: '' }, /is not application\/problem\+json/],
   ['an unknown route answered with 200', { method: 'GET', path: '/nowhere', status: 200, headers: json, body: {} }, /only 404 may answer/],
   ['an unknown route answered without problem+json', { method: 'GET', path: '/nowhere', status: 404, headers: json, body: problem(404) }, /is not application\/problem\+json/],
   ['an unknown route without a body answered with 400', { method: 'GET', path: '/nowhere', status: 400, headers: problemJson, body: problem(400) }, /only 404 may answer/],

@@ -44,6 +44,12 @@ export interface ApiResponseDescription {
 }
 
 export interface ApiProblemDescription {
+  /**
+   * The problem type's name: the kebab-case name of the ApplicationError class or broken
+   * BusinessRule that causes it (InsufficientStock: 'insufficient-stock'). apps/api turns it into
+   * the problem's `type` URI and lists it with every other type the API answers.
+   */
+  readonly type: string;
   /** When this problem happens, for the reader of the docs. */
   readonly description: string;
   /** The problem's `title`, when it is fixed. */
@@ -55,6 +61,8 @@ export interface ApiProblemDescription {
 export interface ApiOperationDescription {
   readonly summary: string;
   readonly description?: string;
+  /** A request body that works as it is: Swagger UI's "Try it out" starts from it. */
+  readonly requestExample?: unknown;
 }
 
 /** Everything declared on one controller method. */

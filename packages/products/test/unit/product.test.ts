@@ -14,6 +14,7 @@ describe('Product', () => {
     ['an empty sku', { sku: '' }, 'SkuMustBeWellFormed'],
     ['a 65-character sku', { sku: 'x'.repeat(65) }, 'SkuMustBeWellFormed'],
     ['an empty name', { name: '' }, 'NameMustBeOneTo200Characters'],
+    ['a name of white space only', { name: ' \t\u00a0' }, 'NameMustBeOneTo200Characters'],
     ['a fractional price', { unitPrice: 12.5 }, 'UnitPriceMustBeWholeMinorUnits'],
     ['a negative price', { unitPrice: -1 }, 'UnitPriceMustBeWholeMinorUnits'],
     ['negative stock', { stock: -1 }, 'StockMustBeWithinRange'],

@@ -17,8 +17,6 @@ export interface RepoCopy {
   run(command: string, args: readonly string[], options?: { cwd?: string; env?: Record<string, string> }): SpawnSyncReturns<string>;
   /** turbo in the copy; throws with turbo's output when it fails. */
   turbo(args: readonly string[]): string;
-  /** Links node_modules/@orderly/<name> to the copy's workspace folder (after adding a workspace). */
-  linkWorkspace(name: string, folder: string): void;
   remove(): void;
 }
 
@@ -62,9 +60,6 @@ export function copyRepo(): RepoCopy {
       const result = copy.run(turboBin, args);
       if (result.status !== 0) throw new Error(`turbo ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
       return result.stdout;
-    },
-    linkWorkspace(name, folder) {
-      symlinkSync(join(dir, folder), join(modules, name));
     },
     remove() {
       rmSync(dir, { recursive: true, force: true });

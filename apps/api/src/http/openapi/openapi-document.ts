@@ -1,11 +1,10 @@
 import { NamedSchema, type ApiProblemDescription, type JsonSchema, type SchemaOrNamed } from '@orderly/kernel';
-import { PROBLEM_CONTENT_TYPE } from '../problem-details.js';
+import { HTTP_PROBLEMS, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, problemType, type HttpProblemName } from '../problem-details.js';
 import { objectSchema, propertiesOf, type ClassSchemaRegistry } from './class-schema.js';
 import type { DiscoveredRoute } from './route-discovery.js';
 
 export interface OpenApiDocument {
   readonly openapi: '3.1.1';
-  readonly jsonSchemaDialect: string;
   readonly info: { readonly title: string; readonly version: string; readonly description: string };
   readonly servers: readonly { readonly url: string }[];
   readonly tags: readonly { readonly name: string }[];
@@ -28,23 +27,33 @@ const SECURITY_SCHEMES = {
 
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 
-/** RFC 9457 members every problem has; each response narrows it with `unevaluatedProperties: false`. */
-const PROBLEM_SCHEMA: JsonSchema = {
-  type: 'object',
-  description: 'RFC 9457 problem details, served as application/problem+json.',
-  required: ['type', 'title', 'status', 'detail'],
-  properties: {
-    type: { type: 'string', format: 'uri', description: 'Identifies the problem type; about:blank when the status says it all.' },
-    title: { type: 'string', description: 'Short, stable summary of the problem type.' },
-    status: { type: 'integer', minimum: 400, maximum: 599 },
-    detail: { type: 'string', description: 'What was wrong with this request, for a person to read.' },
-    instance: { type: 'string', format: 'uri-reference' },
-  },
-};
+/**
+ * RFC 9457 members every problem has; each response narrows it with `unevaluatedProperties: false`.
+ * `type` is one of the types the document lists (filled in by buildOpenApiDocument).
+ */
+function problemComponent(types: readonly string[]): JsonSchema {
+  return {
+    type: 'object',
+    description: 'RFC 9457 problem details, served as application/problem+json.',
+    required: ['type', 'title', 'status', 'detail'],
+    properties: {
+      type: {
+        type: 'string',
+        format: 'uri',
+        enum: types,
+        description: `Identifies the problem type: ${PROBLEM_TYPE_BASE} and a name. Every type this API answers with is listed here and explained in docs/problem-types.md.`,
+      },
+      title: { type: 'string', description: 'Short, stable summary of the problem type.' },
+      status: { type: 'integer', minimum: 400, maximum: 599 },
+      detail: { type: 'string', description: 'What was wrong with this request, for a person to read.' },
+      instance: { type: 'string', format: 'uri-reference' },
+    },
+  };
+}
 
 const FIELD_ERRORS_SCHEMA: JsonSchema = {
   type: 'array',
-  description: 'One entry per failed constraint, with the path of the offending field (items[0].quantity).',
+  description: 'One entry per broken constraint, with the path of the offending field (items[0].quantity).',
   items: {
     type: 'object',
     additionalProperties: false,
@@ -53,31 +62,28 @@ const FIELD_ERRORS_SCHEMA: JsonSchema = {
   },
 };
 
+/** A problem apps/api answers itself (HTTP_PROBLEMS), as an operation's response documents it. */
+function ownProblem(name: HttpProblemName, extensions?: ApiProblemDescription['extensions']): ApiProblemDescription {
+  const { title, description } = HTTP_PROBLEMS[name];
+  return { type: name, title, description, ...(extensions ? { extensions } : {}) };
+}
+
 /** Problems apps/api itself answers, whatever the module: they follow from a route's inputs. */
-const INVALID_INPUT: ApiProblemDescription = {
-  description: 'The request is invalid: malformed JSON, a field that breaks its constraints, an unknown field or a malformed path or query parameter',
-  extensions: { errors: FIELD_ERRORS_SCHEMA },
-};
-const TOO_LARGE: ApiProblemDescription = { description: 'The body exceeds the size limit (64 KiB by default)' };
-const UNSUPPORTED_MEDIA: ApiProblemDescription = { description: 'The body is not JSON in UTF-8 (content type, charset or encoding not supported)' };
-const DATABASE_UNAVAILABLE: ApiProblemDescription = {
-  description: 'The database cannot be reached right now (down or restarting); nothing was changed. Retry after `Retry-After` seconds',
-  title: 'Database unavailable',
-};
+const INVALID_INPUT = ownProblem('invalid-request', { errors: FIELD_ERRORS_SCHEMA });
+const MALFORMED_JSON = ownProblem('malformed-json');
+const TOO_LARGE = ownProblem('body-too-large');
+const UNSUPPORTED_MEDIA = ownProblem('unsupported-media-type');
+const DATABASE_UNAVAILABLE = ownProblem('database-unavailable');
 const RETRY_AFTER_HEADER = {
   'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
 };
 
 /** Problems every operation that needs a token can answer, and the rate limit of writes. */
-const UNAUTHORIZED: ApiProblemDescription = {
-  description: 'No access token, or one that is not valid here (expired, wrong issuer or audience, bad signature or algorithm); see WWW-Authenticate',
-};
-const INSUFFICIENT_SCOPE: ApiProblemDescription = { description: 'The access token lacks the scope this operation needs (WWW-Authenticate says which)' };
-const KEYS_UNAVAILABLE: ApiProblemDescription = {
-  description: "The identity provider's signing keys could not be fetched to check the token; retry after Retry-After seconds",
-  title: 'Identity provider unavailable',
-};
-const TOO_MANY_WRITES: ApiProblemDescription = { description: 'Too many writes from this caller in the current window; retry after Retry-After seconds', title: 'Too many requests' };
+const UNAUTHORIZED = ownProblem('unauthorized');
+const INVALID_TOKEN = ownProblem('invalid-token');
+const INSUFFICIENT_SCOPE = ownProblem('insufficient-scope');
+const KEYS_UNAVAILABLE = ownProblem('identity-provider-unavailable');
+const TOO_MANY_WRITES = ownProblem('too-many-requests');
 
 const PROBLEM_HEADERS: Record<number, Record<string, { description: string; required: boolean; schema: JsonSchema }>> = {
   401: { 'WWW-Authenticate': { description: 'RFC 6750 challenge, e.g. Bearer realm="orderly", error="invalid_token"', required: true, schema: { type: 'string' } } },
@@ -93,6 +99,10 @@ const DESCRIPTION = [
   '',
   'Every error is `application/problem+json` (RFC 9457). A request that matches no route is answered with 404 (or 405 when',
   'the path exists with other methods), also as problem+json. A refused request changes nothing.',
+  'Any request may also be answered 431 (URL and headers over 16 KiB) or 408 (not sent in time), as problem+json.',
+  '',
+  'Every problem `type` is `https://orderly.dev/problems/<name>`; the `Problem` schema lists every type this API answers',
+  'with, and docs/problem-types.md in the repository explains each.',
   '',
   'Reading the catalog is public; everything else needs a bearer access token (see the security scheme and each',
   "operation's scopes). A customer sees only their own orders: another customer's order answers 404, like an unknown id.",
@@ -101,7 +111,7 @@ const DESCRIPTION = [
 
 /** The OpenAPI 3.1 document of the given routes; see route-discovery.ts for where routes come from. */
 export function buildOpenApiDocument(routes: readonly DiscoveredRoute[], version: string): OpenApiDocument {
-  const schemas: Record<string, JsonSchema> = { Problem: PROBLEM_SCHEMA };
+  const schemas: Record<string, JsonSchema> = { Problem: problemComponent([]) };
   const named = new Map<string, unknown>();
 
   const resolve = (value: unknown): unknown => {
@@ -132,14 +142,18 @@ export function buildOpenApiDocument(routes: readonly DiscoveredRoute[], version
 
   const paths: Record<string, Record<string, unknown>> = {};
   const tags = new Set<string>();
+  // Every problem type the API answers: its own, and each one an operation declares.
+  const problemTypes = new Set<string>(Object.keys(HTTP_PROBLEMS).map(problemType));
   for (const route of routes) {
     const tag = route.path.split('/')[1] || 'root';
     tags.add(tag);
-    (paths[route.path] ??= {})[route.method] = operation(route, tag, classes, resolve);
+    const { document, problems } = operation(route, tag, classes, resolve);
+    (paths[route.path] ??= {})[route.method] = document;
+    for (const problem of problems) problemTypes.add(problemType(problem.type));
   }
+  schemas.Problem = problemComponent([...problemTypes].sort());
   return {
     openapi: '3.1.1',
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     info: { title: 'Orderly API', version, description: DESCRIPTION },
     servers: [{ url: '/' }],
     tags: [...tags].sort().map((name) => ({ name })),
@@ -162,12 +176,14 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
   const addProblem = (status: number, problem: ApiProblemDescription) => problems.set(status, [...(problems.get(status) ?? []), problem]);
   if (route.body || route.query || route.pathParams.length > 0) addProblem(400, INVALID_INPUT);
   if (route.body) {
+    addProblem(400, MALFORMED_JSON);
     addProblem(413, TOO_LARGE);
     addProblem(415, UNSUPPORTED_MEDIA);
   }
   const secured = route.access !== undefined && !route.access.public;
   if (secured) {
     addProblem(401, UNAUTHORIZED);
+    addProblem(401, INVALID_TOKEN);
     addProblem(403, INSUFFICIENT_SCOPE);
     addProblem(503, KEYS_UNAVAILABLE);
   }
@@ -201,7 +217,7 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     };
   }
 
-  return {
+  const document = {
     operationId: `${tag}_${route.handlerName}`,
     tags: [tag],
     summary: described.operation?.summary ?? 'UNDOCUMENTED: declare it with @ApiOperation',
@@ -210,10 +226,21 @@ function operation(route: DiscoveredRoute, tag: string, classes: ClassSchemaRegi
     security: secured && route.access && !route.access.public ? route.access.anyOfScopes.map((scope) => ({ [SECURITY_SCHEME]: [scope] })) : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: classes.reference(route.body) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: classes.reference(route.body),
+                ...(described.operation?.requestExample === undefined ? {} : { example: described.operation.requestExample }),
+              },
+            },
+          },
+        }
       : {}),
     responses,
   };
+  return { document, problems: [...problems.values()].flat() };
 }
 
 function problemSchema(status: number, problem: ApiProblemDescription, resolve: (v: unknown) => unknown): JsonSchema {
@@ -224,6 +251,7 @@ function problemSchema(status: number, problem: ApiProblemDescription, resolve: 
   return {
     allOf: [PROBLEM_REF],
     properties: {
+      type: { const: problemType(problem.type) },
       status: { const: status },
       ...(problem.title ? { title: { const: problem.title } } : {}),
       ...Object.fromEntries(extensions.map(([name, schema]) => [name, resolve(schema as SchemaOrNamed)])),

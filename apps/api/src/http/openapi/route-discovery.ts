@@ -3,7 +3,7 @@ import { HttpStatus, ParseIntPipe, ParseUUIDPipe, RequestMethod, type INestAppli
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ModulesContainer } from '@nestjs/core';
-import { readApiDescription, readRouteAccess, type ApiDescription, type JsonSchema, type RouteAccess } from '@orderly/kernel';
+import { ParseUuid, readApiDescription, readRouteAccess, type ApiDescription, type JsonSchema, type RouteAccess } from '@orderly/kernel';
 import type { ClassReference } from './class-schema.js';
 
 /**
@@ -117,7 +117,10 @@ function readInputs(where: string, args: Record<string, RouteArgument>, paramTyp
 }
 
 function pathParamSchema(where: string, pipes: readonly unknown[]): JsonSchema {
-  if (pipes.some((p) => p instanceof ParseUUIDPipe || p === ParseUUIDPipe)) return { type: 'string', format: 'uuid' };
+  if (pipes.some((p) => p instanceof ParseUuid || p === ParseUuid)) return { type: 'string', format: 'uuid' };
+  if (pipes.some((p) => p instanceof ParseUUIDPipe || p === ParseUUIDPipe)) {
+    throw new Error(`${where}: use ParseUuid from @orderly/kernel for a UUID path parameter (it accepts any letter case and hands on lower case)`);
+  }
   if (pipes.some((p) => p instanceof ParseIntPipe || p === ParseIntPipe)) return { type: 'integer' };
   if (pipes.length > 0) throw new Error(`${where}: path parameter pipe ${String(pipes[0]?.constructor?.name)} has no OpenAPI mapping`);
   return { type: 'string' };

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, CurrentPrincipal, hasScope, RequireScope, type Principal } from '@orderly/kernel';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, CurrentPrincipal, hasScope, ParseUuid, RequireScope, type Principal } from '@orderly/kernel';
 import type { CustomerIdentity, OrderAudience, OrderDto, OrderSummaryPageDto } from '../../contracts/dto.js';
 import { ORDER_SCOPES } from '../../contracts/scopes.js';
 import { CancelOrder } from '../application/cancel-order.js';
@@ -38,6 +38,8 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Place an order',
     description: 'Reserves the stock of every line, all or none, then records the order; its confirmation is sent asynchronously.',
+    // The product is the demo catalog's blue mug (npm start seeds it into an empty database).
+    requestExample: { customerEmail: 'ada@example.com', items: [{ productId: '5f1c6a4e-2b7d-4c1e-9a3f-0d8e7b6c5a01', quantity: 1 }] },
   })
   @ApiHeader(IdempotencyKeyHeader)
   @ApiResponse(201, {
@@ -46,35 +48,41 @@ export class OrdersController {
     headers: [{ name: 'Location', description: 'Where to read the order: /orders/{id}', required: true, schema: { type: 'string' } }],
   })
   @ApiProblem(403, {
+    type: 'order-for-another-customer',
     description: "customerEmail is not the e-mail address of the caller's own account (the token's email claim); nothing was reserved",
     title: 'Order for another customer',
   })
   @ApiProblem(409, {
+    type: 'insufficient-stock',
     description: 'Not enough stock for some lines; nothing was reserved',
     title: 'Insufficient stock',
     extensions: { shortLines: { type: 'array', minItems: 1, items: ShortLineSchema } },
   })
-  @ApiProblem(409, { description: 'A request with the same Idempotency-Key is still being processed', title: 'Request in progress' })
+  @ApiProblem(409, { type: 'idempotent-request-in-progress', description: 'A request with the same Idempotency-Key is still being processed', title: 'Request in progress' })
   @ApiProblem(409, {
+    type: 'idempotent-request-superseded',
     description: 'A repeat with the same Idempotency-Key took over this slow request; nothing was placed by this one',
     title: 'Request superseded',
   })
   @ApiProblem(409, {
+    type: 'order-already-abandoned',
     description: 'Placing took longer than the stock reservation lasts, so the order was abandoned; nothing was placed',
     title: 'Order abandoned',
     extensions: { orderId: { type: 'string', format: 'uuid' } },
   })
   @ApiProblem(422, {
+    type: 'unknown-products',
     description: 'Some products do not exist; nothing was reserved',
     title: 'Unknown products',
     extensions: { unknownProductIds: { type: 'array', minItems: 1, items: { type: 'string', format: 'uuid' } } },
   })
   @ApiProblem(422, {
+    type: 'withdrawn-products',
     description: 'Some products were withdrawn from the catalog; nothing was reserved',
     title: 'Withdrawn products',
     extensions: { withdrawnProductIds: { type: 'array', minItems: 1, items: { type: 'string', format: 'uuid' } } },
   })
-  @ApiProblem(422, { description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
+  @ApiProblem(422, { type: 'idempotency-key-reused', description: 'The Idempotency-Key was already used with a different body', title: 'Idempotency key reused' })
   async place(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderRequest,
@@ -113,8 +121,8 @@ export class OrdersController {
   @RequireScope(ORDER_SCOPES.read, ORDER_SCOPES.readAny)
   @ApiOperation({ summary: 'Get one order', description: "A customer (orders:read) gets only their own orders: another customer's order is answered 404, exactly like an unknown id." })
   @ApiResponse(200, { description: 'The order', schema: OrderSchema })
-  @ApiProblem(404, { description: 'No order has this id (or it is not yours)', title: 'Order not found' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+  @ApiProblem(404, { type: 'order-not-found', description: 'No order has this id (or it is not yours)', title: 'Order not found' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUuid) id: string): Promise<OrderDto> {
     return this.queries.get(id, audienceOf(principal));
   }
 
@@ -129,13 +137,14 @@ export class OrdersController {
       "A customer (orders:write) cancels only their own orders: another customer's order is answered 404, exactly like an unknown id; staff (orders:fulfil) cancel any.",
   })
   @ApiResponse(200, { description: 'The cancelled order', schema: OrderSchema })
-  @ApiProblem(404, { description: 'No order has this id (or it is not yours)', title: 'Order not found' })
+  @ApiProblem(404, { type: 'order-not-found', description: 'No order has this id (or it is not yours)', title: 'Order not found' })
   @ApiProblem(409, {
+    type: 'only-confirmed-orders-can-be-cancelled',
     description: 'The order was shipped; only a confirmed order can be cancelled',
     title: 'Business rule violated',
     extensions: { rule: { const: 'OnlyConfirmedOrdersCanBeCancelled' }, currentStatus: { const: 'shipped' } },
   })
-  cancel(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+  cancel(@CurrentPrincipal() principal: Principal, @Param('id', ParseUuid) id: string): Promise<OrderDto> {
     const audience: OrderAudience = hasScope(principal, ORDER_SCOPES.fulfil) ? { kind: 'everyone' } : { kind: 'customer', customerId: principal.subject };
     return this.cancelOrder.execute(id, audience);
   }
@@ -150,13 +159,14 @@ export class OrdersController {
       'Safe to repeat: shipping a shipped order answers the same order and does nothing more.',
   })
   @ApiResponse(200, { description: 'The shipped order', schema: OrderSchema })
-  @ApiProblem(404, { description: 'No order has this id', title: 'Order not found' })
+  @ApiProblem(404, { type: 'order-not-found', description: 'No order has this id', title: 'Order not found' })
   @ApiProblem(409, {
+    type: 'only-confirmed-orders-can-be-shipped',
     description: 'The order was cancelled; only a confirmed order can be shipped',
     title: 'Business rule violated',
     extensions: { rule: { const: 'OnlyConfirmedOrdersCanBeShipped' }, currentStatus: { const: 'cancelled' } },
   })
-  ship(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
+  ship(@Param('id', ParseUuid) id: string): Promise<OrderDto> {
     return this.shipOrder.execute(id);
   }
 }

@@ -5,6 +5,8 @@ import { toProductDto } from './product-presenter.js';
 import type { ProductsClock, ProductsUnitOfWork } from './ports.js';
 
 export interface CreateProductCommand {
+  /** A fixed id (the demo catalog's, so documentation examples can name its products); new when absent. */
+  readonly id?: string;
   readonly sku: string;
   readonly name: string;
   readonly unitPrice: number;
@@ -19,7 +21,7 @@ export class CreateProduct {
   ) {}
 
   async execute(command: CreateProductCommand): Promise<ProductDto> {
-    const product = Product.create({ ...command, id: this.newId(), now: this.clock.now() });
+    const product = Product.create({ ...command, id: command.id ?? this.newId(), now: this.clock.now() });
     await this.uow.transaction((scope) => scope.products.add(product));
     return toProductDto(product.snapshot());
   }

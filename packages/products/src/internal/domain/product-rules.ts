@@ -16,10 +16,10 @@ export class SkuMustBeWellFormed implements BusinessRule {
 
 export class NameMustBeOneTo200Characters implements BusinessRule {
   readonly name = 'NameMustBeOneTo200Characters';
-  readonly message = 'name must be 1-200 characters';
+  readonly message = 'name must be 1-200 characters, not all white space';
   constructor(private readonly productName: string) {}
   isBroken() {
-    return this.productName.length < 1 || this.productName.length > 200;
+    return this.productName.trim().length < 1 || this.productName.length > 200;
   }
 }
 

@@ -1,5 +1,5 @@
 import { PageQuery } from '@orderly/kernel';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Request shapes, validated at the edge; the domain checks the same rules again as the truth. */
 
@@ -9,9 +9,11 @@ export class CreateProductRequest {
   sku!: string;
 
   @IsString()
-  @Length(1, 200)
+  @MaxLength(200)
   // PostgreSQL text cannot hold U+0000, and a lone surrogate would not read back as sent.
   @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'name must not contain control characters' })
+  // Also what makes it at least one character long: one message for '' and for '   '.
+  @Matches(/\S/, { message: 'name must contain a character other than white space' })
   name!: string;
 
   @IsInt()
@@ -29,8 +31,9 @@ export class CreateProductRequest {
 export class EditProductRequest {
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @MaxLength(200)
   @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'name must not contain control characters' })
+  @Matches(/\S/, { message: 'name must contain a character other than white space' })
   name?: string;
 
   @IsOptional()

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, InvalidInputError, Public, RequireScope } from '@orderly/kernel';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProblem, ApiResponse, InvalidInputError, ParseUuid, Public, RequireScope } from '@orderly/kernel';
 import type { ProductDto, ProductPageDto } from '../../contracts/dto.js';
 import { PRODUCT_SCOPES } from '../../contracts/scopes.js';
 import { CreateProduct } from '../application/create-product.js';
@@ -34,11 +34,17 @@ export class ProductsController {
 
   @Post()
   @RequireScope(PRODUCT_SCOPES.write)
-  @ApiOperation({ summary: 'Add a product to the catalog' })
-  @ApiResponse(201, { description: 'The new product', schema: ProductSchema })
-  @ApiProblem(409, { description: 'A product with this sku already exists', title: 'SKU already exists', extensions: { sku: { type: 'string' } } })
-  create(@Body() body: CreateProductRequest): Promise<ProductDto> {
-    return this.createProduct.execute(body);
+  @ApiOperation({ summary: 'Add a product to the catalog', requestExample: { sku: 'LAMP-READING', name: 'Reading lamp', unitPrice: 3999, stock: 10 } })
+  @ApiResponse(201, {
+    description: 'The new product',
+    schema: ProductSchema,
+    headers: [{ name: 'Location', description: 'Where to read the product: /products/{id}', required: true, schema: { type: 'string' } }],
+  })
+  @ApiProblem(409, { type: 'sku-already-exists', description: 'A product with this sku already exists', title: 'SKU already exists', extensions: { sku: { type: 'string' } } })
+  async create(@Body() body: CreateProductRequest, @Res({ passthrough: true }) response: HeaderSink): Promise<ProductDto> {
+    const product = await this.createProduct.execute(body);
+    response.setHeader('Location', `/products/${product.id}`);
+    return product;
   }
 
   @Get()
@@ -53,8 +59,8 @@ export class ProductsController {
   @Public()
   @ApiOperation({ summary: 'Get one product', description: 'The `ETag` header names this version of the product; send it in `If-Match` to edit it.' })
   @ApiResponse(200, { description: 'The product', schema: ProductSchema, headers: [ETagHeader] })
-  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) response: HeaderSink): Promise<ProductDto> {
+  @ApiProblem(404, { type: 'product-not-found', description: 'No product has this id', title: 'Product not found' })
+  async get(@Param('id', ParseUuid) id: string, @Res({ passthrough: true }) response: HeaderSink): Promise<ProductDto> {
     return withETag(response, await this.catalog.getVersioned(id));
   }
 
@@ -65,23 +71,32 @@ export class ProductsController {
     description:
       'Changes `name` and/or `unitPrice` (send at least one), only if the product is still the version named by `If-Match`. ' +
       'Orders already placed keep the price they were placed at.',
+    requestExample: { name: 'Blue enamel mug, 350 ml', unitPrice: 1399 },
   })
   @ApiHeader(IfMatchHeader)
   @ApiResponse(200, { description: 'The product as changed, with its new ETag', schema: ProductSchema, headers: [ETagHeader] })
-  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
+  @ApiProblem(404, { type: 'product-not-found', description: 'No product has this id', title: 'Product not found' })
   @ApiProblem(412, {
+    type: 'product-changed-since-read',
     description: 'The product was changed since the client read it: If-Match names an older version',
     title: 'Product changed',
     extensions: { currentETag: { type: 'string' } },
   })
-  @ApiProblem(428, { description: 'If-Match is missing (or `*`)', title: 'If-Match required' })
+  @ApiProblem(428, { type: 'if-match-required', description: 'If-Match is missing (or `*`)', title: 'If-Match required' })
   @ApiProblem(422, {
-    description: 'The new name or price breaks a rule of the catalog',
+    type: 'name-must-be-one-to-200-characters',
+    description: 'The new name breaks a rule of the catalog',
     title: 'Business rule violated',
-    extensions: { rule: { enum: ['NameMustBeOneTo200Characters', 'UnitPriceMustBeWholeMinorUnits'] } },
+    extensions: { rule: { const: 'NameMustBeOneTo200Characters' } },
+  })
+  @ApiProblem(422, {
+    type: 'unit-price-must-be-whole-minor-units',
+    description: 'The new price breaks a rule of the catalog',
+    title: 'Business rule violated',
+    extensions: { rule: { const: 'UnitPriceMustBeWholeMinorUnits' } },
   })
   async edit(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuid) id: string,
     @Body() body: EditProductRequest,
     @Headers(IF_MATCH_HEADER) ifMatch: string | undefined,
     @Res({ passthrough: true }) response: HeaderSink,
@@ -102,23 +117,24 @@ export class ProductsController {
       'New orders for it are refused with 422 naming it; orders already placed are not touched. Safe to repeat: a withdrawn product is answered as it is.',
   })
   @ApiResponse(200, { description: 'The withdrawn product, with its new ETag', schema: ProductSchema, headers: [ETagHeader] })
-  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
-  async withdraw(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) response: HeaderSink): Promise<ProductDto> {
+  @ApiProblem(404, { type: 'product-not-found', description: 'No product has this id', title: 'Product not found' })
+  async withdraw(@Param('id', ParseUuid) id: string, @Res({ passthrough: true }) response: HeaderSink): Promise<ProductDto> {
     return withETag(response, await this.withdrawProduct.execute(id));
   }
 
   @Post(':id/restock')
   @RequireScope(PRODUCT_SCOPES.write)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Add stock to a product' })
+  @ApiOperation({ summary: 'Add stock to a product', requestExample: { quantity: 5 } })
   @ApiResponse(200, { description: 'The product with its new stock', schema: ProductSchema })
-  @ApiProblem(404, { description: 'No product has this id', title: 'Product not found' })
+  @ApiProblem(404, { type: 'product-not-found', description: 'No product has this id', title: 'Product not found' })
   @ApiProblem(409, {
+    type: 'restock-cannot-exceed-maximum-stock',
     description: 'The new stock would exceed the maximum of 1000000000',
     title: 'Business rule violated',
     extensions: { rule: { const: 'RestockCannotExceedMaximumStock' } },
   })
-  restock(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RestockRequest): Promise<ProductDto> {
+  restock(@Param('id', ParseUuid) id: string, @Body() body: RestockRequest): Promise<ProductDto> {
     return this.restockProduct.execute(id, body.quantity);
   }
 }
