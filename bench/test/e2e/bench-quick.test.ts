@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 it('runs the quick benchmark and writes its table and JSON results', () => {
-  // apps/api is built by turbo before this task (@orderly/api is a devDependency of the bench).
+  // apps/api is built by turbo before this task (@orderly/api is a dependency of the bench).
   const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quick'], { cwd: root, encoding: 'utf8', timeout: 540_000 });
   const output = run.stdout + run.stderr;
   expect({ status: run.status, output: run.status === 0 ? '' : output }).toEqual({ status: 0, output: '' });

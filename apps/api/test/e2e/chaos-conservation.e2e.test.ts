@@ -2,13 +2,12 @@
 // cancels and ships, one is SIGKILLed mid-run and restarted, and the sweeper (short TTL) clears
 // what the crash left behind. Afterwards, for every product, checked in SQL:
 //   initial stock + restocked = stock now + quantity in placed, not cancelled orders + quantity still reserved
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { bearer, eventually, startAppProcess, startTestIssuer, startTestPostgres, type AppProcess, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
+import { ensureApiBuilt } from './built-api.js';
 import { http, provisionForApp } from './orderly-harness.js';
 
-const apiDir = fileURLToPath(new URL('../..', import.meta.url));
+let dist: string;
 let issuer: TestIssuer;
 let postgres: TestPostgres;
 let db: pg.Client;
@@ -16,7 +15,7 @@ let database: Record<string, string>;
 const apps: AppProcess[] = [];
 
 beforeAll(async () => {
-  execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--output-logs=none'], { cwd: apiDir, stdio: 'ignore' });
+  dist = await ensureApiBuilt();
   issuer = await startTestIssuer();
   postgres = await startTestPostgres();
   database = await provisionForApp(postgres);
@@ -35,7 +34,7 @@ const customer = (email: string) => bearer(issuer.customerToken(email));
 
 async function startApp(): Promise<AppProcess> {
   const app = await startAppProcess({
-    entry: `${apiDir}/dist/main.js`,
+    entry: `${dist}/main.js`,
     env: {
       ...database,
       LOG_LEVEL: 'error',

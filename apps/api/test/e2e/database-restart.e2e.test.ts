@@ -12,14 +12,7 @@ const logs = new CapturedLogs();
 beforeAll(async () => {
   sut = await startOrderlyForTest({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, { logDestination: logs });
 });
-let appStopped = false;
-afterAll(async () => {
-  if (!appStopped) return sut?.stop();
-  // The last test stopped the app itself; what is left are its database and identity provider
-  // (a listening JWKS server left open kept jest alive after the last test).
-  await sut.postgres.stop();
-  await sut.issuer.stop();
-});
+afterAll(async () => sut?.stop());
 
 async function relayListeners(): Promise<string[]> {
   const admin = new pg.Client(sut.postgres.adminUrl);
@@ -35,7 +28,7 @@ async function relayListeners(): Promise<string[]> {
 }
 
 it('answers 503 with Retry-After while the database is down, and recovers by itself when it is back', async () => {
-  const productId = (await http(sut.url, 'POST', '/products', { sku: 'RESTART-1', name: 'Lamp', unitPrice: 100, stock: 10 }, sut.staff)).body.id;
+  const productId = await sut.createProduct(10);
   expect(await relayListeners()).toEqual(['orderly-relay-notifications', 'orderly-relay-orders', 'orderly-relay-products']);
 
   await sut.postgres.stopServer();
@@ -83,5 +76,4 @@ it('shuts down cleanly while the database is down', async () => {
   expect((await http(sut.url, 'GET', '/products')).status).toBe(503);
   const ceiling = new Promise((resolve) => setTimeout(() => resolve('still stopping after 30 s'), 30_000).unref());
   expect(await Promise.race([sut.orderly.stop().then(() => 'stopped'), ceiling])).toBe('stopped');
-  appStopped = true;
 }, 60_000);

@@ -71,8 +71,19 @@ async function createProduct(app: AppProcess, issuer: TestIssuer): Promise<strin
   return ((await res.json()) as { id: string }).id;
 }
 
-/** Places orders one after another until told to stop or the app stops answering. Returns the ids that got a 201. */
-async function placeOrders(issuer: TestIssuer, baseUrls: () => string, productId: string, label: string, keepGoing: () => boolean, max = Infinity): Promise<string[]> {
+/**
+ * Places orders one after another until told to stop or the app stops answering. Returns the ids
+ * that got a 201, and counts them in `progress` as they come (several clients may share one).
+ */
+async function placeOrders(
+  issuer: TestIssuer,
+  baseUrls: () => string,
+  productId: string,
+  label: string,
+  keepGoing: () => boolean,
+  max = Infinity,
+  progress = { committed: 0 },
+): Promise<string[]> {
   const committed: string[] = [];
   for (let n = 0; keepGoing() && n < max; n++) {
     const customerEmail = `${label}-${n}@example.com`;
@@ -84,7 +95,10 @@ async function placeOrders(issuer: TestIssuer, baseUrls: () => string, productId
         signal: AbortSignal.timeout(10_000),
       });
       const body = (await res.json()) as { id: string };
-      if (res.status === 201) committed.push(body.id);
+      if (res.status === 201) {
+        committed.push(body.id);
+        progress.committed++;
+      }
     } catch {
       return committed; // the app was killed under us: this order may or may not have committed
     }
@@ -157,8 +171,12 @@ it('gives every committed order exactly one confirmation across SIGKILLs at rand
     for (let crash = 0; crash < crashes; crash++) {
       let alive = true;
       const url = app.url;
-      const clients = [0, 1, 2, 3].map((c) => placeOrders(world.issuer, () => url, productId, `crash${crash}-client${c}`, () => alive));
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 900));
+      const round = { committed: 0 };
+      const clients = [0, 1, 2, 3].map((c) => placeOrders(world.issuer, () => url, productId, `crash${crash}-client${c}`, () => alive, Infinity, round));
+      // A random moment once this round has committed an order (however long a loaded machine
+      // takes to get there), so every round crashes with orders and events in flight.
+      await eventually(async () => (round.committed > 0 ? true : undefined), { timeoutMs: 60_000, intervalMs: 10 });
+      await new Promise((r) => setTimeout(r, Math.random() * 900));
       expect(await app.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
       alive = false;
       for (const ids of await Promise.all(clients)) committed.push(...ids);

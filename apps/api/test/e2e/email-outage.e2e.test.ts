@@ -3,6 +3,7 @@
 // replays a dead-lettered one once the cause is fixed.
 import { OutboxAdmin } from '@orderly/kernel';
 import { eventually, startTestSmtpServer, type TestSmtpServer } from '@orderly/testing';
+import { moduleDatabases } from '../../src/database/module-databases.js';
 import { runEventsCommand } from '../../src/operations/events-command.js';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
@@ -15,7 +16,7 @@ afterAll(async () => smtp?.stop());
 async function withApp(env: Record<string, string>, test: (sut: OrderlyUnderTest, events: (...args: string[]) => Promise<{ code: number; out: string }>) => Promise<void>) {
   const sut = await startOrderlyForTest({ SMTP_URL: smtp.url, ...env });
   const sql = { query: async (text: string, values?: unknown[]) => (await sut.db.query(text, values)).rows };
-  const outboxes = new Map(['products', 'orders', 'notifications'].map((m) => [m, new OutboxAdmin(sql, m)] as const));
+  const outboxes = new Map(moduleDatabases.map(({ module }) => [module, new OutboxAdmin(sql, module)] as const));
   const events = async (...args: string[]) => {
     const lines: string[] = [];
     const code = await runEventsCommand(args, outboxes, { out: (l) => lines.push(l), err: (l) => lines.push(l) });

@@ -39,7 +39,11 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
     await issuer.stop();
     throw error;
   });
+  const db = new pg.Client(postgres.adminUrl);
+  // A test that restarts PostgreSQL ends this idle connection; that is not the test's failure.
+  db.on('error', () => undefined);
   try {
+    await db.connect();
     const databaseEnv = await provisionForApp(postgres);
     const config = loadConfig({
       ...databaseEnv,
@@ -54,12 +58,11 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
       ...issuer.env(),
       ...env,
     });
-    const orderly = await startOrderly(config, options);
+    const started = await startOrderly(config, options);
+    // A test may stop the app itself (to see how it stops); stop() then finishes the rest.
+    let appStopping: Promise<void> | undefined;
+    const orderly: RunningOrderly = { ...started, stop: () => (appStopping ??= started.stop()) };
     const staff = bearer(issuer.staffToken());
-    const db = new pg.Client(postgres.adminUrl);
-    // A test that restarts PostgreSQL ends this idle connection; that is not the test's failure.
-    db.on('error', () => undefined);
-    await db.connect();
     return {
       orderly,
       postgres,
@@ -83,6 +86,7 @@ export async function startOrderlyForTest(env: Record<string, string> = {}, opti
       },
     };
   } catch (error) {
+    await db.end().catch(() => undefined);
     await postgres.stop();
     await issuer.stop();
     throw error;
