@@ -35,6 +35,22 @@ export function renderModuleDocs(model) {
   }
   lines.push('');
 
+  lines.push(
+    '## Where each module runs',
+    '',
+    'Each app composes the modules it runs (`XModule.forRoot(...)` in its sources). apps/api composes every module when',
+    '`EVENTS_BROKER_URL` is unset (events in-process); with it set, a module that another app also composes runs there',
+    'instead, fed by NATS JetStream, and apps/api publishes its events to the broker.',
+    '',
+    '| Module | Composed by |',
+    '| --- | --- |',
+  );
+  for (const pkg of packages.filter((p) => p.database)) {
+    const hosts = apps.filter((app) => (app.composes ?? []).includes(pkg.name)).map((app) => `\`${app.dir}\``);
+    lines.push(`| \`${pkg.name}\` | ${hosts.join(', ') || '-'} |`);
+  }
+  lines.push('');
+
   lines.push('## Port bindings (apps/api/src/app.module.ts)', '', '| Token | Declared by | Bound to | Provided by |', '| --- | --- | --- | --- |');
   for (const b of bindings) lines.push(`| \`${b.token}\` | \`${b.tokenPackage}\` | \`${b.provider}\` | \`${b.providerPackage}\` |`);
   const unbound = packages.flatMap((p) => p.ports.filter((port) => !bindings.some((b) => b.token === port || b.provider === port)).map((port) => `\`${port}\` (\`${p.name}\`)`));

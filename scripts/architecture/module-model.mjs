@@ -4,7 +4,7 @@
 // from apps/api/src/app.module.ts every bindPort(token, provider), bindPortToValue(token, value) and
 // subscribe(event, handler declaration).
 // docs/modules.md and the public-API reports are generated from this model, never by hand.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { readWorkspaces, workspaceOf } from './workspaces.mjs';
@@ -75,6 +75,13 @@ export function readModuleModel(root) {
       productionDependsOn: Object.keys(ws.manifest.dependencies ?? {}).filter((name) => workspaces.some((other) => other.name === name)).sort(),
     }));
 
+  // Which modules each app composes: the packages whose exported XModule it calls XModule.forRoot( on.
+  for (const app of apps) {
+    const sources = readSources(join(root, app.dir, 'src'));
+    const called = new Set([...sources.matchAll(/\b([A-Z]\w*Module)\.forRoot\(/g)].map((m) => m[1]));
+    app.composes = packages.filter((p) => p.database && p.exports.some((e) => called.has(e.name))).map((p) => p.name);
+  }
+
   const bindings = [];
   const subscriptions = [];
   const compositionRoot = program.getSourceFile(join(root, COMPOSITION_ROOT));
@@ -122,6 +129,14 @@ export function publicEntries(ws) {
     .map(([subpath, conditions]) => ({ subpath, source: (typeof conditions === 'string' ? conditions : conditions['@orderly/source'])?.replace(/^\.\//, '') }))
     .filter((entry) => entry.source?.endsWith('.ts'));
   return entries.length ? entries : [{ subpath: '.', source: 'src/index.ts' }];
+}
+
+function readSources(dir) {
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => readFileSync(join(entry.parentPath ?? entry.path, entry.name), 'utf8'))
+    .join('\n');
 }
 
 function stringProperties(objectLiteral) {

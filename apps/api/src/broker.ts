@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer } from '@orderly/kernel';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from '@orderly/host';
 
 /**
  * `npm run broker`: a local NATS JetStream server for running the API and the notifications

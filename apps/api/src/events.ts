@@ -1,6 +1,6 @@
 import { OutboxAdmin, sqlState } from '@orderly/kernel';
 import pg from 'pg';
-import { loadConfig, StartRefused } from './config.js';
+import { loadConfig, StartRefused } from '@orderly/host';
 import { moduleDatabases } from './database/module-databases.js';
 import { connectForOperations } from './database/prepare-database.js';
 import { runEventsCommand } from './operations/events-command.js';

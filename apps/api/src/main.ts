@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
-import { loadConfig, StartRefused } from './config.js';
+import { loadConfig, runUntilSignalled, StartRefused } from '@orderly/host';
 import { DOCS_PATH, OPENAPI_PATH } from './http/openapi/api-docs.js';
-import { startOrderly, type RunningOrderly } from './orderly-app.js';
+import { startOrderly } from './orderly-app.js';
 
 /**
  * `npm start`. On SIGTERM or SIGINT: stop accepting, answer the requests in flight, let each
@@ -11,36 +10,16 @@ import { startOrderly, type RunningOrderly } from './orderly-app.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  let orderly: RunningOrderly | null = null;
-  let stopRequested: string | null = null;
-  const stop = async (signal: string) => {
-    const logger = new Logger('Orderly');
-    logger.log(`${signal} received, shutting down`);
-    const deadline = setTimeout(() => {
-      logger.error(`shutdown did not finish within ${config.shutdownTimeoutMs} ms, exiting`);
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    deadline.unref();
-    await orderly!.stop();
-    logger.log('shutdown complete');
-    process.exit(0);
-  };
-  const onSignal = (signal: string) => {
-    if (stopRequested) return;
-    stopRequested = signal;
-    if (orderly) void stop(signal);
-  };
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('SIGINT', () => onSignal('SIGINT'));
-
-  orderly = await startOrderly(config);
-  // Where everything is, in two lines (Nest's module and route lines are at debug level).
-  const logger = new Logger('Orderly');
-  logger.log(
-    `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; /metrics and detailed readiness on ${orderly.managementUrl})`,
+  await runUntilSignalled(
+    config,
+    () => startOrderly(config),
+    // Where everything is, in two lines (Nest's module and route lines are at debug level), and a third with a broker.
+    (orderly) => [
+      `API listening on ${orderly.url} (database: ${orderly.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}; /metrics and detailed readiness on ${orderly.managementUrl})`,
+      `API docs: ${orderly.url}${DOCS_PATH} - OpenAPI document: ${orderly.url}${OPENAPI_PATH}`,
+      ...(config.eventsBrokerUrl ? [`Events: in-process and to NATS JetStream at ${config.eventsBrokerUrl}; notifications runs as its own service (npm run start:notifications)`] : []),
+    ],
   );
-  logger.log(`API docs: ${orderly.url}${DOCS_PATH} - OpenAPI document: ${orderly.url}${OPENAPI_PATH}`);
-  if (stopRequested) await stop(stopRequested);
 }
 
 main().catch((error: unknown) => {

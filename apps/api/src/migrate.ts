@@ -1,4 +1,4 @@
-import { loadConfig, StartRefused } from './config.js';
+import { loadConfig, StartRefused } from '@orderly/host';
 import { migrateDatabase } from './database/prepare-database.js';
 
 /**

@@ -1,5 +1,4 @@
-import { ConfigError, loadConfig, requireAuth } from './config.js';
-import { DevelopmentIssuer } from './identity/development-issuer.js';
+import { ConfigError, DevelopmentIssuer, loadConfig, requireAuth } from '@orderly/host';
 import { TOKEN_USAGE, tokenRequestFrom, TokenUsageError } from './identity/token-command.js';
 
 /**

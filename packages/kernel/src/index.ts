@@ -24,6 +24,8 @@ export {
 } from './persistence/provisioning.js';
 export {
   startEmbeddedPostgres,
+  attachToEmbeddedPostgres,
+  EmbeddedPostgresNotRunning,
   EmbeddedPostgresInUse,
   EmbeddedPostgresDidNotStart,
   type ClusterOwner,
@@ -64,6 +66,8 @@ export {
 } from './messaging/outbox-admin.js';
 export { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer, type LocalNatsServer, type LocalNatsServerOptions } from './messaging/local-nats-server.js';
 export { EVENT_PARTITIONS, EVENT_SUBJECT_PREFIX, EVENTS_STREAM, eventSubject, partitionOf, partitionSubjects } from './messaging/event-subjects.js';
+export { type BrokerPlacement } from './nest/broker-messaging.js';
+export type { ConsumerOptions } from './messaging/event-consumer.js';
 export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
 export { OutboxSignal, type NotifyRunner } from './messaging/outbox-signal.js';
 export { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } from './messaging/retention.js';

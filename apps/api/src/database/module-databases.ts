@@ -8,3 +8,11 @@ import { productsDatabase } from '@orderly/products';
  * @orderly/api/database, for the bench, which provisions the same database without the app.
  */
 export const moduleDatabases: readonly ModuleDatabaseDefinition[] = [productsDatabase, ordersDatabase, notificationsDatabase];
+
+/**
+ * The modules apps/api runs and provisions: all of them, except with EVENTS_BROKER_URL set, when
+ * notifications runs (and provisions itself) in apps/notifications-service.
+ */
+export function moduleDatabasesRunHere(config: { readonly eventsBrokerUrl: string | null }): readonly ModuleDatabaseDefinition[] {
+  return config.eventsBrokerUrl ? moduleDatabases.filter((m) => m !== notificationsDatabase) : moduleDatabases;
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { CUSTOMER_SCOPES, STAFF_SCOPES, type TokenRequest } from './development-issuer.js';
+import { CUSTOMER_SCOPES, STAFF_SCOPES, type TokenRequest } from '@orderly/host';
 
 export const TOKEN_USAGE = `Usage: npm run -s token -- --email ada@example.com [--sub ID] [--scope "orders:write orders:read"] [--ttl 1h] [--staff]
 

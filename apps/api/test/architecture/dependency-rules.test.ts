@@ -40,7 +40,7 @@ const planted: Record<string, (copy: RepositoryCopy) => void> = {
   'import of apps/': (copy) =>
     copy.write(
       'packages/notifications/src/internal/application/planted.ts',
-      "import { loadConfig } from '../../../../../apps/api/src/config.js';\nexport const planted = loadConfig;\n",
+      "import { objectSchema } from '../../../../../apps/api/src/http/openapi/class-schema.js';\nexport const planted = objectSchema;\n",
     ),
   'orders imports products': (copy) => {
     copy.write('packages/orders/src/internal/application/planted.ts', "import { STOCK_RESERVATIONS } from '@orderly/products';\nexport const planted = STOCK_RESERVATIONS;\n");
@@ -181,7 +181,7 @@ packages/notifications/package.json
     expect(outcome('import of apps/').output).toBe(`boundaries: 1 violation of the dependency rules (docs/architecture.md)
 
 packages/notifications/src/internal/application/planted.ts
-  imports '../../../../../apps/api/src/config.js' (apps/api/src/config.ts)
+  imports '../../../../../apps/api/src/http/openapi/class-schema.js' (apps/api/src/http/openapi/class-schema.ts)
   breaks rule-3-nothing-imports-apps
   apps/ are composition roots: nothing depends on them. Move what you need into a package (a module's contracts, or @orderly/kernel when it has no domain knowledge) and import it from there.`);
     expect(outcome('import of apps/').status).toBe(1);

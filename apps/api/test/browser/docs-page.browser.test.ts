@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DevelopmentIssuer } from '../../src/identity/development-issuer.js';
+import { DevelopmentIssuer } from '@orderly/host';
 import { tokenRequestFrom } from '../../src/identity/token-command.js';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from '../e2e/orderly-harness.js';
 

@@ -10,7 +10,7 @@ import { ordersDatabase } from '@orderly/orders';
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '@orderly/host';
 import { moduleDatabases } from '../../src/database/module-databases.js';
 import { connectForOperations, migrateDatabase } from '../../src/database/prepare-database.js';
 

@@ -2,8 +2,7 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ApiOperation, Public, RequireScope } from '@orderly/kernel';
-import { discoverRoutes } from '../../src/http/openapi/route-discovery.js';
-import { accessGaps, checkAccessDeclared } from '../../src/identity/identity-setup.js';
+import { accessGaps, checkAccessDeclared, discoverRoutes } from '@orderly/host';
 
 @Controller('planted')
 class PlantedController {

@@ -1,10 +1,11 @@
-// The shipped Prometheus alert rules (src/metrics/orderly-alerts.yml, beside the metrics it names) are well-formed and every
-// metric they name is one /metrics exports (promtool is not available here): a renamed metric
-// must break this test, not silently disable an alert.
+// The shipped Prometheus alert rules (src/metrics/orderly-alerts.yml; the metrics they name are
+// @orderly/host's OrderlyMetrics) are well-formed and every metric they name is one /metrics
+// exports (promtool is not available here): a renamed metric must break this test, not silently
+// disable an alert.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { OrderlyMetrics } from '../../src/metrics/orderly-metrics.js';
+import { OrderlyMetrics } from '@orderly/host';
 
 const rulesFile = fileURLToPath(new URL('../../src/metrics/orderly-alerts.yml', import.meta.url));
 const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset']);

@@ -11,6 +11,7 @@ export { ApplicationError, type ApplicationErrorKind, NotFoundError, InvalidInpu
 export type { EventEnvelope } from '../events/event-envelope.js';
 export { type EventSchema, type EventSchemaDefinition, defineEventSchema, EventSchemaViolation, assertConforms, type PayloadOf } from '../events/event-schema.js';
 export type { JsonSchema } from '../events/json-schema.js';
+export { type ConsumerContract, unmetNeeds, valueMisses } from '../events/consumer-contract.js';
 export { type FieldCheck, checkObject, isArrayOf, isInteger, isIsoDate, isString, objectSchema, optional } from '../events/payload-checks.js';
 export { declareHandler, type EventHandler, type HandlerDeclaration } from '../events/event-handler.js';
 

@@ -1,4 +1,5 @@
 import { ApplicationError, NotFoundError } from '../errors/application-error.js';
+import type { EventEnvelope } from '../events/event-envelope.js';
 import { deliveryTable, outboxChannel, quoteIdentifier } from './messaging-tables.js';
 import { settleEvents } from './settle.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -155,6 +156,21 @@ export class OutboxAdmin {
   /** Gives up on a pending or dead event (or one subscriber's delivery of it) for good; it stays listed as discarded. */
   async discard(id: string, subscriber?: string): Promise<OutboxEntry> {
     return this.transition(id, 'discard', ['pending', 'dead'], subscriber);
+  }
+
+  /**
+   * Parks an event this module received from the broker and could not handle as a dead entry of
+   * its own outbox, so operators list and replay it like any other dead letter; a replay delivers
+   * it in-process to the module's handler (its inbox keeps that exactly-once). Parking the same
+   * event twice keeps the first.
+   */
+  async park(event: EventEnvelope, handler: string, error: string, attempts: number): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO ${this.table} (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at, status, attempts, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'dead', $9, $10)
+       ON CONFLICT (id) DO NOTHING`,
+      [event.id, event.type, event.version, event.aggregateId, event.correlationId, event.causationId, JSON.stringify(event.payload), event.occurredAt, attempts, `${handler} (from the broker): ${error}`.slice(0, 4000)],
+    );
   }
 
   async stats(): Promise<OutboxStats> {

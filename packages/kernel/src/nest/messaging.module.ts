@@ -1,10 +1,12 @@
-import { Global, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnModuleInit, type Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { EventHandler, HandlerDeclaration } from '../events/event-handler.js';
 import type { EventSchema } from '../events/event-schema.js';
 import { EVENT_TRANSPORT, InProcessEventTransport } from '../messaging/event-transport.js';
 import { DEFAULT_RELAY_OPTIONS, NO_RELAY_OBSERVER, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
 import { DEFAULT_RETENTION_OPTIONS, type RetentionOptions } from '../messaging/retention.js';
+import { JetStreamEventPublisher } from '../messaging/event-broker.js';
+import { BrokerConnection, BrokerConsumerRunner, BrokerForwardingTransport, consumerOptions, type BrokerPlacement } from './broker-messaging.js';
 import { ModuleDatabases } from './module-database.js';
 import { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './relay-tokens.js';
 
@@ -37,6 +39,10 @@ export interface MessagingOptions {
   readonly relayObserver?: RelayObserver;
   /** How long delivered events and inbox entries are kept. */
   readonly retention?: Partial<RetentionOptions>;
+  /** Events also travel over NATS JetStream (EVENTS_BROKER_URL); unset: in-process only. */
+  readonly broker?: BrokerPlacement;
+  /** This process's name on the broker connection (e.g. orderly-api). */
+  readonly processName?: string;
 }
 
 const SUBSCRIPTIONS = Symbol('orderly:subscriptions');
@@ -66,10 +72,34 @@ class SubscriptionRegistrar implements OnModuleInit {
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
     const transport = new InProcessEventTransport();
+    const broker = options.broker;
+    const brokerProviders: Provider[] = broker
+      ? [
+          { provide: BrokerConnection, useFactory: () => BrokerConnection.open(broker, options.processName ?? 'orderly') },
+          {
+            provide: EVENT_TRANSPORT,
+            useFactory: (connection: BrokerConnection) =>
+              broker.publish.length > 0
+                ? new BrokerForwardingTransport(transport, new JetStreamEventPublisher(connection.broker, broker.headers), broker.publish)
+                : transport,
+            inject: [BrokerConnection],
+          },
+          ...(broker.consume
+            ? [
+                {
+                  provide: BrokerConsumerRunner,
+                  useFactory: (connection: BrokerConnection, databases: ModuleDatabases) =>
+                    new BrokerConsumerRunner(connection, transport, databases, consumerOptions(broker)),
+                  inject: [BrokerConnection, ModuleDatabases],
+                },
+              ]
+            : []),
+        ]
+      : [{ provide: EVENT_TRANSPORT, useValue: transport }];
     return {
       module: MessagingModule,
       providers: [
-        { provide: EVENT_TRANSPORT, useValue: transport },
+        ...brokerProviders,
         { provide: InProcessEventTransport, useValue: transport },
         { provide: RELAY_OPTIONS, useValue: { ...DEFAULT_RELAY_OPTIONS, ...options.relay } },
         { provide: RELAY_OBSERVER, useValue: options.relayObserver ?? NO_RELAY_OBSERVER },

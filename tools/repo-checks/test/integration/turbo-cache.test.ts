@@ -93,6 +93,11 @@ it("re-runs notifications' tasks and its dependents' for a change inside notific
       '@orderly/api#test:unit',
       '@orderly/api#test:integration',
       '@orderly/api#test:e2e',
+      // The notifications service composes the notifications module.
+      '@orderly/notifications-service#build',
+      '@orderly/notifications-service#typecheck',
+      '@orderly/notifications-service#test:unit',
+      '@orderly/notifications-service#test:e2e',
       // The benchmark drives the whole app (it depends on every module).
       '@orderly/bench#typecheck',
       '@orderly/bench#test:e2e',
@@ -111,6 +116,11 @@ it("re-runs a package's dependents for a change to its public entry", () => {
       '@orderly/api#test:unit',
       '@orderly/api#test:integration',
       '@orderly/api#test:e2e',
+      // The notifications service reads orders' event contracts.
+      '@orderly/notifications-service#build',
+      '@orderly/notifications-service#typecheck',
+      '@orderly/notifications-service#test:unit',
+      '@orderly/notifications-service#test:e2e',
       '@orderly/bench#typecheck',
       '@orderly/bench#test:e2e',
     ].sort(),

@@ -1,7 +1,8 @@
 // A throwaway copy of this repository (the working tree as it is, uncommitted changes included)
 // in a temporary directory, committed into a fresh git repository so turbo hashes it as it hashes
-// a real checkout. node_modules is this checkout's, linked, except @orderly/*: those link to the
-// copy's own workspaces (plus any it adds), so code in the copy resolves the copy's packages.
+// a real checkout. node_modules is this checkout's, linked (the root's and each workspace's own),
+// except @orderly/*: those link to the copy's own workspaces (plus any it adds), so code in the
+// copy resolves the copy's packages.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ export function copyRepo(): RepoCopy {
       if (existsSync(join(dir, folder, ws, 'package.json'))) {
         const name = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require(process.argv[1]).name)', join(dir, folder, ws, 'package.json')], { encoding: 'utf8' }));
         symlinkSync(join(dir, folder, ws), join(modules, name));
+        // Dependencies npm could not hoist live in the workspace's own node_modules: link those too.
+        if (existsSync(join(repoRoot, folder, ws, 'node_modules'))) symlinkSync(join(repoRoot, folder, ws, 'node_modules'), join(dir, folder, ws, 'node_modules'));
       }
     }
   }

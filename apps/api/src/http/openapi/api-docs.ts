@@ -2,9 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ASYNCAPI_PATH, buildAsyncApiDocument } from '../../events/asyncapi-document.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
-import { discoverRoutes } from './route-discovery.js';
+import { discoverRoutes } from '@orderly/host';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
@@ -49,8 +48,7 @@ const PAGE_SCRIPT = `window.ui = SwaggerUIBundle({
 
 /**
  * Serves the OpenAPI document of every route the app has (generated once, from the code) at
- * /openapi.json, Swagger UI at /docs and the AsyncAPI document of the integration events at
- * /asyncapi.json. Call after the app is created, before it listens.
+ * /openapi.json and Swagger UI at /docs. Call after the app is created, before it listens.
  */
 export function serveApiDocs(app: INestApplication): OpenApiDocument {
   const document = buildOpenApiDocument(discoverRoutes(app), version);
@@ -58,10 +56,6 @@ export function serveApiDocs(app: INestApplication): OpenApiDocument {
   const router = express.Router();
   router.get(OPENAPI_PATH, (_req: Request, res: Response) => {
     res.type('application/json').send(json);
-  });
-  const asyncApi = JSON.stringify(buildAsyncApiDocument());
-  router.get(ASYNCAPI_PATH, (_req: Request, res: Response) => {
-    res.type('application/json').send(asyncApi);
   });
   router.get(DOCS_PATH, (_req: Request, res: Response) => {
     res.type('text/html; charset=utf-8').send(PAGE);

@@ -1,13 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
 import { createRequire } from 'node:module';
+import type { ClassReference } from '@orderly/host';
 import type { JsonSchema } from '@orderly/kernel';
-
-/**
- * A request class as class-validator and class-transformer key their metadata: by constructor.
- * Their APIs type it as the broad `Function`, so this one alias carries that looseness.
- */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- matches class-validator's metadata keys
-export type ClassReference = Function;
 
 /**
  * JSON Schema (2020-12) for a class-validator request class, read from the same decorator

@@ -1,7 +1,6 @@
 import { NamedSchema, type ApiProblemDescription, type JsonSchema, type SchemaOrNamed } from '@orderly/kernel';
-import { HTTP_PROBLEMS, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, problemType, type HttpProblemName } from '../problem-details.js';
+import { HTTP_PROBLEMS, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, problemType, type DiscoveredRoute, type HttpProblemName } from '@orderly/host';
 import { objectSchema, propertiesOf, type ClassSchemaRegistry } from './class-schema.js';
-import type { DiscoveredRoute } from './route-discovery.js';
 
 export interface OpenApiDocument {
   readonly openapi: '3.1.1';
@@ -109,7 +108,7 @@ const DESCRIPTION = [
   'Writes are rate-limited per caller (429 with Retry-After).',
 ].join('\n');
 
-/** The OpenAPI 3.1 document of the given routes; see route-discovery.ts for where routes come from. */
+/** The OpenAPI 3.1 document of the given routes; see @orderly/host's discoverRoutes for where routes come from. */
 export function buildOpenApiDocument(routes: readonly DiscoveredRoute[], version: string): OpenApiDocument {
   const schemas: Record<string, JsonSchema> = { Problem: problemComponent([]) };
   const named = new Map<string, unknown>();

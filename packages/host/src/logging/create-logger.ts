@@ -6,6 +6,8 @@ import type { LogFormat, LogLevel } from '../config.js';
 export interface LoggerSettings {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  /** The `service` field of every line; default orderly (apps/api). */
+  readonly service?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
   return pino(
     {
       level: settings.logLevel,
-      base: { service: 'orderly' },
+      base: { service: settings.service ?? 'orderly' },
       // Defence in depth: request lines carry no headers today, but a credential must never be written.
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', '*.authorization', 'authorization'],

@@ -4,7 +4,13 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ModulesContainer } from '@nestjs/core';
 import { ParseUuid, readApiDescription, readRouteAccess, type ApiDescription, type JsonSchema, type RouteAccess } from '@orderly/kernel';
-import type { ClassReference } from './class-schema.js';
+
+/**
+ * A request class as class-validator and class-transformer key their metadata: by constructor.
+ * Their APIs type it as the broad `Function`, so this one alias carries that looseness.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- matches class-validator's metadata keys
+export type ClassReference = Function;
 
 /**
  * Every route the Nest app serves, read from the same metadata Nest's router uses: controller and

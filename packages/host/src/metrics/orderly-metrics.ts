@@ -1,11 +1,10 @@
 import type { EventEnvelope, ModuleDatabase, OutboxStats, RelayObserver, SubscriberStats } from '@orderly/kernel';
-import type { OrdersMetrics } from '@orderly/orders';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Every Prometheus series the service exposes at /metrics, in one registry per app instance.
  * Modules know nothing of it: HTTP series are fed by the HTTP layer, business facts by the module
- * that knows them through a port it owns (orders' ORDERS_METRICS, bound to `orders` below), event
+ * that knows them through a port it owns (orders' ORDERS_METRICS, bound in apps/api to series of this registry), event
  * delivery latency by the kernel's relay observer hook, outbox gauges are read from each module's
  * outbox at scrape time.
  */
@@ -18,18 +17,6 @@ export class OrderlyMetrics {
     help: 'Time to answer an HTTP request, by method, route pattern and status code',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-
-  readonly ordersPlaced = new Counter({
-    name: 'orderly_orders_placed_total',
-    help: 'Orders placed (committed; an Idempotency-Key replay places none)',
-    registers: [this.registry],
-  });
-
-  readonly stockRefusals = new Counter({
-    name: 'orderly_stock_refusals_total',
-    help: 'Orders refused for insufficient stock',
     registers: [this.registry],
   });
 
@@ -122,12 +109,6 @@ export class OrderlyMetrics {
   watchModuleDatabases(databases: () => readonly ModuleDatabase[]): void {
     this.databases = databases;
   }
-
-  /** Orders' ORDERS_METRICS port: orders counts the facts it decides. */
-  readonly orders: OrdersMetrics = {
-    orderPlaced: () => this.ordersPlaced.inc(),
-    stockRefused: () => this.stockRefusals.inc(),
-  };
 
   /** The kernel relay hook: delivery latency per event. */
   readonly relayObserver: RelayObserver = {

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { requireAuth, type OrderlyConfig } from '../config.js';
-import type { DiscoveredRoute } from '../http/openapi/route-discovery.js';
+import type { DiscoveredRoute } from '../http/route-discovery.js';
 import { Authenticator } from './authenticator.js';
 import { DevelopmentIssuer, JWKS_PATH } from './development-issuer.js';
 import { TokenVerifier } from './token-verifier.js';

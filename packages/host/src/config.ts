@@ -50,6 +50,22 @@ export interface OrderlyConfig {
   readonly managementPort: number;
   /** Writes (POST, PUT, PATCH, DELETE) each subject (or address, when anonymous) may make per window; 0: unlimited. */
   readonly writeRateLimit: { readonly limit: number; readonly windowMs: number };
+  /**
+   * NATS JetStream (nats://host:port, comma-separated for a cluster). apps/api: set, integration
+   * events also go to the broker and modules that run as their own service (notifications) are not
+   * composed; unset, every module runs in this process with events delivered in-process.
+   * A module's own service requires it.
+   */
+  readonly eventsBrokerUrl: string | null;
+}
+
+/**
+ * Defaults that differ between processes, so that they can run side by side on one machine:
+ * apps/api listens on 3000 (management 9464), the notifications service on 3001 (management 9465).
+ */
+export interface ConfigDefaults {
+  readonly port: number;
+  readonly managementPort: number;
 }
 
 /**
@@ -86,7 +102,7 @@ export class ConfigError extends StartRefused {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: ConfigDefaults = { port: 3000, managementPort: 9464 }): OrderlyConfig {
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
@@ -130,6 +146,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
       problems.push('SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587 (unset: emails are logged)');
     }
   }
+  const eventsBrokerUrl = env.EVENTS_BROKER_URL || null;
+  if (eventsBrokerUrl) {
+    const bad = eventsBrokerUrl.split(',').some((server) => {
+      try {
+        const url = new URL(server.trim());
+        return !['nats:', 'tls:'].includes(url.protocol) || !url.hostname;
+      } catch {
+        return true;
+      }
+    });
+    if (bad) problems.push(`EVENTS_BROKER_URL="${eventsBrokerUrl}" must be one or more comma-separated nats:// URLs, e.g. nats://127.0.0.1:4222 (unset: events stay in-process)`);
+  }
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')} (default info)`);
 
@@ -143,7 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
 
   const relayMaxAttempts = int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000);
   const config: OrderlyConfig = {
-    port: int('PORT', 3000, 0, 65535),
+    port: int('PORT', defaults.port, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     databaseAdminUrl,
@@ -170,8 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderlyConfig 
     shutdownDrainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS', 500, 0, 60_000),
     auth,
     managementHost: env.MANAGEMENT_HOST || '127.0.0.1',
-    managementPort: int('MANAGEMENT_PORT', 9464, 0, 65535),
+    managementPort: int('MANAGEMENT_PORT', defaults.managementPort, 0, 65535),
     writeRateLimit: { limit: int('WRITE_RATE_LIMIT', 100, 0, 1_000_000), windowMs: int('WRITE_RATE_WINDOW_MS', 10_000, 100, 3_600_000) },
+    eventsBrokerUrl,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,0 +1,105 @@
+// Chaos in split mode, as real processes: orders are placed continuously through two API
+// instances while the notifications service, the broker and one API instance are each SIGKILLed
+// and restarted at random moments. Afterwards every acknowledged order has exactly one
+// confirmation, nothing is stuck in any outbox and no dead letter appeared.
+import {
+  brokerAvailable,
+  eventually,
+  startTestIssuer,
+  startTestNatsServer,
+  startTestPostgres,
+  type AppProcess,
+  type TestIssuer,
+  type TestNatsServer,
+  type TestPostgres,
+} from '@orderly/testing';
+import { createProduct, ensureBuilt, placeOrder, provision, query, startApi, startNotificationsService, type DatabaseEnv } from './split-processes.js';
+
+const describeWithBroker = brokerAvailable() ? describe : describe.skip;
+const CHAOS_MS = 20_000;
+
+describeWithBroker('chaos in split mode', () => {
+  let postgres: TestPostgres;
+  let nats: TestNatsServer;
+  let issuer: TestIssuer;
+  let database: DatabaseEnv;
+  let apis: AppProcess[] = [];
+  let service: AppProcess | undefined;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    [postgres, nats, issuer] = await Promise.all([startTestPostgres(), startTestNatsServer(), startTestIssuer()]);
+    database = provision(postgres, 'api');
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all([...apis, ...(service ? [service] : [])].map((p) => p.kill('SIGKILL')));
+    await Promise.all([postgres?.stop(), nats?.stop(), issuer?.stop()]);
+  });
+
+  it('loses and doubles no confirmation while the service, the broker and an API instance are killed at random moments', async () => {
+    apis = await Promise.all([startApi(database, nats.url, issuer), startApi(database, nats.url, issuer)]);
+    service = await startNotificationsService(database, nats.url, issuer);
+    const productId = await createProduct(apis[0]!.url, 'SPLIT-CHAOS', issuer);
+
+    const acknowledged: string[] = [];
+    const kills: string[] = [];
+    let placing = true;
+    const placer = (async () => {
+      for (let n = 0; placing; n++) {
+        const api = apis[n % apis.length]!;
+        const id = await placeOrder(api.url, productId, n, issuer);
+        if (id) acknowledged.push(id);
+        else await new Promise((r) => setTimeout(r, 50)); // that instance is down: try the other
+      }
+    })();
+
+    const pause = (min: number, max: number) => new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
+    const victims = ['notifications-service', 'broker', 'api'] as const;
+    const started = Date.now();
+    for (let round = 0; Date.now() - started < CHAOS_MS; round++) {
+      await pause(1_000, 3_000);
+      // Every victim at least once, then at random.
+      const victim = round < victims.length ? victims[round]! : victims[Math.floor(Math.random() * victims.length)]!;
+      kills.push(victim);
+      if (victim === 'broker') {
+        await nats.kill();
+        await pause(300, 2_000);
+        await nats.restart();
+      } else if (victim === 'notifications-service') {
+        await service.kill('SIGKILL');
+        await pause(0, 1_000);
+        service = await startNotificationsService(database, nats.url, issuer);
+      } else {
+        const [killed] = apis.splice(1, 1); // the second instance; the first keeps taking orders
+        await killed!.kill('SIGKILL');
+        await pause(0, 1_000);
+        apis.push(await startApi(database, nats.url, issuer));
+      }
+    }
+    placing = false;
+    await placer;
+    expect(new Set(kills)).toEqual(new Set(victims));
+    expect(acknowledged.length).toBeGreaterThan(20);
+
+    const confirmations = await eventually(
+      async () => {
+        const rows = await query<{ order_id: string; n: number }>(
+          postgres.adminUrl,
+          `SELECT order_id, count(*)::int AS n FROM notifications.notifications WHERE template = 'order-confirmation' AND order_id = ANY($1) GROUP BY order_id`,
+          [acknowledged],
+        );
+        return rows.length === acknowledged.length ? rows : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 500 },
+    );
+    expect(confirmations.filter((r) => r.n !== 1)).toEqual([]);
+    await eventually(async () => {
+      const [orders] = await query<{ n: number }>(postgres.adminUrl, `SELECT count(*)::int AS n FROM orders.outbox WHERE status <> 'delivered'`);
+      const [products] = await query<{ n: number }>(postgres.adminUrl, `SELECT count(*)::int AS n FROM products.outbox WHERE status NOT IN ('delivered')`);
+      return orders!.n === 0 && products!.n === 0 ? true : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 500 });
+    expect(await query(postgres.adminUrl, `SELECT id FROM notifications.outbox WHERE status = 'dead'`)).toEqual([]);
+    expect(await query(postgres.adminUrl, `SELECT id FROM orders.outbox WHERE status = 'dead'`)).toEqual([]);
+  }, 600_000);
+});
