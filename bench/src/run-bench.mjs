@@ -102,7 +102,8 @@ try {
   const orderly = await startServer({
     name: 'orderly',
     nodeArgs: [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), appEntry],
-    // The development issuer signs the bench's tokens (Orderly verifies each one, as in production);
+    // The development issuer signs the bench's tokens; Orderly verifies them as in production (a token
+    // that passed is trusted for up to 60 s, ADR 0016, so one client's token is checked about once a minute);
     // the write rate limit is off: the bench is one client making far more writes than any shop's.
     env: { PORT: String(orderlyPort), HOST: '127.0.0.1', ...db.apiEnv, LOG_LEVEL: 'info', DEMO_DATA: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production', AUTH_DEV_ISSUER: 'true', DATA_DIR: identityDir, WRITE_RATE_LIMIT: '0', MANAGEMENT_PORT: '0' },
     logFile: join(workDir, 'orderly.log'),
