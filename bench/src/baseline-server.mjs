@@ -13,16 +13,18 @@
 //
 // With EVENT_WORK=relay it is the full-work baseline: it also does Orderly's per-order event work
 // (relay, the three OrderPlaced handlers: read model, reservation confirmation, notification,
-// with their inbox rows and the outbox completion) with Orderly's SQL, in the background as
-// Orderly does (bench/src/baseline-event-work.mjs). Without it, it is the request-path baseline.
+// with their inbox rows, the deliveries' completion and the event's settlement) with Orderly's
+// SQL, in the background as Orderly does (bench/src/baseline-event-work.mjs). Without it, it is
+// the request-path baseline. Both wake relays as Orderly does after a commit (a NOTIFY at most
+// every 50 ms, outside the transaction).
 //
 // Env: PORT, PRODUCTS_URL, ORDERS_URL, NOTIFICATIONS_URL (module role URLs from provisioning),
-// POOL_SIZE, RESERVATION_TTL_MS, EVENT_WORK (relay | none), APPLICATION_NAME (prefix of its connections' names),
+// POOL_SIZE, HANDLER_POOL_SIZE, RESERVATION_TTL_MS, EVENT_WORK (relay | none), APPLICATION_NAME (prefix of its connections' names),
 // CUSTOMER_ID.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
-import { startEventWork } from './baseline-event-work.mjs';
+import { outboxSignal, startEventWork } from './baseline-event-work.mjs';
 
 const poolSize = Number(process.env.POOL_SIZE ?? 10);
 // The bench names the two baselines' connections apart: bench-baseline-path-*, bench-baseline-full-*.
@@ -34,9 +36,17 @@ const ISOLATION = '-c default_transaction_isolation=read\\ committed';
 const products = new pg.Pool({ connectionString: process.env.PRODUCTS_URL, max: poolSize, options: `-c search_path=products ${ISOLATION}`, application_name: `${appName}-products` });
 const orders = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: poolSize, options: `-c search_path=orders ${ISOLATION}`, application_name: `${appName}-orders` });
 const fullWork = process.env.EVENT_WORK === 'relay';
-const notifications = fullWork
-  ? new pg.Pool({ connectionString: process.env.NOTIFICATIONS_URL, max: poolSize, options: `-c search_path=notifications ${ISOLATION}`, application_name: `${appName}-notifications` })
-  : null;
+// As Orderly's: each module's relay and event handlers on a small pool of their own
+// (EVENT_HANDLER_POOL_SIZE, default 2); a pool opens no connection until it is used.
+const handlerPoolSize = Number(process.env.HANDLER_POOL_SIZE ?? 2);
+const handlerPool = (module, url) =>
+  new pg.Pool({ connectionString: url, max: handlerPoolSize, options: `-c search_path=${module} ${ISOLATION}`, application_name: `${appName}-${module}-events` });
+const handlerPools = {
+  products: handlerPool('products', process.env.PRODUCTS_URL),
+  orders: handlerPool('orders', process.env.ORDERS_URL),
+  notifications: handlerPool('notifications', process.env.NOTIFICATIONS_URL),
+};
+const signal = outboxSignal(handlerPools.orders);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -56,7 +66,6 @@ const insertLines = (n) =>
 const INSERT_OUTBOX = `INSERT INTO "orders".outbox
          (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
-const NOTIFY = `SELECT pg_notify($1, '')`;
 const SELECT_ORDER = `SELECT "order"."id" AS "order_id", "order"."customer_id" AS "order_customer_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."status_changed_at" AS "order_status_changed_at", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1 AND "order"."customer_id" = $2`;
 
 function placeholders(n, from) {
@@ -122,8 +131,8 @@ async function placeOrder(body) {
     await db.query(insertLines(lines.length), lines.flatMap((l, position) => [orderId, position, l.productId, l.quantity, l.unitPrice, l.lineTotal]));
     const payload = { orderId, customerId, customerEmail: order.customerEmail, lines, total, placedAt: order.createdAt };
     await db.query(INSERT_OUTBOX, [randomUUID(), 'orders.OrderPlaced', 1, orderId, randomUUID(), null, JSON.stringify(payload), new Date().toISOString()]);
-    await db.query(NOTIFY, ['orderly_outbox_orders']);
   });
+  signal.committed();
   return [201, order, { Location: `/orders/${orderId}` }];
 }
 
@@ -195,14 +204,15 @@ const server = createServer((req, res) => {
 });
 
 const stopEventWork = fullWork
-  ? await startEventWork({ pools: { orders, products, notifications }, listenUrl: process.env.ORDERS_URL, inTransaction, applicationName: `${appName}-relay` })
+  ? await startEventWork({ pools: handlerPools, listenUrl: process.env.ORDERS_URL, inTransaction, applicationName: `${appName}-relay`, signal })
   : async () => undefined;
 server.keepAliveTimeout = 5_000; // node's default, the same as Orderly's
 server.listen(Number(process.env.PORT ?? 3100), process.env.HOST ?? '127.0.0.1');
 const stop = () =>
   server.close(() =>
     stopEventWork()
-      .then(() => Promise.all([products.end(), orders.end(), notifications?.end()]))
+      .then(() => signal.close())
+      .then(() => Promise.all([products.end(), orders.end(), ...Object.values(handlerPools).map((pool) => pool.end())]))
       .then(() => process.exit(0)),
   );
 process.once('SIGTERM', stop);

@@ -11,6 +11,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBenchDatabase } from './bench-database.mjs';
+import { EVENT_SETTINGS, measureEvents, renderEventsTable } from './events-bench.mjs';
 import { clusterCpuMs, freePort, sleep, startServer } from './processes.mjs';
 import { preloadScaleData, scaleOrderId, scaleProductId } from './scale-data.mjs';
 import { summariseProfile } from './profile-summary.mjs';
@@ -175,6 +176,17 @@ try {
     fullWorkPeakMiB: round(servers.fullWork.peakRssMiB()),
   };
   result.eventDelivery = summariseEvents(result.runs.filter((r) => r.data === 'small'), settings.concurrencies);
+  // Issue 15: open-loop delivery latency, drain after saturation, relay throughput
+  // (bench/src/events-bench.mjs), with Orderly alone: the baselines' relays share its outbox.
+  for (const name of ['baseline', 'fullWork']) servers[name].pause();
+  try {
+    result.events = await measureEvents({
+      url: servers.orderly.url, db, orderBody: () => orderBody(productIds), headers: { authorization: `Bearer ${tokens.customer}` },
+      settings: EVENT_SETTINGS[result.mode], log, waitForDrained: (admin) => waitForOutboxDrained(admin, { timeoutMs: 300_000 }), deliveryLatencies,
+    });
+  } finally {
+    for (const name of ['baseline', 'fullWork']) servers[name].resume();
+  }
   result.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
 
   await servers.fullWork.stop();
@@ -433,15 +445,20 @@ async function waitUntilIdle(server, admin, timeoutMs = 30_000) {
 
 /**
  * The baseline writes outbox rows like Orderly but has no relay; they must not become Orderly's
- * work. Rows locked by a relay batch that SIGSTOP froze mid-transaction are skipped, not waited
- * for: Orderly stays paused until this returns, so waiting would hang the bench for good (it did,
- * once the relay had picked up the rows of the baseline's last in-flight requests). Orderly
- * delivers those few rows after it resumes.
+ * work. Rows locked by a relay statement that SIGSTOP froze mid-way are skipped, not waited for:
+ * Orderly stays paused until this returns, so waiting would hang the bench for good (it did, once
+ * a relay had picked up the rows of the baseline's last in-flight requests). Orderly delivers
+ * those few rows after it resumes. A row a relay already fanned out has its pending deliveries
+ * discarded too (a relay that leased one then completes nothing: its lease is no longer valid).
  */
 async function discardPendingOutbox(admin) {
   await admin.query(
-    `UPDATE orders.outbox SET status = 'discarded'
-      WHERE seq IN (SELECT seq FROM orders.outbox WHERE status = 'pending' FOR UPDATE SKIP LOCKED)`,
+    `WITH doomed AS (SELECT seq FROM orders.outbox WHERE status = 'pending' FOR UPDATE SKIP LOCKED),
+          deliveries AS (
+            UPDATE orders.outbox_delivery d SET status = 'discarded', lease_owner = NULL
+              FROM doomed WHERE d.event_seq = doomed.seq AND d.status = 'pending'
+          )
+     UPDATE orders.outbox SET status = 'discarded', delivered_at = now() WHERE seq IN (SELECT seq FROM doomed)`,
   );
 }
 
@@ -542,6 +559,7 @@ function renderTable(r) {
     ...(r.scaleSummary
       ? ['', `With ${r.scale.orders} orders and ${r.scale.products} products preloaded (${r.scalePreloadMs} ms):`, ...header, ...cellRows(r.scaleSummary)]
       : []),
+    ...(r.events ? ['', renderEventsTable(r.events)] : []),
     '',
     `Goals (issue 17)`,
     `| figure | goal | measured | met? |`,

@@ -1,7 +1,7 @@
 // `npm run bench -- --scale`: a database that has lived a while - by default 1,000,000 placed
 // orders with everything they leave behind (lines, fates, history read-model rows, confirmed
-// stock reservations, sent notifications, delivered OrderPlaced events and the handlers' inbox
-// rows) and 100,000 products - written straight through SQL with generate_series, in the tables
+// stock reservations, sent notifications, delivered OrderPlaced events with their per-subscriber
+// delivery rows and the handlers' inbox rows) and 100,000 products - written straight through SQL with generate_series, in the tables
 // the modules' migrations created. Ids are md5-derived, so the bench can name any of them
 // without reading them back (scaleOrderId, scaleProductId).
 import { createHash } from 'node:crypto';
@@ -40,12 +40,19 @@ export function scaleStatements(orders, products) {
   `INSERT INTO orders.order_fates (order_id, fate, decided_at) SELECT id, 'placed', placed_at FROM scale_orders`,
   `INSERT INTO orders.order_summaries (order_id, customer_email, total, item_count, placed_at, projected_at, status, status_changed_at)
    SELECT id, email, quantity * unit_price, quantity, placed_at, placed_at, 'confirmed', placed_at FROM scale_orders`,
-  `INSERT INTO orders.outbox (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at, status, attempts, next_attempt_at, delivered_at)
+  `INSERT INTO orders.outbox (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at, status, attempts, next_attempt_at, delivered_at, fanned_out)
    SELECT event_id, 'orders.OrderPlaced', 1, id::text, ${uuidSql("'correlation-' || i")}::text, NULL,
           jsonb_build_object('orderId', id, 'customerEmail', email, 'total', quantity * unit_price, 'placedAt', placed_at,
             'lines', jsonb_build_array(jsonb_build_object('productId', product_id, 'quantity', quantity, 'unitPrice', unit_price, 'lineTotal', quantity * unit_price))),
-          placed_at, 'delivered', 1, placed_at, placed_at
+          placed_at, 'delivered', 1, placed_at, placed_at, true
      FROM scale_orders ORDER BY i`,
+  // Each event's delivery to each of its three subscribers (issue 15), kept until retention removes them.
+  `INSERT INTO orders.outbox_delivery (event_seq, subscriber, consumer, aggregate_id, occurred_at, status, attempts, next_attempt_at, delivered_at)
+   SELECT o.seq, s.subscriber, s.consumer, o.aggregate_id, o.occurred_at, 'delivered', 1, o.occurred_at, o.occurred_at
+     FROM orders.outbox o
+    CROSS JOIN (VALUES ('orders.ProjectOrderSummary', 'orders'), ('products.ConfirmStockReservation', 'products'),
+                       ('notifications.SendOrderConfirmation', 'notifications')) AS s(subscriber, consumer)
+    WHERE o.id IN (SELECT event_id FROM scale_orders)`,
   `INSERT INTO orders.inbox (event_id, handler, processed_at) SELECT event_id, 'orders.ProjectOrderSummary', placed_at FROM scale_orders`,
   `INSERT INTO products.inbox (event_id, handler, processed_at) SELECT event_id, 'products.ConfirmStockReservation', placed_at FROM scale_orders`,
   `INSERT INTO products.stock_reservations (order_id, product_id, quantity, unit_price, status, expires_at)
@@ -65,7 +72,7 @@ export async function preloadScaleData(admin, { orders = 1_000_000, products = 1
     await client.query('BEGIN');
     for (const sql of scaleStatements(orders, products)) await client.query(sql);
     await client.query('COMMIT');
-    for (const schema of ['products', 'orders', 'notifications']) await client.query(`ANALYZE (SKIP_LOCKED) ${schema}.outbox, ${schema}.inbox`);
+    for (const schema of ['products', 'orders', 'notifications']) await client.query(`ANALYZE (SKIP_LOCKED) ${schema}.outbox, ${schema}.outbox_delivery, ${schema}.inbox`);
     await client.query('ANALYZE products.products, products.stock_reservations, orders.orders, orders.order_lines, orders.order_fates, orders.order_summaries, notifications.notifications');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -3,14 +3,24 @@
 import { sleep } from './processes.mjs';
 
 const PREFIX = 'SQLTRACE|';
-// Orderly's event work (issue 17 mirrors it in the full-work baseline): relay batches and event
-// handlers' transactions. They follow a request after it answered.
-const EVENT_WORK = [/outbox o\b/, /\.inbox\b/, /UPDATE "orders"\.outbox SET status = 'delivered'/];
+// Orderly's event work (issue 17 mirrors it in the full-work baseline): event handlers'
+// transactions (inbox), and a relay batch's completion and its events' settlement (one each per
+// batch). They follow a request after it answered; the relay runs one lane per subscriber at the
+// same time, so they are compared as a multiset of transactions, each statement by statement.
+const EVENT_WORK = [/\.inbox\b/, /^WITH completed AS \(/, /^WITH summary AS \(/];
+// Relay statements sent once or more per event, as often as wake-ups and polls happen to come:
+// the fan-out and each lane's claim (one that finds nothing looks the same in the log as one that
+// finds the event). Each must appear in both servers' event work; how often is not compared. Those
+// on other modules' outboxes are those relays' idle polls (Orderly runs one relay per module): noise.
+const POLLED = [/pg_try_advisory_xact_lock/, /^WITH claimed AS \(/];
+const ORDERS_OUTBOX = /"orders"\.outbox/;
 // Never compared: the periodic jobs (issue 5: the reservation sweeper every 10 s, the
-// idempotency-key purge - both `expires_at <= ...`), LISTEN, a relay's idle poll for the next due
-// event, and a relay batch that claimed nothing - Orderly's three relays and the baseline's one
-// do these on their own clocks, so they may or may not land in a capture window.
-const NOISE = [/\bexpires_at <= /, /^LISTEN /];
+// idempotency-key purge - both `expires_at <= ...`; issue 15: the retention sweep of the messaging
+// tables and its settling of stragglers, every minute), LISTEN, a relay's idle poll for the next
+// due delivery and its probe for subscribers with work (at most once a second) - Orderly's three
+// relays and the baseline's one do these on their own clocks, so they may or may not land in a
+// capture window.
+const NOISE = [/\bexpires_at <= /, /^LISTEN /, /\bprocessed_at < now\(\)/, /\bo\.delivered_at < now\(\)/, /^SELECT o\.seq FROM "\w+"\.outbox o WHERE o\.status = 'pending' AND o\.fanned_out/, /^SELECT s\.subscriber FROM unnest/];
 const IDLE_POLL = /^SELECT \(EXTRACT\(EPOCH FROM \(min\(next_attempt_at\)/;
 
 export class SqlTrace {
@@ -24,8 +34,9 @@ export class SqlTrace {
 
   /**
    * Runs `request` with statement logging on and returns the statements it caused, as
-   * `role: sql`: `request` those of the request's own transactions, `eventWork` those and then
-   * the event work that followed (relay batch, handlers) while `request` ran.
+   * `role: sql`: `request` those of the request's own transactions (in order), `eventWork` those
+   * and then the event work that followed while `request` ran: its transactions sorted (they run
+   * concurrently, one lane per subscriber), then each polled relay statement once, sorted.
    */
   async capture(admin, request) {
     await admin.query(`ALTER SYSTEM SET log_line_prefix = '${PREFIX}%a|%u|%p|'`);
@@ -46,10 +57,10 @@ export class SqlTrace {
       this.last = lines;
     }
     const units = transactions(this.last);
-    return {
-      request: units.filter((u) => u.kind === 'request').flatMap((u) => u.statements),
-      eventWork: units.filter((u) => u.kind !== 'noise').flatMap((u) => u.statements),
-    };
+    const requestStatements = units.filter((u) => u.kind === 'request').flatMap((u) => u.statements);
+    const work = units.filter((u) => u.kind === 'event-work').map((u) => u.statements.join('\n')).sort();
+    const polled = [...new Set(units.filter((u) => u.kind === 'polled').flatMap((u) => u.statements))].sort();
+    return { request: requestStatements, eventWork: [...requestStatements, ...work.flatMap((t) => t.split('\n')), ...polled] };
   }
 }
 
@@ -90,10 +101,9 @@ function transactions(lines) {
   const orphan = (u) => u.open || u.statements.every((s) => /: (COMMIT|ROLLBACK)$/.test(s));
   const sqlOf = (s) => s.slice(s.indexOf(': ') + 2);
   const any = (u, patterns) => u.statements.some((s) => patterns.some((re) => re.test(sqlOf(s))));
-  // A claim that found nothing; or only the tail of a relay batch that began before the capture.
-  const emptyClaim = (u) => (u.statements.length === 3 || (u.statements.length === 1 && !u.open)) && u.statements.some((s) => /outbox o\b/.test(sqlOf(s)));
   for (const u of units) {
-    if (orphan(u) || any(u, NOISE) || (u.statements.length === 1 && IDLE_POLL.test(sqlOf(u.statements[0]))) || emptyClaim(u)) u.kind = 'noise';
+    if (orphan(u) || any(u, NOISE) || (u.statements.length === 1 && IDLE_POLL.test(sqlOf(u.statements[0])))) u.kind = 'noise';
+    else if (any(u, POLLED)) u.kind = any(u, [ORDERS_OUTBOX]) ? 'polled' : 'noise';
     else u.kind = any(u, EVENT_WORK) ? 'event-work' : 'request';
   }
   return units;

@@ -28,7 +28,7 @@ import { ordersMetrics } from './metrics/orders-metrics.js';
 
 /** Handlers of the modules that always run in this process. */
 const CORE_SUBSCRIPTIONS = [
-  // The read model first: a slow handler after it (SMTP) does not delay GET /orders.
+  // Each subscriber has its own deliveries (ADR 0003): a slow one (SMTP) delays no other module's.
   subscribe(OrderPlacedV1, PROJECT_ORDER_SUMMARY),
   subscribe(OrderPlacedV1, CONFIRM_STOCK_RESERVATION),
   subscribe(StockReservationExpiredV1, ABANDON_EXPIRED_ORDER),
@@ -103,6 +103,7 @@ export class AppModule {
       imports: [
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
+          retention: { outboxRetentionMs: config.outboxRetentionMs, inboxRetentionMs: config.inboxRetentionMs },
           relayObserver: observability.metrics.relayObserver,
           subscriptions: brokerUrl ? CORE_SUBSCRIPTIONS : EVENT_SUBSCRIPTIONS,
           broker: brokerUrl ? { url: brokerUrl, publish: PUBLISHED_EVENTS.flatMap((p) => p.schemas.map((s) => s.type)), consume: false } : undefined,

@@ -34,6 +34,7 @@ export class NotificationsServiceModule {
       imports: [
         MessagingModule.forRoot({
           relay: { maxAttempts: config.relayMaxAttempts },
+          retention: { outboxRetentionMs: config.outboxRetentionMs, inboxRetentionMs: config.inboxRetentionMs },
           relayObserver: observability.metrics.relayObserver,
           subscriptions: NOTIFICATIONS_SUBSCRIPTIONS,
           broker: { url: config.eventsBrokerUrl, publish: [], consume: true, consumer: { maxDeliver: config.relayMaxAttempts } },

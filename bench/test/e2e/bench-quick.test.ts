@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 it('runs the quick benchmark and writes its table and JSON results', () => {
   // apps/api is built by turbo before this task (@orderly/api is a dependency of the bench).
-  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quick'], { cwd: root, encoding: 'utf8', timeout: 420_000 });
+  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quick'], { cwd: root, encoding: 'utf8', timeout: 540_000 });
   const output = run.stdout + run.stderr;
   expect({ status: run.status, output: run.status === 0 ? '' : output }).toEqual({ status: 0, output: '' });
 
@@ -40,8 +40,13 @@ it('runs the quick benchmark and writes its table and JSON results', () => {
   }
   expect(output).toMatch(/\| [\d,]+ orders preloaded: ratios and p99 vs small data \|/);
   expect(result.rss.orderlyPeakMiB).toBeGreaterThan(0);
+  // Issue 15's event figures: open loop at 50 % and 80 % of the saturation rate, relay throughput.
+  expect(output).toContain('| open loop |');
+  expect(result.events.openLoop.map((r: { share: number }) => r.share)).toEqual([0.5, 0.8]);
+  expect(result.events.openLoop.every((r: { events: number; created: number }) => r.events === r.created && r.created > 0)).toBe(true);
+  expect(result.events.relay.oneFailing.healthySubscribers).toBe(2);
   expect(result.startup.exitCodes).toEqual([0, 0]);
-}, 480_000);
+}, 600_000);
 
 it('rejects an unknown flag with its usage instead of running', () => {
   const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--quik'], { cwd: root, encoding: 'utf8', timeout: 30_000 });

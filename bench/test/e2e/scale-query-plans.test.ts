@@ -11,7 +11,7 @@ import { startBenchDatabase } from '../../src/bench-database.mjs';
 // @ts-expect-error see above
 import { preloadScaleData, scaleOrderId, scaleProductId } from '../../src/scale-data.mjs';
 // @ts-expect-error see above
-import { CLAIM, CONFIRM_RESERVATION, NEXT_DUE } from '../../src/baseline-event-work.mjs';
+import { CLAIM, COMPLETE, CONFIRM_RESERVATION, FAN_OUT, NEXT_DUE, SETTLE } from '../../src/baseline-event-work.mjs';
 
 interface BenchDatabase {
   admin: { query(sql: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
@@ -57,10 +57,11 @@ it('preloads the rows the bench names by id', async () => {
     `SELECT (SELECT count(*)::int FROM orders.orders) AS orders, (SELECT count(*)::int FROM products.products) AS products,
             (SELECT count(*)::int FROM orders.orders WHERE id = $1) AS first_order, (SELECT count(*)::int FROM products.products WHERE id = $2) AS last_product,
             (SELECT count(*)::int FROM orders.outbox WHERE status = 'delivered') AS delivered,
+            (SELECT count(*)::int FROM orders.outbox_delivery WHERE status = 'delivered') AS deliveries,
             (SELECT count(*)::int FROM notifications.notifications) AS notifications`,
     [scaleOrderId(1), scaleProductId(PRODUCTS)],
   );
-  expect(rows[0]).toEqual({ orders: ORDERS, products: PRODUCTS, first_order: 1, last_product: 1, delivered: ORDERS, notifications: ORDERS });
+  expect(rows[0]).toEqual({ orders: ORDERS, products: PRODUCTS, first_order: 1, last_product: 1, delivered: ORDERS, deliveries: 3 * ORDERS, notifications: ORDERS });
 });
 
 const orderId = () => scaleOrderId(1234);
@@ -68,8 +69,11 @@ it.each([
   ['GET /orders/:id: the order and its lines', `SELECT * FROM orders.orders o LEFT JOIN orders.order_lines l ON l.order_id = o.id WHERE o.id = $1`, () => [orderId()]],
   ['POST /orders: reservations of an order id', `SELECT * FROM products.stock_reservations WHERE order_id = $1 ORDER BY product_id`, () => [orderId()]],
   ['POST /orders: products locked for the reservation', `SELECT * FROM products.products p WHERE p.id IN ($1, $2) ORDER BY p.id FOR UPDATE`, () => [scaleProductId(1), scaleProductId(2)]],
-  ['relay: claim of due events among delivered ones', CLAIM, () => [50]],
-  ['relay: next due event', NEXT_DUE, () => []],
+  ['relay: fan-out of new events among delivered ones', FAN_OUT, () => ['orderly_fan_out_orders', 500, ['orders.OrderPlaced'], ['orders.ProjectOrderSummary'], ['orders']]],
+  ['relay: claim of one subscriber\'s due deliveries among delivered ones', CLAIM, () => ['orders.ProjectOrderSummary', 50, '00000000-0000-4000-8000-000000000000', 15_000]],
+  ['relay: completion of a batch', COMPLETE, () => ['orders.ProjectOrderSummary', ['1', '2'], ['delivered', 'delivered'], [null, null], [0, 0], '00000000-0000-4000-8000-000000000000']],
+  ['relay: settlement of a batch\'s events', SETTLE, () => [['1', '2']]],
+  ['relay: next due delivery', NEXT_DUE, () => ['orders.ProjectOrderSummary']],
   ['relay: outbox backlog', `SELECT count(*)::int, min(occurred_at) FROM orders.outbox WHERE status = 'pending'`, () => []],
   ['ConfirmStockReservation', CONFIRM_RESERVATION, () => ['confirmed', orderId(), 'reserved']],
   ['inbox: has this handler seen the event', `SELECT 1 FROM orders.inbox WHERE event_id = $1 AND handler = $2`, () => [scaleOrderId(7), 'orders.ProjectOrderSummary']],

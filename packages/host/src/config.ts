@@ -1,4 +1,4 @@
-import { MIN_ROLE_SECRET_LENGTH } from '@orderly/kernel';
+import { DEFAULT_RELAY_OPTIONS, MIN_ROLE_SECRET_LENGTH, redeliveryHorizonMs } from '@orderly/kernel';
 
 /**
  * Configuration from environment variables, validated once at start-up. A bad value stops the
@@ -25,6 +25,12 @@ export interface OrderlyConfig {
   readonly idempotencyKeyTtlMs: number;
   readonly relayMaxAttempts: number;
   readonly poolSize: number;
+  /** Connections per module for the relay and event handlers, apart from the request pool. */
+  readonly handlerPoolSize: number;
+  /** How long an event delivered to every subscriber stays in its outbox. */
+  readonly outboxRetentionMs: number;
+  /** How long a subscriber's inbox remembers an event it handled (at least the redelivery horizon). */
+  readonly inboxRetentionMs: number;
   /** SMTP server for real email (smtp:// or smtps://); null: emails go to the log. */
   readonly smtpUrl: string | null;
   /** `json` (one object per line) or `pretty` (human-readable). */
@@ -117,6 +123,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
     return fallback;
   };
 
+  const duration = (name: string, fallback: string, minMs: number): number => {
+    const raw = env[name] || fallback;
+    const ms = parseDuration(raw);
+    if (ms === null || ms < minMs) {
+      problems.push(`${name}="${raw}" must be a duration such as 90s, 30m, 12h or 7d (milliseconds when no unit), at least ${formatDuration(minMs)} (default ${fallback})`);
+      return parseDuration(fallback)!;
+    }
+    return ms;
+  };
+
   const databaseUrl = env.DATABASE_URL || null;
   const databaseAdminUrl = env.DATABASE_ADMIN_URL || null;
   const databaseRoleSecret = env.DATABASE_ROLE_SECRET || null;
@@ -153,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
   const clockToleranceSeconds = int('AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300);
   const auth = parseAuth(env, databaseUrl, bool('AUTH_DEV_ISSUER', false), clockToleranceSeconds, problems);
 
+  const relayMaxAttempts = int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000);
   const config: OrderlyConfig = {
     port: int('PORT', defaults.port, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -166,8 +183,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
     reservationTtlMs: int('RESERVATION_TTL_MS', 300_000, 1_000, 86_400_000),
     reservationSweepIntervalMs: int('RESERVATION_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
     idempotencyKeyTtlMs: int('IDEMPOTENCY_KEY_TTL_MS', 86_400_000, 1_000, 30 * 86_400_000),
-    relayMaxAttempts: int('RELAY_MAX_ATTEMPTS', 20, 1, 1_000),
+    relayMaxAttempts,
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 100),
+    handlerPoolSize: int('EVENT_HANDLER_POOL_SIZE', 2, 1, 50),
+    outboxRetentionMs: duration('OUTBOX_RETENTION', '7d', 60_000),
+    // A redelivery can come as late as the last retry (or a lapsed lease) after the first attempt:
+    // an inbox that forgot the event by then would let its effect happen twice.
+    inboxRetentionMs: duration('INBOX_RETENTION', '7d', redeliveryHorizonMs({ ...DEFAULT_RELAY_OPTIONS, maxAttempts: relayMaxAttempts })),
     smtpUrl,
     logFormat,
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
@@ -182,6 +204,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "30m", "12h", "7d", "250ms", or a plain number of milliseconds; null when unreadable. */
+export function parseDuration(raw: string): number | null {
+  const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(raw.trim());
+  if (!match) return null;
+  return Number(match[1]) * UNIT_MS[match[2] ?? 'ms']!;
+}
+
+function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    if (ms >= UNIT_MS[unit]! && ms % UNIT_MS[unit]! === 0) return `${ms / UNIT_MS[unit]!}${unit}`;
+  }
+  return ms >= 60_000 ? `${Math.ceil(ms / 60_000)}m` : `${ms}ms`;
 }
 
 /**

@@ -10,7 +10,7 @@ export { bindPort, bindPortToValue } from './nest/bind-port.js';
 
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
-export { UnitOfWork, type Transaction, type TransactionOptions } from './persistence/unit-of-work.js';
+export { UnitOfWork, type Transaction, type TransactionOptions, type UnitOfWorkOptions } from './persistence/unit-of-work.js';
 export { ConcurrencyConflict, isDatabaseUnavailable, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
 export {
   provisionModuleDatabases,
@@ -33,19 +33,47 @@ export {
   type RunningPostgres,
 } from './persistence/embedded-postgres.js';
 
-export { createMessagingTables, dropMessagingTables, quoteIdentifier } from './messaging/messaging-tables.js';
+export {
+  addSubscriberDeliveries,
+  createMessagingTables,
+  dropMessagingTables,
+  quoteIdentifier,
+  removeSubscriberDeliveries,
+} from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
-export { EVENT_TRANSPORT, type EventTransport, InProcessEventTransport, UndeliverableEvent, type Subscription } from './messaging/event-transport.js';
+export {
+  consumerOf,
+  EVENT_TRANSPORT,
+  type EventRoute,
+  type EventTransport,
+  InProcessEventTransport,
+  type Subscriber,
+  UndeliverableEvent,
+  type Subscription,
+} from './messaging/event-transport.js';
+export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS, redeliveryHorizonMs } from './messaging/outbox-relay.js';
+export {
+  DeliveryNotFound,
+  type DeliveryEntry,
+  OutboxAdmin,
+  OutboxEntryInWrongState,
+  OutboxEntryNotFound,
+  type OutboxEntry,
+  type OutboxStats,
+  type OutboxStatus,
+  type SqlRunner,
+  type SubscriberStats,
+} from './messaging/outbox-admin.js';
 export { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer, type LocalNatsServer, type LocalNatsServerOptions } from './messaging/local-nats-server.js';
 export { EVENT_PARTITIONS, EVENT_SUBJECT_PREFIX, EVENTS_STREAM, eventSubject, partitionOf, partitionSubjects } from './messaging/event-subjects.js';
 export { type BrokerPlacement } from './nest/broker-messaging.js';
 export type { ConsumerOptions } from './messaging/event-consumer.js';
-export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS } from './messaging/outbox-relay.js';
-export { OutboxAdmin, OutboxEntryInWrongState, OutboxEntryNotFound, type OutboxEntry, type OutboxStats, type OutboxStatus, type SqlRunner } from './messaging/outbox-admin.js';
 export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
+export { OutboxSignal, type NotifyRunner } from './messaging/outbox-signal.js';
+export { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } from './messaging/retention.js';
 
 export { ModuleDatabase, ModuleDatabases, moduleDatabaseProviders } from './nest/module-database.js';
-export { RELAY_OBSERVER, RELAY_OPTIONS } from './nest/relay-tokens.js';
+export { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './nest/relay-tokens.js';
 export { MessagingModule, type MessagingOptions, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
 
 export { CurrentPrincipal, hasScope, PRINCIPAL, Public, readRouteAccess, RequireScope, type Principal, type RouteAccess } from './identity/access.js';

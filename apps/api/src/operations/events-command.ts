@@ -2,14 +2,20 @@ import { ApplicationError, type OutboxAdmin, type OutboxEntry, type OutboxStatus
 
 export const EVENTS_USAGE = `Usage: npm run events -- <command>
 
-  list [--module <name>] [--status pending|dead|delivered|discarded|all] [--limit <n>] [--json]
-        events waiting for delivery or dead-lettered (default: pending and dead), with their last error
-  stats [--json]                      per module: pending, dead, age of the oldest pending event
-  replay <module> <event-id>          put a dead (or discarded) event back in line, with fresh attempts
-  replay <module> --all-dead          the same for every dead-lettered event of the module
-  discard <module> <event-id>         give up on a pending or dead event for good (it stays listed as discarded)
+  list [--module <name>] [--subscriber <name>] [--status pending|dead|delivered|discarded|all] [--limit <n>] [--json]
+        events waiting for delivery or dead-lettered (default: pending and dead), with each
+        subscriber's status and last error; --subscriber: events whose delivery to it has that status
+  stats [--json]                      per module and subscriber: pending, dead, age of the oldest pending event
+  replay <module> <event-id> [--subscriber <name>]
+        put a dead (or discarded) event back in line with fresh attempts: its dead or discarded
+        deliveries to every subscriber, or to the one named
+  replay <module> --all-dead [--subscriber <name>]
+        the same for every dead-lettered delivery of the module (to one subscriber)
+  discard <module> <event-id> [--subscriber <name>]
+        give up on a pending or dead event (or its delivery to one subscriber) for good; it stays listed as discarded
 
-Modules: the publishing module whose outbox holds the event (see "list").`;
+Modules: the publishing module whose outbox holds the event (see "list"). Subscribers: the
+handler names shown by "list" and "stats" (e.g. notifications.SendOrderConfirmation).`;
 
 const STATUSES: readonly OutboxStatus[] = ['pending', 'dead', 'delivered', 'discarded'];
 
@@ -19,7 +25,7 @@ export interface EventsCommandIo {
 }
 
 /** What the command needs of each module's outbox (the kernel's OutboxAdmin). */
-export type OutboxOperations = Pick<OutboxAdmin, 'list' | 'stats' | 'replay' | 'replayAllDead' | 'discard'>;
+export type OutboxOperations = Pick<OutboxAdmin, 'list' | 'stats' | 'subscriberStats' | 'replay' | 'replayAllDead' | 'discard'>;
 
 /**
  * The operator's view of every module's outbox (`npm run events`). Returns the exit code: 0 done,
@@ -29,6 +35,7 @@ export async function runEventsCommand(args: readonly string[], outboxes: Readon
   const { positional, flags, problems } = parseArgs(args);
   const [command, ...rest] = positional;
   const json = flags.has('json');
+  const subscriber = flags.get('subscriber');
   const usage = (problem: string) => {
     io.err(`${problem}\n\n${EVENTS_USAGE}`);
     return 2;
@@ -53,7 +60,7 @@ export async function runEventsCommand(args: readonly string[], outboxes: Readon
         const targets = selected ? [[module!, selected] as const] : [...outboxes.entries()];
         const listed: (OutboxEntry & { module: string })[] = [];
         for (const [name, outbox] of targets) {
-          for (const entry of await outbox.list(statuses, limit)) listed.push({ module: name, ...entry });
+          for (const entry of await outbox.list(statuses, limit, subscriber)) listed.push({ module: name, ...entry });
         }
         if (json) io.out(JSON.stringify(listed, null, 2));
         else if (listed.length === 0) io.out(`No ${statuses.join(' or ')} events.`);
@@ -61,11 +68,14 @@ export async function runEventsCommand(args: readonly string[], outboxes: Readon
         return 0;
       }
       case 'stats': {
-        const stats: Record<string, unknown> = {};
-        for (const [name, outbox] of outboxes) stats[name] = await outbox.stats();
+        const stats: Record<string, Awaited<ReturnType<OutboxAdmin['stats']>> & { subscribers: Awaited<ReturnType<OutboxAdmin['subscriberStats']>> }> = {};
+        for (const [name, outbox] of outboxes) stats[name] = { ...(await outbox.stats()), subscribers: await outbox.subscriberStats() };
         if (json) io.out(JSON.stringify(stats, null, 2));
-        else for (const [name, s] of Object.entries(stats) as [string, Awaited<ReturnType<OutboxAdmin['stats']>>][]) {
+        else for (const [name, s] of Object.entries(stats)) {
           io.out(`${name}: ${s.pending} pending, ${s.dead} dead, oldest pending ${s.oldestPendingAgeMs} ms old`);
+          for (const sub of s.subscribers) {
+            io.out(`    to ${sub.subscriber}: ${sub.pending} pending, ${sub.dead} dead, oldest pending ${sub.oldestPendingAgeMs} ms old`);
+          }
         }
         return 0;
       }
@@ -76,14 +86,15 @@ export async function runEventsCommand(args: readonly string[], outboxes: Readon
           if (!module || id !== undefined) return usage('replay --all-dead needs <module> and no event id');
           const outbox = outboxOf(module);
           if (typeof outbox === 'string') return usage(outbox);
-          const replayed = await outbox.replayAllDead();
-          io.out(json ? JSON.stringify({ module, replayed }) : `Replaying ${replayed} dead-lettered event(s) of ${module}.`);
+          const replayed = await outbox.replayAllDead(subscriber);
+          const to = subscriber ? ` to ${subscriber}` : '';
+          io.out(json ? JSON.stringify({ module, subscriber, replayed }) : `Replaying ${replayed} dead-lettered event(s) of ${module}${to}.`);
           return 0;
         }
         if (!module || !id || rest.length > 2) return usage(`${command} needs <module> <event-id>`);
         const outbox = outboxOf(module);
         if (typeof outbox === 'string') return usage(outbox);
-        const entry = command === 'replay' ? await outbox.replay(id) : await outbox.discard(id);
+        const entry = command === 'replay' ? await outbox.replay(id, subscriber) : await outbox.discard(id, subscriber);
         if (json) io.out(JSON.stringify({ module, ...entry }, null, 2));
         else io.out(`${command === 'replay' ? 'Replaying' : 'Discarded'}: ${describe({ module, ...entry })}`);
         return 0;
@@ -103,14 +114,21 @@ export async function runEventsCommand(args: readonly string[], outboxes: Readon
 function describe(entry: OutboxEntry & { module: string }): string {
   const head = `${entry.module} ${entry.id} ${entry.type} v${entry.version} aggregate=${entry.aggregateId} ${entry.status} attempts=${entry.attempts} occurred=${entry.occurredAt}`;
   const retry = entry.status === 'pending' && entry.attempts > 0 ? ` next-attempt=${entry.nextAttemptAt}` : '';
-  return entry.lastError ? `${head}${retry}\n    last error: ${entry.lastError}` : `${head}${retry}`;
+  if (entry.deliveries.length === 0) return entry.lastError ? `${head}${retry}\n    last error: ${entry.lastError}` : `${head}${retry}`;
+  // One line per subscriber: each has its own attempts, retries and dead letter.
+  const lines = entry.deliveries.map((d) => {
+    const next = d.status === 'pending' && d.attempts > 0 ? ` next-attempt=${d.nextAttemptAt}` : '';
+    const error = d.lastError && d.status !== 'delivered' ? `\n        last error: ${d.lastError}` : '';
+    return `    to ${d.subscriber}: ${d.status} attempts=${d.attempts}${next}${error}`;
+  });
+  return [head, ...lines].join('\n');
 }
 
 function parseArgs(args: readonly string[]) {
   const positional: string[] = [];
   const flags = new Map<string, string>();
   const problems: string[] = [];
-  const valued = new Set(['module', 'status', 'limit']);
+  const valued = new Set(['module', 'status', 'limit', 'subscriber']);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('--')) {

@@ -124,7 +124,7 @@ describe('metrics', () => {
     const refusedBefore = await metric('orderly_stock_refusals_total');
     const ordersPosted = 'orderly_http_request_duration_seconds_count{method="POST",route="/orders",status="201"}';
     const postedBefore = (await metric(ordersPosted)) || 0;
-    const deliveredBefore = (await metric('orderly_event_delivery_latency_seconds_count{module="orders",type="orders.OrderPlaced"}')) || 0;
+    const deliveredBefore = (await metric('orderly_event_delivery_latency_seconds_count{module="orders",subscriber="notifications.SendOrderConfirmation",type="orders.OrderPlaced"}')) || 0;
 
     expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'a@example.com', items: [{ productId, quantity: 1 }] }, sut.customer('a@example.com'))).status).toBe(201);
     expect((await http(sut.url, 'POST', '/orders', { customerEmail: 'b@example.com', items: [{ productId, quantity: 1 }] }, sut.customer('b@example.com'))).status).toBe(409);
@@ -132,7 +132,7 @@ describe('metrics', () => {
     expect(await metric('orderly_orders_placed_total')).toBe(placedBefore + 1);
     expect(await metric('orderly_stock_refusals_total')).toBe(refusedBefore + 1);
     expect(await metric(ordersPosted)).toBe(postedBefore + 1);
-    await eventually(async () => ((await metric('orderly_event_delivery_latency_seconds_count{module="orders",type="orders.OrderPlaced"}')) === deliveredBefore + 1 ? true : undefined));
+    await eventually(async () => ((await metric('orderly_event_delivery_latency_seconds_count{module="orders",subscriber="notifications.SendOrderConfirmation",type="orders.OrderPlaced"}')) === deliveredBefore + 1 ? true : undefined));
   });
 
   it('counts an order placed with an Idempotency-Key once, however often the request is replayed', async () => {

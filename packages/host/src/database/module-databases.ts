@@ -67,6 +67,7 @@ export async function prepareDatabase(config: OrderlyConfig, options: PrepareOpt
       modules: options.provision ?? options.modules,
       roleSecret: embeddedRoleSecret(config),
       poolSize: config.poolSize,
+      handlerPoolSize: config.handlerPoolSize,
     });
     const connections = new Map(options.modules.map((m) => [m.module, provisioned.get(m.module)!] as const));
     return { connections, embedded: true, stop: () => embedded.stop() };
@@ -91,7 +92,9 @@ export async function attachDatabase(config: OrderlyConfig, modules: readonly Mo
   const embedded = await attachToEmbeddedPostgres(dataDir, timeoutMs).catch((error: unknown) => {
     throw error instanceof EmbeddedPostgresNotRunning ? new StartRefused(`DATA_DIR=${config.dataDir}: ${error.message}; ${hint}.`) : error;
   });
-  const connections = moduleConnections({ url: embedded.adminUrl, modules, roleSecret: embeddedRoleSecret(config), poolSize: config.poolSize });
+  const connections = moduleConnections({
+    url: embedded.adminUrl, modules, roleSecret: embeddedRoleSecret(config), poolSize: config.poolSize, handlerPoolSize: config.handlerPoolSize,
+  });
   // The app may be provisioning right now: wait for its migrations rather than refuse.
   for (;;) {
     try {
@@ -195,7 +198,9 @@ function startEmbedded(options: EmbeddedPostgresOptions, config: OrderlyConfig):
 }
 
 async function connectToDatabaseUrl(config: OrderlyConfig, modules: readonly ModuleDatabaseDefinition[]): Promise<PreparedDatabase> {
-  const connections = moduleConnections({ url: config.databaseUrl!, modules, roleSecret: config.databaseRoleSecret!, poolSize: config.poolSize });
+  const connections = moduleConnections({
+    url: config.databaseUrl!, modules, roleSecret: config.databaseRoleSecret!, poolSize: config.poolSize, handlerPoolSize: config.handlerPoolSize,
+  });
   await verifyProvisioned(modules, connections, 'DATABASE_URL', MIGRATE_HINT);
   return { connections, embedded: false, stop: async () => undefined };
 }

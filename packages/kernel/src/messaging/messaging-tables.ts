@@ -39,6 +39,60 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
     )`);
 }
 
+/**
+ * Second version of the messaging tables (issue 15): one delivery row per (event, subscriber), so
+ * each subscriber has its own attempts, backoff, lease and dead letter; indexes that serve the
+ * relay's claim and the retention sweep whatever the size of the history. Modules call it from a
+ * migration of their own after createMessagingTables; existing data is carried over: events still
+ * pending are fanned out to today's subscribers (their inboxes absorb what was already handled),
+ * delivered and dead events keep their status at the event level.
+ */
+export async function addSubscriberDeliveries(queryRunner: QueryRunner, schema: string): Promise<void> {
+  const s = quoteIdentifier(schema);
+  // outbox.status keeps its meaning for the event as a whole (pending until every subscriber has
+  // it); fanned_out says its outbox_delivery rows exist, and those say where each subscriber is.
+  await queryRunner.query(`ALTER TABLE ${s}.outbox ADD COLUMN fanned_out boolean NOT NULL DEFAULT false`);
+  await queryRunner.query(`CREATE INDEX outbox_unfanned ON ${s}.outbox (seq) WHERE status = 'pending' AND NOT fanned_out`);
+  // Retention removes the events settled longest ago (delivered_at: when the last subscriber got it).
+  await queryRunner.query(`CREATE INDEX outbox_settled ON ${s}.outbox (delivered_at) WHERE status IN ('delivered', 'discarded')`);
+  await queryRunner.query(`
+    CREATE TABLE ${s}.outbox_delivery (
+      event_seq       bigint NOT NULL,
+      subscriber      text NOT NULL,
+      consumer        text NOT NULL,
+      aggregate_id    text NOT NULL,
+      occurred_at     timestamptz NOT NULL,
+      status          text NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'delivered', 'dead', 'discarded')),
+      attempts        integer NOT NULL DEFAULT 0,
+      next_attempt_at timestamptz NOT NULL DEFAULT now(),
+      lease_owner     uuid,
+      last_error      text,
+      delivered_at    timestamptz,
+      PRIMARY KEY (event_seq, subscriber)
+    )`);
+  // The claim: one subscriber's due rows in due order (a leased row is due again when its lease lapses).
+  await queryRunner.query(
+    `CREATE INDEX outbox_delivery_due ON ${s}.outbox_delivery (subscriber, next_attempt_at, event_seq) WHERE status = 'pending'`,
+  );
+  // Per-aggregate order: is an earlier delivery of this aggregate still pending for this consumer
+  // (the module the subscriber belongs to: its subscribers see an aggregate's events in order)?
+  await queryRunner.query(
+    `CREATE INDEX outbox_delivery_head ON ${s}.outbox_delivery (consumer, aggregate_id, event_seq) WHERE status = 'pending'`,
+  );
+  await queryRunner.query(`CREATE INDEX outbox_delivery_dead ON ${s}.outbox_delivery (subscriber, event_seq) WHERE status = 'dead'`);
+  // Inbox retention removes the oldest entries first.
+  await queryRunner.query(`CREATE INDEX inbox_by_age ON ${s}.inbox (processed_at)`);
+}
+
+export async function removeSubscriberDeliveries(queryRunner: QueryRunner, schema: string): Promise<void> {
+  const s = quoteIdentifier(schema);
+  await queryRunner.query(`DROP INDEX ${s}.inbox_by_age`);
+  await queryRunner.query(`DROP TABLE ${s}.outbox_delivery`);
+  await queryRunner.query(`DROP INDEX ${s}.outbox_settled`);
+  await queryRunner.query(`ALTER TABLE ${s}.outbox DROP COLUMN fanned_out`);
+}
+
 export async function dropMessagingTables(queryRunner: QueryRunner, schema: string): Promise<void> {
   const s = quoteIdentifier(schema);
   await queryRunner.query(`DROP TABLE ${s}.inbox`);
@@ -52,4 +106,9 @@ export function quoteIdentifier(name: string): string {
 
 export function outboxChannel(schema: string): string {
   return `orderly_outbox_${schema}`;
+}
+
+/** The name of a module's delivery table, quoted. */
+export function deliveryTable(schema: string): string {
+  return `${quoteIdentifier(schema)}.outbox_delivery`;
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope.js';
 import { assertConforms, type EventSchema } from '../events/event-schema.js';
 import { currentCausation } from '../events/correlation.js';
-import { outboxChannel, quoteIdentifier } from './messaging-tables.js';
+import { quoteIdentifier } from './messaging-tables.js';
 
 export interface NewEvent<TPayload> {
   readonly aggregateId: string;
@@ -18,7 +18,7 @@ export interface Outbox {
 /**
  * Collects the events of one transaction and writes them just before it commits. The payload is
  * checked against its schema here, at publication, so an invalid event never leaves the module.
- * A NOTIFY in the same transaction wakes the relay the moment the transaction commits.
+ * The unit of work wakes the relays once the transaction has committed (OutboxSignal).
  */
 export class TransactionOutbox implements Outbox {
   private readonly pending: EventEnvelope[] = [];
@@ -42,8 +42,9 @@ export class TransactionOutbox implements Outbox {
     return envelope;
   }
 
-  async flush(manager: EntityManager): Promise<void> {
-    if (this.pending.length === 0) return;
+  /** Writes the collected events; returns how many. */
+  async flush(manager: EntityManager): Promise<number> {
+    if (this.pending.length === 0) return 0;
     const columns = 8;
     const values: unknown[] = [];
     const rows = this.pending.map((e, i) => {
@@ -57,7 +58,8 @@ export class TransactionOutbox implements Outbox {
        VALUES ${rows.join(', ')}`,
       values,
     );
-    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    const written = this.pending.length;
     this.pending.length = 0;
+    return written;
   }
 }

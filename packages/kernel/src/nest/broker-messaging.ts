@@ -2,7 +2,7 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, ty
 import type { EventEnvelope } from '../events/event-envelope.js';
 import { connectEventBroker, JetStreamEventPublisher, type EventBroker } from '../messaging/event-broker.js';
 import { DEFAULT_CONSUMER_OPTIONS, JetStreamEventConsumer, type ConsumerOptions, type DeadLetters } from '../messaging/event-consumer.js';
-import type { EventTransport, InProcessEventTransport } from '../messaging/event-transport.js';
+import { consumerOf, UndeliverableEvent, type EventRoute, type EventTransport, type InProcessEventTransport } from '../messaging/event-transport.js';
 import type { ModuleDatabases } from './module-database.js';
 
 /** How a process takes part in events over NATS JetStream (unset: every event stays in-process). */
@@ -19,26 +19,33 @@ export interface BrokerPlacement {
 }
 
 /**
- * The relay's transport when events also leave the process: every event goes to the in-process
- * subscribers, then, for the forwarded types, to JetStream; the delivery succeeds only when both
- * did (the broker's ack included), so the relay retries whatever did not happen. Retrying the
- * in-process part is harmless (inboxes), and a re-publish is absorbed by JetStream's duplicate
- * window (Nats-Msg-Id = event id).
+ * The relay's transport when events also leave the process: the in-process subscribers' routes,
+ * plus one more subscriber, the JetStream publisher (its own consumer, `broker`), for the
+ * forwarded types. Like any subscriber it has its own delivery rows, retries and dead letters: a
+ * broker outage delays and repeats nothing for the in-process handlers, and the publisher's
+ * delivery completes only on the broker's ack. A re-publish (a lapsed lease, a crash before the
+ * relay's completion) is absorbed by JetStream's duplicate window (Nats-Msg-Id = event id).
  */
 export class BrokerForwardingTransport implements EventTransport {
-  private readonly forwarded: ReadonlySet<string>;
+  private readonly forwarded: readonly string[];
 
   constructor(
     private readonly local: InProcessEventTransport,
     private readonly publisher: JetStreamEventPublisher,
     forwarded: readonly string[],
   ) {
-    this.forwarded = new Set(forwarded);
+    this.forwarded = [...new Set(forwarded)];
   }
 
-  async deliver(event: EventEnvelope): Promise<void> {
-    await this.local.deliver(event);
-    if (this.forwarded.has(event.type)) await this.publisher.handle(event);
+  routes(): readonly EventRoute[] {
+    const subscriber = this.publisher.name;
+    return [...this.local.routes(), ...this.forwarded.map((type) => ({ type, subscriber, consumer: consumerOf(subscriber) }))];
+  }
+
+  async deliver(event: EventEnvelope, subscriber: string): Promise<void> {
+    if (subscriber !== this.publisher.name) return this.local.deliver(event, subscriber);
+    if (!this.forwarded.includes(event.type)) throw new UndeliverableEvent(`${event.type} is not forwarded to the broker by this process`);
+    await this.publisher.handle(event);
   }
 }
 

@@ -4,10 +4,11 @@ import type { EventHandler, HandlerDeclaration } from '../events/event-handler.j
 import type { EventSchema } from '../events/event-schema.js';
 import { EVENT_TRANSPORT, InProcessEventTransport } from '../messaging/event-transport.js';
 import { DEFAULT_RELAY_OPTIONS, NO_RELAY_OBSERVER, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
+import { DEFAULT_RETENTION_OPTIONS, type RetentionOptions } from '../messaging/retention.js';
 import { JetStreamEventPublisher } from '../messaging/event-broker.js';
 import { BrokerConnection, BrokerConsumerRunner, BrokerForwardingTransport, consumerOptions, type BrokerPlacement } from './broker-messaging.js';
 import { ModuleDatabases } from './module-database.js';
-import { RELAY_OBSERVER, RELAY_OPTIONS } from './relay-tokens.js';
+import { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './relay-tokens.js';
 
 /** "Deliver events of this schema to this handler": one line per subscription in apps/api. */
 export interface SubscriptionBinding<TPayload> {
@@ -36,6 +37,8 @@ export interface MessagingOptions {
   readonly relay?: Partial<RelayOptions>;
   /** Told about every delivered event (e.g. delivery-latency metrics). */
   readonly relayObserver?: RelayObserver;
+  /** How long delivered events and inbox entries are kept. */
+  readonly retention?: Partial<RetentionOptions>;
   /** Events also travel over NATS JetStream (EVENTS_BROKER_URL); unset: in-process only. */
   readonly broker?: BrokerPlacement;
   /** This process's name on the broker connection (e.g. orderly-api). */
@@ -100,6 +103,7 @@ export class MessagingModule {
         { provide: InProcessEventTransport, useValue: transport },
         { provide: RELAY_OPTIONS, useValue: { ...DEFAULT_RELAY_OPTIONS, ...options.relay } },
         { provide: RELAY_OBSERVER, useValue: options.relayObserver ?? NO_RELAY_OBSERVER },
+        { provide: RETENTION_OPTIONS, useValue: { ...DEFAULT_RETENTION_OPTIONS, ...options.retention } },
         { provide: ModuleDatabases, useValue: new ModuleDatabases() },
         { provide: SUBSCRIPTIONS, useValue: options.subscriptions },
         {
@@ -109,7 +113,7 @@ export class MessagingModule {
           inject: [ModuleRef, SUBSCRIPTIONS],
         },
       ],
-      exports: [EVENT_TRANSPORT, InProcessEventTransport, RELAY_OPTIONS, RELAY_OBSERVER, ModuleDatabases],
+      exports: [EVENT_TRANSPORT, InProcessEventTransport, RELAY_OPTIONS, RELAY_OBSERVER, RETENTION_OPTIONS, ModuleDatabases],
     };
   }
 }

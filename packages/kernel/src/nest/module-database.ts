@@ -13,19 +13,29 @@ import { UnitOfWork } from '../persistence/unit-of-work.js';
 import { EVENT_TRANSPORT, type EventTransport } from '../messaging/event-transport.js';
 import { OutboxRelay, type RelayObserver, type RelayOptions } from '../messaging/outbox-relay.js';
 import { OutboxAdmin } from '../messaging/outbox-admin.js';
-import { RELAY_OBSERVER, RELAY_OPTIONS } from './relay-tokens.js';
+import { OutboxSignal } from '../messaging/outbox-signal.js';
+import { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } from '../messaging/retention.js';
+import { PeriodicJob } from '../scheduling/periodic-job.js';
+import { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './relay-tokens.js';
 
 /**
- * One module's database at run time: its DataSource (its own role), its unit of work, and the
- * relay of its outbox, opened and closed with the Nest application. Each module provides its
- * own instance (Nest providers are module-scoped), so no module can reach another's.
+ * One module's database at run time: its DataSource for requests (its own role), a separate
+ * small pool for the relay and event handlers (so neither can starve the other), its unit of
+ * work, the relay of its outbox and the retention sweep of its messaging tables, opened and
+ * closed with the Nest application. Each module provides its own instance (Nest providers are
+ * module-scoped), so no module can reach another's.
  */
 export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly dataSource: DataSource;
+  /** The pool of the relay, the event handlers' transactions and the retention sweep. */
+  readonly handlerDataSource: DataSource;
   readonly unitOfWork: UnitOfWork;
   readonly relay: OutboxRelay;
   /** The module's outbox as operators and metrics see it (pending, dead, replay, discard). */
   readonly outbox: OutboxAdmin;
+  readonly retention: MessagingRetention;
+  private readonly retentionJob: PeriodicJob;
+  private readonly signal: OutboxSignal;
 
   constructor(
     readonly definition: ModuleDatabaseDefinition,
@@ -33,12 +43,20 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
     transport: EventTransport,
     relayOptions: RelayOptions,
     relayObserver?: RelayObserver,
+    retentionOptions: RetentionOptions = DEFAULT_RETENTION_OPTIONS,
   ) {
     this.dataSource = createModuleDataSource(definition, connection);
-    this.unitOfWork = new UnitOfWork(this.dataSource, definition.schema);
+    this.handlerDataSource = createModuleDataSource(definition, connection, 'handlers');
+    this.signal = new OutboxSignal(definition.schema, this.handlerDataSource);
+    this.unitOfWork = new UnitOfWork(this.dataSource, definition.schema, { handlerDataSource: this.handlerDataSource, signal: this.signal });
     const logger = new Logger(`Relay:${definition.module}`);
-    this.outbox = new OutboxAdmin(this.dataSource, definition.schema);
-    this.relay = new OutboxRelay(this.dataSource, definition.schema, connection.url, transport, relayOptions, logger, relayObserver);
+    this.outbox = new OutboxAdmin(this.handlerDataSource, definition.schema);
+    this.relay = new OutboxRelay(
+      this.handlerDataSource, definition.schema, connection.url, transport, relayOptions, logger, relayObserver, this.signal,
+    );
+    this.retention = new MessagingRetention(this.handlerDataSource, definition.schema, retentionOptions);
+    this.retentionJob = new PeriodicJob(`retention of ${definition.module} messaging tables`, retentionOptions.intervalMs,
+      () => this.retention.sweep(), (message) => logger.warn(message));
   }
 
   get module(): string {
@@ -53,18 +71,23 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
 
   async onModuleInit(): Promise<void> {
     if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+    if (!this.handlerDataSource.isInitialized) await this.handlerDataSource.initialize();
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.relay.start();
+    this.retentionJob.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.retentionJob.stop();
     await this.relay.stop();
+    this.signal.close();
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    if (this.handlerDataSource.isInitialized) await this.handlerDataSource.destroy();
   }
 }
 
@@ -94,9 +117,9 @@ export function moduleDatabaseProviders(definition: ModuleDatabaseDefinition, co
   return [
     {
       provide: ModuleDatabase,
-      useFactory: (transport: EventTransport, relayOptions: RelayOptions, observer: RelayObserver, all: ModuleDatabases) =>
-        all.add(new ModuleDatabase(definition, connection, transport, relayOptions, observer)),
-      inject: [EVENT_TRANSPORT, RELAY_OPTIONS, RELAY_OBSERVER, ModuleDatabases],
+      useFactory: (transport: EventTransport, relayOptions: RelayOptions, observer: RelayObserver, retention: RetentionOptions, all: ModuleDatabases) =>
+        all.add(new ModuleDatabase(definition, connection, transport, relayOptions, observer, retention)),
+      inject: [EVENT_TRANSPORT, RELAY_OPTIONS, RELAY_OBSERVER, RETENTION_OPTIONS, ModuleDatabases],
     },
     { provide: UnitOfWork, useFactory: (db: ModuleDatabase) => db.unitOfWork, inject: [ModuleDatabase] },
     { provide: DataSource, useFactory: (db: ModuleDatabase) => db.dataSource, inject: [ModuleDatabase] },

@@ -2,8 +2,15 @@ import { DataSource } from 'typeorm';
 import type { ModuleConnection, ModuleDatabaseDefinition } from './module-database-definition.js';
 import { MIGRATIONS_TABLE } from './module-database-definition.js';
 
-/** A TypeORM DataSource for one module: its role, its schema first on the search path. */
-export function createModuleDataSource(definition: ModuleDatabaseDefinition, connection: ModuleConnection): DataSource {
+/**
+ * A TypeORM DataSource for one module: its role, its schema first on the search path. `purpose`
+ * 'handlers' gives the separate, smaller pool the relay and event handlers run on.
+ */
+export function createModuleDataSource(
+  definition: ModuleDatabaseDefinition,
+  connection: ModuleConnection,
+  purpose: 'requests' | 'handlers' = 'requests',
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url: connection.url,
@@ -14,9 +21,9 @@ export function createModuleDataSource(definition: ModuleDatabaseDefinition, con
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    applicationName: `orderly-${definition.module}`,
+    applicationName: purpose === 'requests' ? `orderly-${definition.module}` : `orderly-${definition.module}-events`,
     extra: {
-      max: connection.poolSize ?? 10,
+      max: purpose === 'requests' ? (connection.poolSize ?? 10) : (connection.handlerPoolSize ?? 2),
       // default_transaction_isolation pinned here, so a server-wide default cannot change what
       // UnitOfWork's READ COMMITTED transactions get, and they need no SET TRANSACTION.
       options: `-c search_path=${definition.schema} -c default_transaction_isolation=read\\ committed`,

@@ -20,6 +20,8 @@ export interface ModuleConnection {
   /** postgres:// URL with the module's own role as the user. */
   readonly url: string;
   readonly poolSize?: number;
+  /** Connections of the separate pool the relay and event handlers use (default 2). */
+  readonly handlerPoolSize?: number;
 }
 
 export const MIGRATIONS_TABLE = 'migrations';

@@ -17,6 +17,8 @@ export interface ProvisioningOptions {
   /** Secret the module roles' passwords are derived from (at least MIN_ROLE_SECRET_LENGTH characters). */
   readonly roleSecret: string;
   readonly poolSize?: number;
+  /** Connections of each module's relay and event-handler pool. */
+  readonly handlerPoolSize?: number;
 }
 
 export interface ModuleConnectionOptions {
@@ -25,6 +27,8 @@ export interface ModuleConnectionOptions {
   readonly modules: readonly ModuleDatabaseDefinition[];
   readonly roleSecret: string;
   readonly poolSize?: number;
+  /** Connections of each module's relay and event-handler pool. */
+  readonly handlerPoolSize?: number;
 }
 
 export type ModuleConnections = ReadonlyMap<string, ModuleConnection>;
@@ -78,7 +82,11 @@ export function moduleConnections(options: ModuleConnectionOptions): Map<string,
   const connections = new Map<string, ModuleConnection>();
   for (const module of options.modules) {
     const role = moduleRoleName(module, database);
-    connections.set(module.module, { url: urlForRole(options.url, role, rolePassword(options.roleSecret, role)), poolSize: options.poolSize });
+    connections.set(module.module, {
+      url: urlForRole(options.url, role, rolePassword(options.roleSecret, role)),
+      poolSize: options.poolSize,
+      handlerPoolSize: options.handlerPoolSize,
+    });
   }
   return connections;
 }

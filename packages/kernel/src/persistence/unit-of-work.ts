@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope.js';
 import { TransactionOutbox, type Outbox } from '../messaging/outbox.js';
 import { quoteIdentifier } from '../messaging/messaging-tables.js';
+import { OutboxSignal } from '../messaging/outbox-signal.js';
 import { isRetryableTransactionError } from './transient-errors.js';
 
 type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
@@ -16,6 +17,16 @@ export interface TransactionOptions {
   readonly isolation?: IsolationLevel;
 }
 
+export interface UnitOfWorkOptions {
+  /**
+   * The pool event handlers' transactions (transactionOnce) run on, apart from the pool HTTP
+   * requests use, so neither can starve the other. Defaults to the main DataSource.
+   */
+  readonly handlerDataSource?: DataSource;
+  /** Wakes the relays after a commit that added events; defaults to one of this unit of work's own. */
+  readonly signal?: OutboxSignal;
+}
+
 const MAX_ATTEMPTS = 6;
 
 /**
@@ -25,24 +36,38 @@ const MAX_ATTEMPTS = 6;
  * backoff, so callers never see them; `work` must therefore touch nothing but the transaction.
  */
 export class UnitOfWork {
+  private readonly handlerDataSource: DataSource;
+  readonly signal: OutboxSignal;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
-  ) {}
+    options: UnitOfWorkOptions = {},
+  ) {
+    this.handlerDataSource = options.handlerDataSource ?? dataSource;
+    this.signal = options.signal ?? new OutboxSignal(schema, this.handlerDataSource);
+  }
 
   async transaction<T>(work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.transactionOn(this.dataSource, work, options);
+  }
+
+  private async transactionOn<T>(dataSource: DataSource, work: (tx: Transaction) => Promise<T>, options: TransactionOptions): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
+        let eventsWritten = 0;
         const run = async (manager: EntityManager) => {
           const outbox = new TransactionOutbox(this.schema);
           const result = await work({ manager, outbox });
-          await outbox.flush(manager);
+          eventsWritten = await outbox.flush(manager);
           return result;
         };
         // READ COMMITTED is every module connection's default (createModuleDataSource pins it),
         // so only another level costs TypeORM's extra SET TRANSACTION round trip.
         const isolation = options.isolation ?? 'READ COMMITTED';
-        return await (isolation === 'READ COMMITTED' ? this.dataSource.transaction(run) : this.dataSource.transaction(isolation, run));
+        const result = await (isolation === 'READ COMMITTED' ? dataSource.transaction(run) : dataSource.transaction(isolation, run));
+        if (eventsWritten > 0) this.signal.committed();
+        return result;
       } catch (error) {
         if (!isRetryableTransactionError(error) || attempt >= MAX_ATTEMPTS) throw error;
         await sleep(Math.random() * 10 * 2 ** attempt);
@@ -53,14 +78,14 @@ export class UnitOfWork {
   /**
    * Runs `work` for an event at most once per handler: the inbox row (event id, handler) is
    * written in the same transaction as the effect, so a redelivery finds it and does nothing.
-   * Returns false when the event had already been handled.
+   * Returns false when the event had already been handled. Runs on the handler pool.
    */
   async transactionOnce(
     event: EventEnvelope,
     handler: string,
     work: (tx: Transaction) => Promise<void>,
   ): Promise<boolean> {
-    return this.transaction(async (tx) => {
+    return this.transactionOn(this.handlerDataSource, async (tx) => {
       const inserted: unknown[] = await tx.manager.query(
         `INSERT INTO ${quoteIdentifier(this.schema)}.inbox (event_id, handler) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -69,7 +94,7 @@ export class UnitOfWork {
       if (inserted.length === 0) return false;
       await work(tx);
       return true;
-    });
+    }, {});
   }
 }
 

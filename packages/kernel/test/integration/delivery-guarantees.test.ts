@@ -14,7 +14,7 @@ import {
   type ModuleConnection,
   type RelayOptions,
 } from '../../src/index.js';
-import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, type EntryAdded } from './messaging.fixture.js';
+import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
 
 let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
 let connections: Map<string, ModuleConnection>;
@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await admin.query('TRUNCATE ledger.outbox, ledger.entries, audit.inbox, audit.seen');
+  await admin.query(TRUNCATE_ALL);
 });
 
 /** A subscriber whose store can be made to fail: a given number of times, or for given notes. */

@@ -19,6 +19,7 @@ import {
 // The broker adapters are the kernel's own (MessagingModule wires them): not public.
 import { connectEventBroker, JetStreamEventPublisher, type EventBroker } from '../../src/messaging/event-broker.js';
 import { JetStreamEventConsumer } from '../../src/messaging/event-consumer.js';
+import { BrokerForwardingTransport } from '../../src/nest/broker-messaging.js';
 import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, startKernelTestBroker, brokerTestsRun, type EntryAdded } from './messaging.fixture.js';
 
 const describeWithBroker = brokerTestsRun() ? describe : describe.skip;
@@ -61,7 +62,9 @@ describeWithBroker('events over NATS JetStream', () => {
     publishing = await connectEventBroker(nats.url, 'test-publisher');
     consuming = await connectEventBroker(nats.url, 'test-consumer');
     const publisher = new JetStreamEventPublisher(publishing);
-    const relay = new OutboxRelay(ledgerSource, 'ledger', connections.get('ledger')!.url, { deliver: (e) => publisher.handle(e) },
+    // No in-process subscriber: the publisher is the relay's one subscriber of the forwarded type.
+    const toBroker = new BrokerForwardingTransport(new InProcessEventTransport(), publisher, [EntryAddedV1.type]);
+    const relay = new OutboxRelay(ledgerSource, 'ledger', connections.get('ledger')!.url, toBroker,
       { ...DEFAULT_RELAY_OPTIONS, backoffBaseMs: 10, backoffMaxMs: 50 }, silent);
     ledger = { uow: new UnitOfWork(ledgerSource, 'ledger'), relay, dataSource: ledgerSource };
     audit = { uow: new UnitOfWork(auditSource, 'audit'), outbox: new OutboxAdmin(auditSource, 'audit'), dataSource: auditSource, url: connections.get('audit')!.url };
@@ -118,7 +121,8 @@ describeWithBroker('events over NATS JetStream', () => {
     await ledger.relay.drain();
     const [row] = (await admin.query(`SELECT id, status FROM ledger.outbox`)).rows;
     expect(row.status).toBe('delivered');
-    // The relay died after the ack but before its commit: the event is published a second time.
+    // The relay died after the ack but before its completion: the event is published a second time.
+    await admin.query(`UPDATE ledger.outbox_delivery SET status = 'pending', next_attempt_at = now()`);
     await admin.query(`UPDATE ledger.outbox SET status = 'pending'`);
     await ledger.relay.drain();
     const stream = await publishing.manager.streams.info('ORDERLY_EVENTS');
@@ -127,7 +131,7 @@ describeWithBroker('events over NATS JetStream', () => {
     await startConsumer();
     await until(async () => ((await seen()).length === 1 ? true : undefined), 'the event to be handled');
     expect((await seen())[0]!.event_id).toBe(row.id);
-    await admin.query('TRUNCATE ledger.outbox, audit.seen, audit.inbox, audit.outbox');
+    await admin.query('TRUNCATE ledger.outbox, ledger.outbox_delivery, audit.seen, audit.inbox, audit.outbox, audit.outbox_delivery');
   });
 
   it('acks only after the handler committed: a failing handler is retried, and each aggregate keeps its order', async () => {
@@ -144,7 +148,7 @@ describeWithBroker('events over NATS JetStream', () => {
     expect(order('book-a')).toEqual(['a1', 'a2', 'a3']);
     expect(order('book-b')).toEqual(['b1', 'b2']);
     expect((await admin.query('SELECT count(*)::int AS n FROM audit.inbox')).rows[0].n).toBe(5);
-    await admin.query('TRUNCATE ledger.outbox, audit.seen, audit.inbox, audit.outbox');
+    await admin.query('TRUNCATE ledger.outbox, ledger.outbox_delivery, audit.seen, audit.inbox, audit.outbox, audit.outbox_delivery');
   });
 
   it('dead-letters into the subscriber module’s own outbox after maxDeliver, and a replay there delivers it in-process once', async () => {
@@ -169,7 +173,7 @@ describeWithBroker('events over NATS JetStream', () => {
     await auditRelay.drain();
     expect((await audit.outbox.get(dead!.id)).status).toBe('delivered');
     expect((await seen()).filter((r) => r.event_id === dead!.id)).toHaveLength(1);
-    await admin.query('TRUNCATE ledger.outbox, audit.seen, audit.inbox, audit.outbox');
+    await admin.query('TRUNCATE ledger.outbox, ledger.outbox_delivery, audit.seen, audit.inbox, audit.outbox, audit.outbox_delivery');
   });
 
   it('dead-letters at once an event version the handler does not understand, reaching no handler', async () => {

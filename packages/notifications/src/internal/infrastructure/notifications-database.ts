@@ -1,6 +1,7 @@
 import type { ModuleDatabaseDefinition } from '@orderly/kernel';
 import { CreateNotificationsSchema1732100000200 } from './migrations/1732100000200-CreateNotificationsSchema.js';
 import { AddNotificationOwners1732100013200 } from './migrations/1732100013200-AddNotificationOwners.js';
+import { AddSubscriberDeliveries1732100015200 } from './migrations/1732100015200-AddSubscriberDeliveries.js';
 import { NotificationEntity } from './notification.entity-schema.js';
 
 export const notificationsDatabase: ModuleDatabaseDefinition = {
@@ -8,5 +9,5 @@ export const notificationsDatabase: ModuleDatabaseDefinition = {
   schema: 'notifications',
   role: 'orderly_notifications',
   entities: [NotificationEntity],
-  migrations: [CreateNotificationsSchema1732100000200, AddNotificationOwners1732100013200],
+  migrations: [CreateNotificationsSchema1732100000200, AddNotificationOwners1732100013200, AddSubscriberDeliveries1732100015200],
 };

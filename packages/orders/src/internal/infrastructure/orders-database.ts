@@ -4,6 +4,7 @@ import { AddOrderFatesAndIdempotencyKeys1732100000101 } from './migrations/17321
 import { CreateOrderSummaries1732100004000 } from './migrations/1732100004000-CreateOrderSummaries.js';
 import { AddOrderOwners1732100013000 } from './migrations/1732100013000-AddOrderOwners.js';
 import { AddOrderStatusChanges1732100014000 } from './migrations/1732100014000-AddOrderStatusChanges.js';
+import { AddSubscriberDeliveries1732100015100 } from './migrations/1732100015100-AddSubscriberDeliveries.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
 
 export const ordersDatabase: ModuleDatabaseDefinition = {
@@ -17,5 +18,6 @@ export const ordersDatabase: ModuleDatabaseDefinition = {
     CreateOrderSummaries1732100004000,
     AddOrderOwners1732100013000,
     AddOrderStatusChanges1732100014000,
+    AddSubscriberDeliveries1732100015100,
   ],
 };

@@ -2,6 +2,7 @@ import type { ModuleDatabaseDefinition } from '@orderly/kernel';
 import { CreateProductsSchema1732100000000 } from './migrations/1732100000000-CreateProductsSchema.js';
 import { AllowReturnedReservations1732100014000 } from './migrations/1732100014000-AllowReturnedReservations.js';
 import { AddProductWithdrawal1732100014001 } from './migrations/1732100014001-AddProductWithdrawal.js';
+import { AddSubscriberDeliveries1732100015000 } from './migrations/1732100015000-AddSubscriberDeliveries.js';
 import { ProductEntity, StockReservationEntity } from './product.entity-schema.js';
 
 export const productsDatabase: ModuleDatabaseDefinition = {
@@ -9,5 +10,10 @@ export const productsDatabase: ModuleDatabaseDefinition = {
   schema: 'products',
   role: 'orderly_products',
   entities: [ProductEntity, StockReservationEntity],
-  migrations: [CreateProductsSchema1732100000000, AllowReturnedReservations1732100014000, AddProductWithdrawal1732100014001],
+  migrations: [
+    CreateProductsSchema1732100000000,
+    AllowReturnedReservations1732100014000,
+    AddProductWithdrawal1732100014001,
+    AddSubscriberDeliveries1732100015000,
+  ],
 };

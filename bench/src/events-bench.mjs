@@ -1,0 +1,223 @@
+// Issue 15's measurements of event delivery (docs/performance.md, "Events"):
+// - open loop: the maximum sustained POST /orders rate (closed-loop saturation), then a fixed
+//   arrival rate of 50 % and 80 % of it, each order sent on schedule whether or not earlier ones
+//   were answered (no coordinated omission); delivery latency = order committed (outbox
+//   occurred_at) -> confirmation recorded (notifications.created_at); NOTIFYs counted per order;
+// - drain: how long the outbox takes to empty after the closed-loop saturation run;
+// - relay throughput on its own: events delivered per second from a pre-filled outbox with three
+//   subscribers, and the same with one of them failing every delivery.
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import {
+  addSubscriberDeliveries,
+  createMessagingTables,
+  createModuleDataSource,
+  DEFAULT_RELAY_OPTIONS,
+  InProcessEventTransport,
+  OutboxRelay,
+  provisionModuleDatabases,
+  UnitOfWork,
+} from '@orderly/kernel';
+import pg from 'pg';
+import { sleep } from './processes.mjs';
+import { percentile, round } from './stats.mjs';
+
+export const EVENT_SETTINGS = {
+  quick: { saturationSeconds: 4, openLoopSeconds: 3, relayEvents: 1_000 },
+  full: { saturationSeconds: 10, openLoopSeconds: 20, relayEvents: 100_000 },
+};
+
+/**
+ * Runs every event measurement against a running Orderly (`url`) on the bench database (`db`).
+ * `orderBody()` makes one order, sent with `headers` (the customer's bearer token); `log` reports
+ * progress; `waitForDrained(admin)` (ms until the orders outbox has nothing pending) and
+ * `deliveryLatencies(admin, from, to)` are run-bench's own.
+ */
+export async function measureEvents({ url, db, orderBody, headers, settings, log, waitForDrained, deliveryLatencies }) {
+  const probes = { waitForDrained, deliveryLatencies, headers };
+  const saturation = await measureSaturation({ url, db, orderBody, seconds: settings.saturationSeconds, ...probes });
+  log(`events: max sustained POST /orders ${saturation.requestsPerSecond} req/s (closed loop, c=64); outbox drained ${saturation.drainMs} ms after it`);
+  const openLoop = [];
+  for (const share of [0.5, 0.8]) {
+    const rate = Math.max(1, Math.round(saturation.requestsPerSecond * share));
+    const run = await measureOpenLoop({ url, db, orderBody, rate, seconds: settings.openLoopSeconds, ...probes });
+    openLoop.push({ share, ...run });
+    log(`events: open loop ${Math.round(share * 100)} % = ${rate} orders/s: delivery p50 ${run.p50Ms} ms p99 ${run.p99Ms} ms (${run.events} events), ${run.notifiesPerOrder} NOTIFY per order, drained ${run.drainMs} ms after`);
+  }
+  const relay = await measureRelayThroughput({ adminUrl: db.adminUrl, events: settings.relayEvents, log });
+  return { saturation, openLoop, relay };
+}
+
+/** Closed-loop saturation (64 connections): the highest rate the API sustains, and the drain after it. */
+async function measureSaturation({ url, db, orderBody, seconds, waitForDrained, headers }) {
+  await waitForDrained(db.admin);
+  const request = { method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: JSON.stringify(orderBody()) }) };
+  const r = await autocannon({ url, connections: 64, duration: seconds, requests: [request], timeout: 20 });
+  const drainMs = await waitForDrained(db.admin);
+  return { requestsPerSecond: round(r['2xx'] / r.duration), p99Ms: r.latency.p99, non2xx: r.non2xx, drainMs };
+}
+
+/**
+ * Sends `rate` orders per second for `seconds`, each at its scheduled time on its own request
+ * (keep-alive sockets, up to 512 open), then reads each order's delivery latency from the
+ * database. Counts the NOTIFYs PostgreSQL delivered on the orders outbox channel meanwhile.
+ */
+async function measureOpenLoop({ url, db, orderBody, rate, seconds, waitForDrained, deliveryLatencies, headers }) {
+  await waitForDrained(db.admin);
+  const listener = new pg.Client(db.adminUrl);
+  await listener.connect();
+  let notifies = 0;
+  listener.on('notification', () => notifies++);
+  await listener.query('LISTEN orderly_outbox_orders');
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const target = new URL('/orders', url);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const total = Math.round(rate * seconds);
+  const answers = [];
+  let late = 0;
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    else if (wait < -50) late++;
+    answers.push(post(agent, target, orderBody(), headers));
+  }
+  const statuses = await Promise.all(answers);
+  const endedAt = new Date();
+  const drainMs = await waitForDrained(db.admin);
+  await sleep(100);
+  await listener.end();
+  agent.destroy();
+  const latencies = await deliveryLatencies(db.admin, startedAt, endedAt);
+  const created = statuses.filter((s) => s === 201).length;
+  return {
+    rate,
+    sent: total,
+    created,
+    failed: total - created,
+    sentLate: late,
+    events: latencies.length,
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(Math.max(0, ...latencies)),
+    notifies,
+    notifiesPerOrder: round(notifies / Math.max(1, created), 3),
+    drainMs,
+  };
+}
+
+function post(agent, target, body, headers) {
+  return new Promise((resolve) => {
+    const payload = JSON.stringify(body);
+    const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers }, timeout: 30_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+    req.end(payload);
+  });
+}
+
+// --- relay throughput on its own -------------------------------------------------------------
+
+const RELAY_EVENT = { type: 'relaybench.Happened', version: 1, problems: () => [] };
+// Three subscribers of three modules (consumers), as OrderPlaced's are: one module's subscribers
+// would see an aggregate's events in order across them, so one failing would hold the others back.
+const SUBSCRIBERS = ['first.Subscriber', 'second.Subscriber', 'third.Subscriber'];
+
+function relayBenchModule() {
+  const schema = 'relaybench';
+  class CreateRelayBench1700000000000 {
+    async up(queryRunner) {
+      await createMessagingTables(queryRunner, schema);
+      await addSubscriberDeliveries(queryRunner, schema);
+    }
+    async down() {}
+  }
+  return { module: schema, schema, role: 'bench_relaybench', entities: [], migrations: [CreateRelayBench1700000000000] };
+}
+
+/**
+ * A module of its own ("relaybench") on the bench's PostgreSQL: `events` events of 1,000
+ * aggregates written at once (generate_series), then one relay with the default options delivers
+ * them to three subscribers whose handlers each run one inbox transaction (as Orderly's do), each
+ * on a handler pool of its own (as each module has).
+ * Measured twice: all three healthy, then with the third failing every delivery (retried with
+ * backoff, dead-lettered after the default attempts) - the healthy two must keep their pace.
+ */
+async function measureRelayThroughput({ adminUrl, events, log }) {
+  const definition = relayBenchModule();
+  const connections = await provisionModuleDatabases({ adminUrl, roleSecret: randomBytes(32).toString('base64url'), modules: [definition] });
+  const connection = { ...connections.get('relaybench'), handlerPoolSize: DEFAULT_HANDLER_POOL_SIZE };
+  const admin = new pg.Client(adminUrl);
+  await admin.connect();
+  // As in the app: the relay on the publisher's handler pool, each subscriber on its own module's.
+  const handlers = createModuleDataSource(definition, connection, 'handlers');
+  const subscriberPools = SUBSCRIBERS.map(() => createModuleDataSource(definition, connection, 'handlers'));
+  for (const pool of [handlers, ...subscriberPools]) await pool.initialize();
+  const results = {};
+  try {
+    for (const failing of [null, 'third.Subscriber']) {
+      await admin.query('TRUNCATE relaybench.outbox, relaybench.outbox_delivery, relaybench.inbox');
+      await admin.query(
+        `INSERT INTO relaybench.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at)
+         SELECT gen_random_uuid(), $2, 1, 'agg-' || (n % 1000), 'bench', '{"n":1}', now() FROM generate_series(1, $1::int) n`,
+        [events, RELAY_EVENT.type],
+      );
+      const transport = new InProcessEventTransport();
+      for (const [i, name] of SUBSCRIBERS.entries()) {
+        const uow = new UnitOfWork(subscriberPools[i], 'relaybench');
+        transport.subscribe(RELAY_EVENT, {
+          name,
+          handle: async (event) => {
+            if (name === failing) throw new Error('always failing');
+            await uow.transactionOnce(event, name, async () => undefined);
+          },
+        });
+      }
+      const quiet = { warn: () => undefined, error: () => undefined };
+      const relay = new OutboxRelay(handlers, 'relaybench', connection.url, transport, DEFAULT_RELAY_OPTIONS, quiet);
+      const healthy = SUBSCRIBERS.filter((s) => s !== failing);
+      const started = performance.now();
+      await relay.start();
+      for (;;) {
+        const { rows } = await admin.query(
+          `SELECT count(*)::int AS n FROM relaybench.outbox_delivery WHERE status = 'delivered' AND subscriber = ANY($1::text[])`,
+          [healthy],
+        );
+        if (rows[0].n >= events * healthy.length) break;
+        await sleep(50);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      await relay.stop();
+      const key = failing ? 'oneFailing' : 'allHealthy';
+      results[key] = { events, subscribers: SUBSCRIBERS.length, healthySubscribers: healthy.length, seconds: round(seconds, 1), eventsPerSecond: round(events / seconds), deliveriesPerSecond: round((events * healthy.length) / seconds) };
+      log(`events: relay throughput ${failing ? `with ${failing} failing every delivery` : 'three healthy subscribers'}: ${results[key].eventsPerSecond} events/s to each healthy subscriber (${results[key].deliveriesPerSecond} deliveries/s, ${events} events in ${results[key].seconds} s)`);
+    }
+  } finally {
+    for (const pool of [handlers, ...subscriberPools]) await pool.destroy();
+    await admin.query('DROP SCHEMA relaybench CASCADE').catch(() => undefined);
+    await admin.end();
+  }
+  results.healthyPaceKept = round(results.oneFailing.eventsPerSecond / results.allHealthy.eventsPerSecond, 2);
+  return results;
+}
+
+const DEFAULT_HANDLER_POOL_SIZE = 2; // Orderly's EVENT_HANDLER_POOL_SIZE default
+
+export function renderEventsTable(e) {
+  return [
+    `events (issue 15): max sustained POST /orders ${e.saturation.requestsPerSecond} req/s (closed loop, c=64, p99 ${e.saturation.p99Ms} ms); outbox drained ${e.saturation.drainMs} ms after that saturation`,
+    '',
+    `| open loop | orders/s | sent | 201 | sent late | delivery p50 ms | p99 ms | max ms | NOTIFY/order | drained after ms |`,
+    `|----------:|---------:|-----:|----:|----------:|----------------:|-------:|-------:|-------------:|-----------------:|`,
+    ...e.openLoop.map((r) => `| ${`${Math.round(r.share * 100)} %`.padStart(9)} | ${String(r.rate).padStart(8)} | ${String(r.sent).padStart(4)} | ${String(r.created).padStart(3)} | ${String(r.sentLate).padStart(9)} | ${String(r.p50Ms).padStart(15)} | ${String(r.p99Ms).padStart(6)} | ${String(r.maxMs).padStart(6)} | ${String(r.notifiesPerOrder).padStart(12)} | ${String(r.drainMs).padStart(16)} |`),
+    '',
+    `delivery = order committed (outbox occurred_at) -> confirmation recorded (notifications.created_at); sent late = requests the client itself sent over 50 ms behind schedule`,
+    `relay alone, pre-filled outbox of ${e.relay.allHealthy.events} events, 3 subscribers (one inbox transaction each): ${e.relay.allHealthy.eventsPerSecond} events/s (${e.relay.allHealthy.deliveriesPerSecond} deliveries/s);` +
+      ` with one failing every delivery: ${e.relay.oneFailing.eventsPerSecond} events/s to each healthy one (${Math.round(e.relay.healthyPaceKept * 100)} % of the pace)`,
+  ].join('\n');
+}

@@ -1,0 +1,93 @@
+// The migration to per-subscriber delivery on a database with existing data: events that were
+// pending are delivered to every subscriber afterwards, in order; delivered ones stay delivered
+// (and are swept by retention); dead ones stay dead, listed, and can be replayed.
+import pg from 'pg';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import {
+  addSubscriberDeliveries,
+  createMessagingTables,
+  createModuleDataSource,
+  DEFAULT_RELAY_OPTIONS,
+  InProcessEventTransport,
+  MessagingRetention,
+  OutboxAdmin,
+  OutboxRelay,
+  provisionModuleDatabases,
+  type EventEnvelope,
+  type ModuleDatabaseDefinition,
+} from '../../src/index.js';
+import { EntryAddedV1, silent, startKernelTestPostgres } from './messaging.fixture.js';
+
+class CreateLegacy1700000000100 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await createMessagingTables(queryRunner, 'legacy');
+  }
+  async down(): Promise<void> {}
+}
+class AddSubscriberDeliveries1700000000101 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await addSubscriberDeliveries(queryRunner, 'legacy');
+  }
+  async down(): Promise<void> {}
+}
+
+const before: ModuleDatabaseDefinition = { module: 'legacy', schema: 'legacy', role: 'test_legacy', entities: [], migrations: [CreateLegacy1700000000100] };
+const after: ModuleDatabaseDefinition = { ...before, migrations: [CreateLegacy1700000000100, AddSubscriberDeliveries1700000000101] };
+
+let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
+let admin: pg.Client;
+
+beforeAll(async () => {
+  postgres = await startKernelTestPostgres();
+  admin = new pg.Client(postgres.adminUrl);
+  await admin.connect();
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await postgres?.stop();
+});
+
+it('carries pending, delivered and dead events of the old tables over', async () => {
+  await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [before] });
+  const insert = (note: string, status: string) =>
+    admin.query(
+      `INSERT INTO legacy.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at, status, attempts, last_error, delivered_at)
+       VALUES (gen_random_uuid(), 'ledger.EntryAdded', 1, 'book-1', 'c', jsonb_build_object('note', $1::text), now() - interval '2 days', $2, $3, $4, $5)`,
+      [note, status, status === 'pending' ? 0 : 1, status === 'dead' ? 'legacy.Audit: store unavailable' : null, status === 'delivered' ? new Date(Date.now() - 2 * 86_400_000) : null],
+    );
+  await insert('delivered long ago', 'delivered');
+  await insert('dead before the upgrade', 'dead');
+  await insert('first pending', 'pending');
+  await insert('second pending', 'pending');
+
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [after] });
+  const dataSource = createModuleDataSource(after, connections.get('legacy')!);
+  await dataSource.initialize();
+  try {
+    const seen: string[] = [];
+    const transport = new InProcessEventTransport();
+    for (const name of ['legacy.Audit', 'legacy.Mirror']) {
+      transport.subscribe(EntryAddedV1, { name, handle: async (event: EventEnvelope<{ note: string }>) => void seen.push(`${name}: ${event.payload.note}`) });
+    }
+    const relay = new OutboxRelay(dataSource, 'legacy', connections.get('legacy')!.url, transport, DEFAULT_RELAY_OPTIONS, silent);
+    const outbox = new OutboxAdmin(dataSource, 'legacy');
+    expect(await outbox.stats()).toMatchObject({ pending: 2, dead: 1 });
+
+    await relay.drain();
+    expect(seen.filter((s) => s.startsWith('legacy.Audit'))).toEqual(['legacy.Audit: first pending', 'legacy.Audit: second pending']);
+    expect(seen.filter((s) => s.startsWith('legacy.Mirror'))).toEqual(['legacy.Mirror: first pending', 'legacy.Mirror: second pending']);
+    const [dead] = await outbox.list(['dead']);
+    expect(dead).toMatchObject({ status: 'dead', attempts: 1, lastError: 'legacy.Audit: store unavailable', deliveries: [] });
+
+    await outbox.replay(dead!.id);
+    await relay.drain();
+    expect(await outbox.get(dead!.id)).toMatchObject({ status: 'delivered', deliveries: [{ subscriber: 'legacy.Audit', status: 'delivered' }, { subscriber: 'legacy.Mirror', status: 'delivered' }] });
+    expect(await outbox.stats()).toEqual({ pending: 0, dead: 0, oldestPendingAgeMs: 0 });
+
+    const retention = new MessagingRetention(dataSource, 'legacy', { outboxRetentionMs: 86_400_000, inboxRetentionMs: 86_400_000, batchSize: 100, intervalMs: 60_000 });
+    expect(await retention.sweep()).toEqual({ outbox: 1, inbox: 0 }); // the one delivered two days ago
+  } finally {
+    await dataSource.destroy();
+  }
+}, 60_000);
