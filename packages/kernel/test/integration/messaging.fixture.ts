@@ -4,8 +4,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import pg from 'pg';
 import {
   addSubscriberDeliveries,
+  createModuleDataSource,
+  OutboxAdmin,
+  provisionModuleDatabases,
+  UnitOfWork,
+  type ModuleConnection,
   createMessagingTables,
   defineEventSchema,
   isString,
@@ -116,4 +122,38 @@ function freePort(): Promise<number> {
       s.close(() => resolve(p));
     });
   });
+}
+
+/**
+ * Both test modules provisioned on a throwaway PostgreSQL, with their pools open: the ledger's
+ * unit of work (the publisher) and outbox admin, the audit's unit of work (the subscriber's
+ * inbox), and an admin connection for assertions. `close()` undoes it all.
+ */
+export async function openLedgerAndAudit() {
+  const postgres = await startKernelTestPostgres();
+  const connections: Map<string, ModuleConnection> = await provisionModuleDatabases({
+    adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule],
+  });
+  const admin = new pg.Client(postgres.adminUrl);
+  await admin.connect();
+  const ledger = createModuleDataSource(ledgerModule, connections.get('ledger')!);
+  const audit = createModuleDataSource(auditModule, connections.get('audit')!);
+  await ledger.initialize();
+  await audit.initialize();
+  return {
+    postgres,
+    connections,
+    admin,
+    ledger,
+    audit,
+    publisher: new UnitOfWork(ledger, 'ledger'),
+    subscriberUow: new UnitOfWork(audit, 'audit'),
+    outbox: new OutboxAdmin(ledger, 'ledger'),
+    async close() {
+      await ledger.destroy();
+      await audit.destroy();
+      await admin.end();
+      await postgres.stop();
+    },
+  };
 }

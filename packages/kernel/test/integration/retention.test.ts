@@ -2,51 +2,38 @@
 // than the outbox retention, and inbox entries older than the inbox retention; keeps pending
 // and dead-lettered events; a redelivery inside the inbox window is still absorbed; under a
 // sustained load with the relay and the sweep running, the tables stay bounded.
-import pg from 'pg';
+import type pg from 'pg';
+import type { DataSource } from 'typeorm';
 import {
-  createModuleDataSource,
   DEFAULT_RELAY_OPTIONS,
   InProcessEventTransport,
   MessagingRetention,
   OutboxAdmin,
   OutboxRelay,
   PeriodicJob,
-  provisionModuleDatabases,
   UnitOfWork,
   type EventEnvelope,
   type EventHandler,
   type ModuleConnection,
 } from '../../src/index.js';
-import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
+import { EntryAddedV1, openLedgerAndAudit, silent, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
 
-let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
+let testbed: Awaited<ReturnType<typeof openLedgerAndAudit>>;
 let connections: Map<string, ModuleConnection>;
 let admin: pg.Client;
-let ledger: ReturnType<typeof createModuleDataSource>;
-let audit: ReturnType<typeof createModuleDataSource>;
+let ledger: DataSource;
+let audit: DataSource;
 let publisher: UnitOfWork;
 let subscriberUow: UnitOfWork;
 let outbox: OutboxAdmin;
 
 beforeAll(async () => {
-  postgres = await startKernelTestPostgres();
-  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule] });
-  admin = new pg.Client(postgres.adminUrl);
-  await admin.connect();
-  ledger = createModuleDataSource(ledgerModule, connections.get('ledger')!);
-  audit = createModuleDataSource(auditModule, connections.get('audit')!);
-  await ledger.initialize();
-  await audit.initialize();
-  publisher = new UnitOfWork(ledger, 'ledger');
-  subscriberUow = new UnitOfWork(audit, 'audit');
-  outbox = new OutboxAdmin(ledger, 'ledger');
+  testbed = await openLedgerAndAudit();
+  ({ connections, admin, ledger, audit, publisher, subscriberUow, outbox } = testbed);
 });
 
 afterAll(async () => {
-  await ledger?.destroy();
-  await audit?.destroy();
-  await admin?.end();
-  await postgres?.stop();
+  await testbed?.close();
 });
 
 beforeEach(async () => {

@@ -2,51 +2,37 @@
 // nothing for the subscribers of other modules (consumers: the name up to the first dot); its dead
 // letters are its own, listed and replayed for it alone. The subscribers of one module see the
 // events of one aggregate in order across them.
-import pg from 'pg';
+import type pg from 'pg';
+import type { DataSource } from 'typeorm';
 import {
-  createModuleDataSource,
   DEFAULT_RELAY_OPTIONS,
   InProcessEventTransport,
   OutboxAdmin,
   OutboxRelay,
-  provisionModuleDatabases,
   UnitOfWork,
   type EventEnvelope,
   type EventHandler,
   type ModuleConnection,
 } from '../../src/index.js';
-import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
+import { EntryAddedV1, openLedgerAndAudit, silent, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
 
-let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
+let testbed: Awaited<ReturnType<typeof openLedgerAndAudit>>;
 let connections: Map<string, ModuleConnection>;
 let admin: pg.Client;
-let ledger: ReturnType<typeof createModuleDataSource>;
-let audit: ReturnType<typeof createModuleDataSource>;
+let ledger: DataSource;
 let publisher: UnitOfWork;
 let subscriberUow: UnitOfWork;
 let outbox: OutboxAdmin;
 
 beforeAll(async () => {
-  postgres = await startKernelTestPostgres();
-  connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [ledgerModule, auditModule] });
-  admin = new pg.Client(postgres.adminUrl);
-  await admin.connect();
+  testbed = await openLedgerAndAudit();
+  ({ connections, admin, ledger, publisher, subscriberUow, outbox } = testbed);
   await admin.query(`CREATE TABLE audit.effects (n bigserial PRIMARY KEY, subscriber text NOT NULL, event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
   await admin.query(`GRANT INSERT, SELECT ON audit.effects TO test_audit_postgres; GRANT USAGE ON SEQUENCE audit.effects_n_seq TO test_audit_postgres`);
-  ledger = createModuleDataSource(ledgerModule, connections.get('ledger')!);
-  audit = createModuleDataSource(auditModule, connections.get('audit')!);
-  await ledger.initialize();
-  await audit.initialize();
-  publisher = new UnitOfWork(ledger, 'ledger');
-  subscriberUow = new UnitOfWork(audit, 'audit');
-  outbox = new OutboxAdmin(ledger, 'ledger');
 });
 
 afterAll(async () => {
-  await ledger?.destroy();
-  await audit?.destroy();
-  await admin?.end();
-  await postgres?.stop();
+  await testbed?.close();
 });
 
 beforeEach(async () => {
