@@ -6,7 +6,7 @@
 // fails here until it is documented (or shown not to reach HTTP).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { HTTP_PROBLEMS, problemType, toProblem } from '@orderly/host';
 import { ApplicationError, BusinessRuleViolation } from '@orderly/kernel';
 import { repositoryRoot } from './repository-copy.js';
@@ -56,7 +56,7 @@ function declaredClasses(root: string): DeclaredClass[] {
     const text = readFileSync(file, 'utf8');
     return [...text.matchAll(/^(?:export )?(abstract )?class (\w+)(?:<[^>{]*>)?(?: extends (\w+)(?:<[^>{]*>)?)?(?: implements ([\w ,<>]+?))? \{/gm)].map((m) => ({
       name: m[2]!,
-      file: file.slice(root.length + 1),
+      file: relative(root, file),
       abstract: m[1] !== undefined,
       parent: m[3],
       isRule: (m[4] ?? '').split(',').some((i) => i.trim() === 'BusinessRule'),
