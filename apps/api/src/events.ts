@@ -14,11 +14,11 @@ import { moduleOutboxes, runEventsCommand } from './operations/events-command.js
 async function main(): Promise<number> {
   const config = loadConfig();
   const database = await connectForOperations(config);
-  const clients = moduleDatabases.map((m) => new pg.Client({ connectionString: database.connections.get(m.module)!.url, application_name: 'orderly-events' }));
+  const clients = new Map(moduleDatabases.map((m) => [m, new pg.Client({ connectionString: database.connections.get(m.module)!.url, application_name: 'orderly-events' })]));
   try {
-    await Promise.all(clients.map((client) => client.connect()));
+    await Promise.all([...clients.values()].map((client) => client.connect()));
     const outboxes = moduleOutboxes(moduleDatabases, (m) => {
-      const client = clients[moduleDatabases.indexOf(m)]!;
+      const client = clients.get(m)!;
       return { query: async (text: string, values?: unknown[]) => (await client.query(text, values)).rows };
     });
     return await runEventsCommand(process.argv.slice(2), outboxes, {
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
       err: (line) => console.error(line),
     });
   } finally {
-    await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+    await Promise.all([...clients.values()].map((client) => client.end().catch(() => undefined)));
     await database.stop();
   }
 }

@@ -15,6 +15,7 @@ const SUBSCRIBERS = ['audit.First', 'audit.Second', 'audit.Third'];
 const AGGREGATES = 12;
 const EVENTS_PER_AGGREGATE = 10;
 const LEASE_MS = 400;
+const TOTAL = AGGREGATES * EVENTS_PER_AGGREGATE;
 
 let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
 let connections: Map<string, ModuleConnection>;
@@ -94,7 +95,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-async function publishInterleaved(): Promise<number> {
+async function publishInterleaved(): Promise<void> {
   // Interleaved aggregates, each event its own transaction, as publishers would write them.
   for (let i = 0; i < EVENTS_PER_AGGREGATE; i++) {
     await admin.query(
@@ -104,27 +105,26 @@ async function publishInterleaved(): Promise<number> {
       [i, AGGREGATES],
     );
   }
-  return AGGREGATES * EVENTS_PER_AGGREGATE;
 }
 
-const everyEventDelivered = (total: number) => async () => {
+async function everyEventDelivered(): Promise<boolean> {
   const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ledger.outbox WHERE status = 'delivered'`);
-  return rows[0].n === total;
-};
+  return rows[0].n === TOTAL;
+}
 
 it.each([2, 3])('%i relays in separate processes: every effect once, per-aggregate order, no completion by a lost lease', async (relays) => {
   await admin.query('TRUNCATE ledger.outbox, ledger.outbox_delivery, ledger.lease_log, audit.inbox, audit.effects');
   const workers = await Promise.all(Array.from({ length: relays }, () => startWorker()));
   try {
-    await waitFor('every event delivered to every subscriber', everyEventDelivered(await publishInterleaved()));
+    await publishInterleaved();
+    await waitFor('every event delivered to every subscriber', everyEventDelivered);
   } finally {
     await Promise.all(workers.map(stopWorker));
   }
 
   // Exactly once per subscriber and event.
   const { rows: effects } = await admin.query(`SELECT subscriber, count(*)::int AS n, count(DISTINCT event_id)::int AS events FROM audit.effects GROUP BY subscriber ORDER BY subscriber`);
-  const total = AGGREGATES * EVENTS_PER_AGGREGATE;
-  expect(effects).toEqual(SUBSCRIBERS.map((subscriber) => ({ subscriber, n: total, events: total })));
+  expect(effects).toEqual(SUBSCRIBERS.map((subscriber) => ({ subscriber, n: TOTAL, events: TOTAL })));
 
   // Each subscriber saw each aggregate's events in the order they were published.
   const { rows: seen } = await admin.query(
@@ -163,7 +163,7 @@ it.each([2, 3])('%i relays in separate processes: every effect once, per-aggrega
                                       ORDER BY l.n DESC LIMIT 1)`);
   expect(fencingViolations).toEqual([]);
   const { rows: deliveries } = await admin.query(`SELECT status, count(*)::int AS n FROM ledger.outbox_delivery GROUP BY status`);
-  expect(deliveries).toEqual([{ status: 'delivered', n: total * SUBSCRIBERS.length }]);
+  expect(deliveries).toEqual([{ status: 'delivered', n: TOTAL * SUBSCRIBERS.length }]);
 }, 240_000);
 
 it('a relay frozen with handler transactions open stalls nobody: PostgreSQL ends its sessions, another relay delivers every event once', async () => {
@@ -174,21 +174,20 @@ it('a relay frozen with handler transactions open stalls nobody: PostgreSQL ends
   const frozen = await startWorker({ ...idle, SLOW_SHARE: '1' });
   let rescuer: Worker | undefined;
   try {
-    const total = await publishInterleaved();
+    await publishInterleaved();
     await waitFor('the relay to hold handler transactions open', async () => {
       const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'test_audit_postgres' AND state = 'idle in transaction'`);
       return rows[0].n > 0;
     });
     frozen.process.kill('SIGSTOP'); // as a paused VM or container would be: no crash, no closed socket
     rescuer = await startWorker(idle);
-    await waitFor('every event delivered to every subscriber by the other relay', everyEventDelivered(total));
+    await waitFor('every event delivered to every subscriber by the other relay', everyEventDelivered);
   } finally {
     frozen.process.kill('SIGCONT');
     await Promise.all([frozen, ...(rescuer ? [rescuer] : [])].map(stopWorker));
   }
-  const total = AGGREGATES * EVENTS_PER_AGGREGATE;
   const { rows: effects } = await admin.query(`SELECT subscriber, count(*)::int AS n, count(DISTINCT event_id)::int AS events FROM audit.effects GROUP BY subscriber ORDER BY subscriber`);
-  expect(effects).toEqual(SUBSCRIBERS.map((subscriber) => ({ subscriber, n: total, events: total })));
+  expect(effects).toEqual(SUBSCRIBERS.map((subscriber) => ({ subscriber, n: TOTAL, events: TOTAL })));
   const { rows: deliveries } = await admin.query(`SELECT status, count(*)::int AS n FROM ledger.outbox_delivery GROUP BY status`);
-  expect(deliveries).toEqual([{ status: 'delivered', n: total * SUBSCRIBERS.length }]);
+  expect(deliveries).toEqual([{ status: 'delivered', n: TOTAL * SUBSCRIBERS.length }]);
 }, 240_000);
