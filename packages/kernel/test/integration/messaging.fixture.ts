@@ -157,3 +157,14 @@ export async function openLedgerAndAudit() {
     },
   };
 }
+
+/** Polls `probe` until it returns a value (generous ceiling: a loaded machine), or fails naming `what`. */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
