@@ -5,6 +5,7 @@
 export * from './domain/index.js';
 
 export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
+export { contextFromTraceparent, enableTracing, tracingEnabled } from './events/trace-context.js';
 
 export { bindPort, bindPortToValue } from './nest/bind-port.js';
 
@@ -34,10 +35,12 @@ export {
 } from './persistence/embedded-postgres.js';
 
 export {
+  addOutboxTraceparent,
   addSubscriberDeliveries,
   createMessagingTables,
   dropMessagingTables,
   quoteIdentifier,
+  removeOutboxTraceparent,
   removeSubscriberDeliveries,
 } from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';

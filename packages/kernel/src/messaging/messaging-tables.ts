@@ -112,3 +112,16 @@ export function outboxChannel(schema: string): string {
 export function deliveryTable(schema: string): string {
   return `${quoteIdentifier(schema)}.outbox_delivery`;
 }
+
+/**
+ * Third version of the messaging tables (issue 16): the W3C `traceparent` of the work that added an
+ * event, stored with its outbox row so the relay (and, over a broker, the consuming process)
+ * continues that trace. Null when tracing is off. Modules call it from a migration of their own.
+ */
+export async function addOutboxTraceparent(queryRunner: QueryRunner, schema: string): Promise<void> {
+  await queryRunner.query(`ALTER TABLE ${quoteIdentifier(schema)}.outbox ADD COLUMN traceparent text`);
+}
+
+export async function removeOutboxTraceparent(queryRunner: QueryRunner, schema: string): Promise<void> {
+  await queryRunner.query(`ALTER TABLE ${quoteIdentifier(schema)}.outbox DROP COLUMN traceparent`);
+}

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope.js';
 import { runWithCausation } from '../events/correlation.js';
+import { deliverInTrace, rememberTraceparent, SpanKind, traceparentOf } from '../events/trace-context.js';
 import { UndeliverableEvent, type EventTransport } from './event-transport.js';
 import { deliveryTable, outboxChannel, quoteIdentifier } from './messaging-tables.js';
 import { OutboxAdmin } from './outbox-admin.js';
@@ -91,6 +92,7 @@ interface ClaimedRow {
   causation_id: string | null;
   payload: unknown;
   occurred_at: Date;
+  traceparent: string | null;
 }
 
 /** A batch of one subscriber's deliveries, claimed under one lease. */
@@ -330,7 +332,7 @@ export class OutboxRelay {
 
   private deliver(event: EventEnvelope, subscriber: string): Promise<void> {
     return runWithCausation({ correlationId: event.correlationId, causationId: event.id }, () =>
-      this.transport.deliver(event, subscriber),
+      deliverInTrace(event, subscriber, traceparentOf(event), SpanKind.INTERNAL, () => this.transport.deliver(event, subscriber)),
     );
   }
 
@@ -512,7 +514,7 @@ export function claimStatement(schema: string): string {
          FROM claimed, ${outbox} o
         WHERE d.subscriber = $1 AND d.event_seq = claimed.event_seq AND o.seq = d.event_seq
        RETURNING d.event_seq, d.attempts, o.id, o.type, o.version, o.aggregate_id, o.correlation_id, o.causation_id,
-                 o.payload, o.occurred_at
+                 o.payload, o.occurred_at, o.traceparent
        )
        SELECT * FROM leased ORDER BY event_seq`;
 }
@@ -591,7 +593,7 @@ class Sleeper {
 }
 
 function toEnvelope(row: ClaimedRow): EventEnvelope {
-  return {
+  const event: EventEnvelope = {
     id: row.id,
     type: row.type,
     version: row.version,
@@ -601,4 +603,6 @@ function toEnvelope(row: ClaimedRow): EventEnvelope {
     causationId: row.causation_id,
     payload: row.payload,
   };
+  rememberTraceparent(event, row.traceparent);
+  return event;
 }

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
+  addOutboxTraceparent,
   addSubscriberDeliveries,
   createMessagingTables,
   createModuleDataSource,
@@ -30,9 +31,15 @@ class AddSubscriberDeliveries1700000000101 implements MigrationInterface {
   }
   async down(): Promise<void> {}
 }
+class AddOutboxTraceparent1700000000102 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await addOutboxTraceparent(queryRunner, 'legacy');
+  }
+  async down(): Promise<void> {}
+}
 
 const before: ModuleDatabaseDefinition = { module: 'legacy', schema: 'legacy', role: 'test_legacy', entities: [], migrations: [CreateLegacy1700000000100] };
-const after: ModuleDatabaseDefinition = { ...before, migrations: [CreateLegacy1700000000100, AddSubscriberDeliveries1700000000101] };
+const after: ModuleDatabaseDefinition = { ...before, migrations: [CreateLegacy1700000000100, AddSubscriberDeliveries1700000000101, AddOutboxTraceparent1700000000102] };
 
 let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
 let admin: pg.Client;
