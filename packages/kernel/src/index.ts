@@ -37,8 +37,11 @@ export {
 export {
   addOutboxTraceparent,
   addSubscriberDeliveries,
+  createMessagingSchema,
   createMessagingTables,
+  dropMessagingSchema,
   dropMessagingTables,
+  type MessagingVersion,
   quoteIdentifier,
   removeOutboxTraceparent,
   removeSubscriberDeliveries,
