@@ -157,3 +157,12 @@ export async function openLedgerAndAudit() {
     },
   };
 }
+
+/** Polls `probe` until it holds, with a generous ceiling for a loaded machine. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
