@@ -19,31 +19,22 @@ import {
 } from '../../src/index.js';
 import { EntryAddedV1, silent, startKernelTestPostgres, waitFor } from './messaging.fixture.js';
 
-class CreateLegacy1700000000100 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await createMessagingTables(queryRunner, 'legacy');
-  }
-  async down(): Promise<void> {}
-}
-class AddSubscriberDeliveries1700000000101 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await addSubscriberDeliveries(queryRunner, 'legacy');
-  }
-  async down(): Promise<void> {}
+/** A migration class named as TypeORM wants (<Name><timestamp>) that applies one messaging step to `schema`. */
+function messagingStep(name: string, schema: string, step: (queryRunner: QueryRunner, schema: string) => Promise<void>) {
+  const migration = class implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await step(queryRunner, schema);
+    }
+    async down(): Promise<void> {}
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
 }
 
-class CreateStale1700000000200 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await createMessagingTables(queryRunner, 'stale');
-  }
-  async down(): Promise<void> {}
-}
-class AddStaleDeliveries1700000000201 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await addSubscriberDeliveries(queryRunner, 'stale');
-  }
-  async down(): Promise<void> {}
-}
+const CreateLegacy1700000000100 = messagingStep('CreateLegacy1700000000100', 'legacy', createMessagingTables);
+const AddSubscriberDeliveries1700000000101 = messagingStep('AddSubscriberDeliveries1700000000101', 'legacy', addSubscriberDeliveries);
+const CreateStale1700000000200 = messagingStep('CreateStale1700000000200', 'stale', createMessagingTables);
+const AddStaleDeliveries1700000000201 = messagingStep('AddStaleDeliveries1700000000201', 'stale', addSubscriberDeliveries);
 
 const before: ModuleDatabaseDefinition = { module: 'legacy', schema: 'legacy', role: 'test_legacy', entities: [], migrations: [CreateLegacy1700000000100] };
 const after: ModuleDatabaseDefinition = { ...before, migrations: [CreateLegacy1700000000100, AddSubscriberDeliveries1700000000101] };
