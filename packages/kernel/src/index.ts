@@ -57,7 +57,7 @@ export {
   UndeliverableEvent,
   type Subscription,
 } from './messaging/event-transport.js';
-export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS, redeliveryHorizonMs } from './messaging/outbox-relay.js';
+export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS, RELAY_FAILING_AFTER_MS, redeliveryHorizonMs } from './messaging/outbox-relay.js';
 export {
   DeliveryNotFound,
   type DeliveryEntry,

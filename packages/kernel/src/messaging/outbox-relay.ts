@@ -121,6 +121,9 @@ interface Lease {
  * - Woken in-process by local commits (OutboxSignal), by NOTIFY from other instances, and by a
  *   poll as a safety net.
  */
+/** How long fan-out must keep failing before the relay reports it (OutboxRelay.failure). */
+export const RELAY_FAILING_AFTER_MS = 15_000;
+
 export class OutboxRelay {
   private running = false;
   private fanOutDone: Promise<void> = Promise.resolve();
@@ -129,6 +132,7 @@ export class OutboxRelay {
   private listener: pg.Client | null = null;
   private listenFailing = false;
   private lastFanOutError: string | null = null;
+  private fanOutFailingSince: number | null = null;
   private lastLaneProbeAt = 0;
   private stopListeningLocally: (() => void) | null = null;
   private readonly outboxTable: string;
@@ -152,6 +156,16 @@ export class OutboxRelay {
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /**
+   * Why this relay cannot fan out events, once that has lasted RELAY_FAILING_AFTER_MS (a failure
+   * that stays, such as a missing table, not one failed poll); null while it works. Readiness
+   * reports it: a relay that runs but delivers nothing is not ready.
+   */
+  get failure(): string | null {
+    if (this.lastFanOutError === null || this.fanOutFailingSince === null) return null;
+    return Date.now() - this.fanOutFailingSince >= RELAY_FAILING_AFTER_MS ? this.lastFanOutError : null;
   }
 
   async start(): Promise<void> {
@@ -343,8 +357,10 @@ export class OutboxRelay {
         await this.startLanesWithWork();
         fanned = (await this.fanOut()).length;
         this.lastFanOutError = null;
+        this.fanOutFailingSince = null;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        this.fanOutFailingSince ??= Date.now();
         // Once per kind of failure, not once a second for as long as the database is down.
         if (message !== this.lastFanOutError) this.log.error(`relay for ${this.schema} failed to fan out events: ${message}`);
         this.lastFanOutError = message;

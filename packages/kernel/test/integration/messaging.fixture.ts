@@ -170,3 +170,8 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Polls `probe` until it holds, with a generous ceiling for a loaded machine. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  await until(async () => ((await probe()) ? true : undefined), what, timeoutMs);
+}
