@@ -22,6 +22,11 @@ export interface ModuleConnection {
   readonly poolSize?: number;
   /** Connections of the separate pool the relay and event handlers use (default 2). */
   readonly handlerPoolSize?: number;
+  /**
+   * How long PostgreSQL lets one of this module's sessions sit idle inside a transaction before it
+   * ends the session (default IDLE_IN_TRANSACTION_TIMEOUT_MS; 0 turns the limit off).
+   */
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 export const MIGRATIONS_TABLE = 'migrations';

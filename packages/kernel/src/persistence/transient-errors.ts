@@ -31,8 +31,9 @@ export function sqlState(error: unknown): string | undefined {
 
 export const UNIQUE_VIOLATION = '23505';
 
-// Connection exceptions (class 08), the server shutting down or starting up, too many clients.
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+// Connection exceptions (class 08), the server shutting down or starting up, too many clients,
+// a session ended for sitting idle in a transaction (a frozen process that woke up: 25P03).
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|25P03)$/;
 // Socket errors of a server that is down or unreachable.
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 // node-postgres' own words for a connection that broke or could not be had in time.

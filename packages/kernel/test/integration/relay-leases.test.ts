@@ -53,7 +53,7 @@ interface Worker {
   stderr: string;
 }
 
-async function startWorker(): Promise<Worker> {
+async function startWorker(env: Record<string, string> = {}): Promise<Worker> {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const child = spawn(process.execPath, ['--import', `${here}support/register-ts.mjs`, `${here}support/relay-worker.ts`], {
     env: {
@@ -62,6 +62,7 @@ async function startWorker(): Promise<Worker> {
       AUDIT_URL: connections.get('audit')!.url,
       LEASE_MS: String(LEASE_MS),
       SLOW_SHARE: '0.08',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -85,24 +86,29 @@ async function stopWorker(worker: Worker): Promise<void> {
   await exited;
 }
 
+async function publishInterleaved(): Promise<number> {
+  // Interleaved aggregates, each event its own transaction, as publishers would write them.
+  for (let i = 0; i < EVENTS_PER_AGGREGATE; i++) {
+    await admin.query(
+      `INSERT INTO ledger.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at)
+       SELECT gen_random_uuid(), 'ledger.EntryAdded', 1, 'agg-' || a, 'c', jsonb_build_object('note', 'agg-' || a || '-' || $1::int), now()
+         FROM generate_series(1, $2::int) a`,
+      [i, AGGREGATES],
+    );
+  }
+  return AGGREGATES * EVENTS_PER_AGGREGATE;
+}
+
+const everyEventDelivered = (total: number) => async () => {
+  const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ledger.outbox WHERE status = 'delivered'`);
+  return rows[0].n === total;
+};
+
 it.each([2, 3])('%i relays in separate processes: every effect once, per-aggregate order, no completion by a lost lease', async (relays) => {
   await admin.query('TRUNCATE ledger.outbox, ledger.outbox_delivery, ledger.lease_log, audit.inbox, audit.effects');
   const workers = await Promise.all(Array.from({ length: relays }, () => startWorker()));
   try {
-    // Interleaved aggregates, each event its own transaction, as publishers would write them.
-    for (let i = 0; i < EVENTS_PER_AGGREGATE; i++) {
-      await admin.query(
-        `INSERT INTO ledger.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at)
-         SELECT gen_random_uuid(), 'ledger.EntryAdded', 1, 'agg-' || a, 'c', jsonb_build_object('note', 'agg-' || a || '-' || $1::int), now()
-           FROM generate_series(1, $2::int) a`,
-        [i, AGGREGATES],
-      );
-    }
-    const total = AGGREGATES * EVENTS_PER_AGGREGATE;
-    await waitFor('every event delivered to every subscriber', async () => {
-      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ledger.outbox WHERE status = 'delivered'`);
-      return rows[0].n === total;
-    });
+    await waitFor('every event delivered to every subscriber', everyEventDelivered(await publishInterleaved()));
   } finally {
     await Promise.all(workers.map(stopWorker));
   }
@@ -148,6 +154,33 @@ it.each([2, 3])('%i relays in separate processes: every effect once, per-aggrega
                                       WHERE l.kind = 'claim' AND l.event_seq = c.event_seq AND l.subscriber = c.subscriber AND l.n < c.n
                                       ORDER BY l.n DESC LIMIT 1)`);
   expect(fencingViolations).toEqual([]);
+  const { rows: deliveries } = await admin.query(`SELECT status, count(*)::int AS n FROM ledger.outbox_delivery GROUP BY status`);
+  expect(deliveries).toEqual([{ status: 'delivered', n: total * SUBSCRIBERS.length }]);
+}, 240_000);
+
+it('a relay frozen with handler transactions open stalls nobody: PostgreSQL ends its sessions, another relay delivers every event once', async () => {
+  await admin.query('TRUNCATE ledger.outbox, ledger.outbox_delivery, ledger.lease_log, audit.inbox, audit.effects');
+  // Every handler of this relay keeps its transaction open longer than the lease, so whenever it
+  // is frozen it holds row locks (its uncommitted inbox rows) that a relay taking over must wait on.
+  const idle = { IDLE_IN_TRANSACTION_TIMEOUT_MS: '1000' };
+  const frozen = await startWorker({ ...idle, SLOW_SHARE: '1' });
+  let rescuer: Worker | undefined;
+  try {
+    const total = await publishInterleaved();
+    await waitFor('the relay to hold handler transactions open', async () => {
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'test_audit_postgres' AND state = 'idle in transaction'`);
+      return rows[0].n > 0;
+    });
+    frozen.process.kill('SIGSTOP'); // as a paused VM or container would be: no crash, no closed socket
+    rescuer = await startWorker(idle);
+    await waitFor('every event delivered to every subscriber by the other relay', everyEventDelivered(total));
+  } finally {
+    frozen.process.kill('SIGCONT');
+    await Promise.all([frozen, ...(rescuer ? [rescuer] : [])].map(stopWorker));
+  }
+  const total = AGGREGATES * EVENTS_PER_AGGREGATE;
+  const { rows: effects } = await admin.query(`SELECT subscriber, count(*)::int AS n, count(DISTINCT event_id)::int AS events FROM audit.effects GROUP BY subscriber ORDER BY subscriber`);
+  expect(effects).toEqual(SUBSCRIBERS.map((subscriber) => ({ subscriber, n: total, events: total })));
   const { rows: deliveries } = await admin.query(`SELECT status, count(*)::int AS n FROM ledger.outbox_delivery GROUP BY status`);
   expect(deliveries).toEqual([{ status: 'delivered', n: total * SUBSCRIBERS.length }]);
 }, 240_000);

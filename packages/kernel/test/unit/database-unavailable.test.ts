@@ -7,6 +7,7 @@ describe('isDatabaseUnavailable', () => {
     ['the server shutting down (57P01)', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
     ['the server starting up (57P03)', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
     ['too many connections (53300)', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
+    ['a session ended for sitting idle in a transaction (25P03: a frozen process woke up)', Object.assign(new Error('terminating connection due to idle-in-transaction timeout'), { code: '25P03' })],
     ['a connection exception (08006)', Object.assign(new Error('connection failure'), { code: '08006' })],
     ['a connection that broke mid-query', new Error('Connection terminated unexpectedly')],
     ['a pool that could not connect in time', new Error('timeout exceeded when trying to connect')],

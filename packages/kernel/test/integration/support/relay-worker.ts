@@ -14,8 +14,9 @@ import { auditModule, EntryAddedV1, ledgerModule, type EntryAdded } from '../mes
 
 const leaseMs = Number(process.env.LEASE_MS);
 const slowShare = Number(process.env.SLOW_SHARE);
-const ledger = createModuleDataSource(ledgerModule, { url: process.env.LEDGER_URL!, handlerPoolSize: 4 }, 'handlers');
-const audit = createModuleDataSource(auditModule, { url: process.env.AUDIT_URL!, handlerPoolSize: 6 }, 'handlers');
+const idleInTransactionTimeoutMs = process.env.IDLE_IN_TRANSACTION_TIMEOUT_MS ? Number(process.env.IDLE_IN_TRANSACTION_TIMEOUT_MS) : undefined;
+const ledger = createModuleDataSource(ledgerModule, { url: process.env.LEDGER_URL!, handlerPoolSize: 4, idleInTransactionTimeoutMs }, 'handlers');
+const audit = createModuleDataSource(auditModule, { url: process.env.AUDIT_URL!, handlerPoolSize: 6, idleInTransactionTimeoutMs }, 'handlers');
 await ledger.initialize();
 await audit.initialize();
 const uow = new UnitOfWork(audit, 'audit');
