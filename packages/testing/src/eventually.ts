@@ -13,6 +13,8 @@ export async function eventually<T>(
     try {
       const value = await probe();
       if (value !== undefined) return value;
+      // The latest probe says what is still missing: an error from an earlier one no longer does.
+      lastError = new Error('probe never returned a value');
     } catch (error) {
       lastError = error;
     }

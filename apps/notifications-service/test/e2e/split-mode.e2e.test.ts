@@ -188,6 +188,8 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
       expect(order.status).toBe(201);
       const listed = await eventually(async () => {
         const res = await json<{ items: { template: string }[] }>(`${service.url}/notifications?orderId=${order.body.id}`, 'GET', undefined, customer);
+        // An error answer names itself when the wait runs out (a loaded run once saw only non-200s here).
+        if (res.status !== 200) throw new Error(`GET /notifications answered ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body.items.length > 0 ? res.body.items : undefined;
       }, { timeoutMs: 60_000, intervalMs: 250 });
       expect(listed.map((i) => i.template)).toEqual(['order-confirmation']);

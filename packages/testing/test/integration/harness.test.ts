@@ -16,6 +16,16 @@ describe('eventually', () => {
       }, { timeoutMs: 30, intervalMs: 5 }),
     ).rejects.toThrow('still missing: notification');
   });
+
+  it('does not blame an earlier error when the latest probes only found nothing yet', async () => {
+    let calls = 0;
+    await expect(
+      eventually(async () => {
+        if (++calls === 1) throw new Error('a first answer that was an error');
+        return undefined;
+      }, { timeoutMs: 50, intervalMs: 5 }),
+    ).rejects.toThrow('probe never returned a value');
+  });
 });
 
 describe('freePort', () => {
