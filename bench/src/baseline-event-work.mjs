@@ -91,7 +91,7 @@ export const CLAIM = `WITH claimed AS (
          FROM claimed, "orders".outbox o
         WHERE d.subscriber = $1 AND d.event_seq = claimed.event_seq AND o.seq = d.event_seq
        RETURNING d.event_seq, d.attempts, o.id, o.type, o.version, o.aggregate_id, o.correlation_id, o.causation_id,
-                 o.payload, o.occurred_at
+                 o.payload, o.occurred_at, o.traceparent
        )
        SELECT * FROM leased ORDER BY event_seq`;
 // OutboxRelay.complete

@@ -64,8 +64,8 @@ const INSERT_ORDER = `INSERT INTO "orders"."orders"("id", "customer_id", "custom
 const insertLines = (n) =>
   `INSERT INTO "orders"."order_lines"("order_id", "position", "product_id", "quantity", "unit_price", "line_total") VALUES ${rows(n, 6)}`;
 const INSERT_OUTBOX = `INSERT INTO "orders".outbox
-         (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
+         (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 const SELECT_ORDER = `SELECT "order"."id" AS "order_id", "order"."customer_id" AS "order_customer_id", "order"."customer_email" AS "order_customer_email", "order"."status" AS "order_status", "order"."status_changed_at" AS "order_status_changed_at", "order"."total" AS "order_total", "order"."created_at" AS "order_created_at", "line"."order_id" AS "line_order_id", "line"."position" AS "line_position", "line"."product_id" AS "line_product_id", "line"."quantity" AS "line_quantity", "line"."unit_price" AS "line_unit_price", "line"."line_total" AS "line_line_total" FROM "orders"."orders" "order" LEFT JOIN "orders"."order_lines" "line" ON "line"."order_id"="order"."id" WHERE "order"."id" = $1 AND "order"."customer_id" = $2`;
 
 function placeholders(n, from) {
@@ -130,7 +130,7 @@ async function placeOrder(body) {
     await db.query(INSERT_ORDER, [orderId, customerId, body.customerEmail, 'confirmed', createdAt, total, createdAt]);
     await db.query(insertLines(lines.length), lines.flatMap((l, position) => [orderId, position, l.productId, l.quantity, l.unitPrice, l.lineTotal]));
     const payload = { orderId, customerId, customerEmail: order.customerEmail, lines, total, placedAt: order.createdAt };
-    await db.query(INSERT_OUTBOX, [randomUUID(), 'orders.OrderPlaced', 1, orderId, randomUUID(), null, JSON.stringify(payload), new Date().toISOString()]);
+    await db.query(INSERT_OUTBOX, [randomUUID(), 'orders.OrderPlaced', 1, orderId, randomUUID(), null, JSON.stringify(payload), new Date().toISOString(), null]);
   });
   signal.committed();
   return [201, order, { Location: `/orders/${orderId}` }];

@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import {
+  addOutboxTraceparent,
   addSubscriberDeliveries,
   createMessagingTables,
   createModuleDataSource,
@@ -134,6 +135,7 @@ function relayBenchModule() {
     async up(queryRunner) {
       await createMessagingTables(queryRunner, schema);
       await addSubscriberDeliveries(queryRunner, schema);
+      await addOutboxTraceparent(queryRunner, schema);
     }
     async down() {}
   }

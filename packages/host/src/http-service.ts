@@ -17,6 +17,7 @@ import { NestPinoLogger } from './logging/nest-logger.js';
 import { startManagementServer } from './management/management-server.js';
 import { OrderlyMetrics } from './metrics/orderly-metrics.js';
 import type { ObservabilityOptions } from './observability.module.js';
+import { startTracing } from './tracing/tracing.js';
 
 export interface HttpServiceDefinition<R extends Resources> {
   readonly config: OrderlyConfig;
@@ -59,7 +60,12 @@ export async function startHttpService<R extends Resources>(definition: HttpServ
   const logger = createLogger({ ...config, service: definition.service }, definition.logDestination);
   // Who issues tokens is settled before anything starts: a missing AUTH_* refuses the start here.
   const identity = await prepareIdentity(config, logger);
-  const resources = await definition.open();
+  // Before the databases and the broker open: their work runs in the spans of requests and deliveries.
+  const tracing = startTracing(definition.service);
+  const resources = await definition.open().catch(async (error: unknown) => {
+    await tracing.shutdown();
+    throw error;
+  });
   try {
     const metrics = new OrderlyMetrics();
     const lifecycle = { shuttingDown: false };
@@ -94,10 +100,12 @@ export async function startHttpService<R extends Resources>(definition: HttpServ
         await management.close();
         await app.close(); // relays and consumers finish what they hold, then every module's pool closes
         await resources.stop();
+        await tracing.shutdown(); // exports the spans still buffered
       },
     };
   } catch (error) {
     await resources.stop();
+    await tracing.shutdown();
     throw error;
   }
 }

@@ -5,6 +5,7 @@
 export * from './domain/index.js';
 
 export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
+export { contextFromTraceparent, enableTracing, tracingEnabled } from './events/trace-context.js';
 
 export { bindPort, bindPortToValue } from './nest/bind-port.js';
 
@@ -34,6 +35,7 @@ export {
 } from './persistence/embedded-postgres.js';
 
 export {
+  addOutboxTraceparent,
   addSubscriberDeliveries,
   createMessagingSchema,
   createMessagingTables,
@@ -41,6 +43,7 @@ export {
   dropMessagingTables,
   type MessagingVersion,
   quoteIdentifier,
+  removeOutboxTraceparent,
   removeSubscriberDeliveries,
 } from './messaging/messaging-tables.js';
 export type { Outbox, NewEvent } from './messaging/outbox.js';
@@ -54,7 +57,7 @@ export {
   UndeliverableEvent,
   type Subscription,
 } from './messaging/event-transport.js';
-export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS, redeliveryHorizonMs } from './messaging/outbox-relay.js';
+export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS, RELAY_FAILING_AFTER_MS, redeliveryHorizonMs } from './messaging/outbox-relay.js';
 export {
   DeliveryNotFound,
   type DeliveryEntry,

@@ -153,8 +153,14 @@ if (hasBrowser) {
       join(results, 'warnings.txt'),
       `apps/api: the /docs real-browser test did NOT run: no Chromium found (at ORDERLY_CHROMIUM, default /usr/bin/chromium) - install it: apt-get install -y chromium\n`,
     );
+    // What a browser on another host needs of it: opened by a non-loopback address over plain
+    // http, the page and its assets load, and nothing asks to upgrade them to https.
+    expect(new URL(sut.url).hostname).not.toMatch(/^(127\.|localhost$|\[::1\]$)/);
+    expect(new URL(sut.url).protocol).toBe('http:');
     const page = await fetch(`${sut.url}/docs`);
     expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     expect(await page.text()).toContain('/docs/swagger-ui-bundle.js');
+    expect((await fetch(`${sut.url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
   });
 }

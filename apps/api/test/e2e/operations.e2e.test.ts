@@ -190,6 +190,22 @@ describe('health', () => {
     expect(Object.keys(res.body.details).sort()).toEqual(checks.sort());
   });
 
+  it('answers 503 naming a relay that runs but keeps failing to fan out events, and is ready again once it works', async () => {
+    // The class of failure a module generated with old messaging tables had: the relay runs, delivers nothing.
+    await sut.db.query('ALTER TABLE orders.outbox_delivery RENAME TO outbox_delivery_away');
+    try {
+      const unready = await eventually(async () => {
+        const res = await fetch(`${sut.managementUrl}/health/ready`);
+        return res.status === 503 ? ((await res.json()) as any) : undefined;
+      }, { timeoutMs: 120_000 });
+      expect(unready.failing).toEqual(['orders.relay']);
+      expect(unready.detail).toMatch(/orders\.relay \(the event relay cannot fan out events: .*outbox_delivery/);
+    } finally {
+      await sut.db.query('ALTER TABLE orders.outbox_delivery_away RENAME TO outbox_delivery');
+    }
+    await eventually(async () => ((await http(sut.url, 'GET', '/health/ready')).status === 200 ? true : undefined), { timeoutMs: 60_000 });
+  }, 240_000);
+
   // Last: it breaks the app on purpose.
   it('answers 503 problem+json naming the failing checks when a relay stops or a database is gone', async () => {
     const databases = sut.orderly.app.get(ModuleDatabases, { strict: false }).list();

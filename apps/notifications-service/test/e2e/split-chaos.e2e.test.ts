@@ -5,42 +5,31 @@
 import {
   brokerAvailable,
   eventually,
-  startTestIssuer,
-  startTestNatsServer,
-  startTestPostgres,
   type AppProcess,
-  type TestIssuer,
-  type TestNatsServer,
-  type TestPostgres,
 } from '@orderly/testing';
-import { createProduct, ensureBuilt, placeOrder, provision, query, startApi, startNotificationsService, type DatabaseEnv } from './split-processes.js';
+import { createProduct, placeOrder, query, startApi, startNotificationsService, startSplitStack, type SplitStack } from './split-processes.js';
 
 const describeWithBroker = brokerAvailable() ? describe : describe.skip;
 const CHAOS_MS = 20_000;
 
 describeWithBroker('chaos in split mode', () => {
-  let postgres: TestPostgres;
-  let nats: TestNatsServer;
-  let issuer: TestIssuer;
-  let database: DatabaseEnv;
+  let stack: SplitStack;
   let apis: AppProcess[] = [];
   let service: AppProcess | undefined;
 
   beforeAll(async () => {
-    await ensureBuilt();
-    [postgres, nats, issuer] = await Promise.all([startTestPostgres(), startTestNatsServer(), startTestIssuer()]);
-    database = provision(postgres, 'api');
+    stack = await startSplitStack();
   }, 300_000);
 
   afterAll(async () => {
     await Promise.all([...apis, ...(service ? [service] : [])].map((p) => p.kill('SIGKILL')));
-    await Promise.all([postgres?.stop(), nats?.stop(), issuer?.stop()]);
+    await stack?.stop();
   });
 
   it('loses and doubles no confirmation while the service, the broker and an API instance are killed at random moments', async () => {
-    apis = await Promise.all([startApi(database, nats.url, issuer), startApi(database, nats.url, issuer)]);
-    service = await startNotificationsService(database, nats.url, issuer);
-    const productId = await createProduct(apis[0]!.url, 'SPLIT-CHAOS', issuer);
+    apis = await Promise.all([startApi(stack.database, stack.nats.url, stack.issuer), startApi(stack.database, stack.nats.url, stack.issuer)]);
+    service = await startNotificationsService(stack.database, stack.nats.url, stack.issuer);
+    const productId = await createProduct(apis[0]!.url, 'SPLIT-CHAOS', stack.issuer);
 
     const acknowledged: string[] = [];
     const kills: string[] = [];
@@ -48,7 +37,7 @@ describeWithBroker('chaos in split mode', () => {
     const placer = (async () => {
       for (let n = 0; placing; n++) {
         const api = apis[n % apis.length]!;
-        const id = await placeOrder(api.url, productId, n, issuer);
+        const id = await placeOrder(api.url, productId, n, stack.issuer);
         if (id) acknowledged.push(id);
         else await new Promise((r) => setTimeout(r, 50)); // that instance is down: try the other
       }
@@ -63,18 +52,18 @@ describeWithBroker('chaos in split mode', () => {
       const victim = round < victims.length ? victims[round]! : victims[Math.floor(Math.random() * victims.length)]!;
       kills.push(victim);
       if (victim === 'broker') {
-        await nats.kill();
+        await stack.nats.kill();
         await pause(300, 2_000);
-        await nats.restart();
+        await stack.nats.restart();
       } else if (victim === 'notifications-service') {
         await service.kill('SIGKILL');
         await pause(0, 1_000);
-        service = await startNotificationsService(database, nats.url, issuer);
+        service = await startNotificationsService(stack.database, stack.nats.url, stack.issuer);
       } else {
         const [killed] = apis.splice(1, 1); // the second instance; the first keeps taking orders
         await killed!.kill('SIGKILL');
         await pause(0, 1_000);
-        apis.push(await startApi(database, nats.url, issuer));
+        apis.push(await startApi(stack.database, stack.nats.url, stack.issuer));
       }
     }
     placing = false;
@@ -85,7 +74,7 @@ describeWithBroker('chaos in split mode', () => {
     const confirmations = await eventually(
       async () => {
         const rows = await query<{ order_id: string; n: number }>(
-          postgres.adminUrl,
+          stack.postgres.adminUrl,
           `SELECT order_id, count(*)::int AS n FROM notifications.notifications WHERE template = 'order-confirmation' AND order_id = ANY($1) GROUP BY order_id`,
           [acknowledged],
         );
@@ -95,11 +84,11 @@ describeWithBroker('chaos in split mode', () => {
     );
     expect(confirmations.filter((r) => r.n !== 1)).toEqual([]);
     await eventually(async () => {
-      const [orders] = await query<{ n: number }>(postgres.adminUrl, `SELECT count(*)::int AS n FROM orders.outbox WHERE status <> 'delivered'`);
-      const [products] = await query<{ n: number }>(postgres.adminUrl, `SELECT count(*)::int AS n FROM products.outbox WHERE status NOT IN ('delivered')`);
+      const [orders] = await query<{ n: number }>(stack.postgres.adminUrl, `SELECT count(*)::int AS n FROM orders.outbox WHERE status <> 'delivered'`);
+      const [products] = await query<{ n: number }>(stack.postgres.adminUrl, `SELECT count(*)::int AS n FROM products.outbox WHERE status NOT IN ('delivered')`);
       return orders!.n === 0 && products!.n === 0 ? true : undefined;
     }, { timeoutMs: 120_000, intervalMs: 500 });
-    expect(await query(postgres.adminUrl, `SELECT id FROM notifications.outbox WHERE status = 'dead'`)).toEqual([]);
-    expect(await query(postgres.adminUrl, `SELECT id FROM orders.outbox WHERE status = 'dead'`)).toEqual([]);
+    expect(await query(stack.postgres.adminUrl, `SELECT id FROM notifications.outbox WHERE status = 'dead'`)).toEqual([]);
+    expect(await query(stack.postgres.adminUrl, `SELECT id FROM orders.outbox WHERE status = 'dead'`)).toEqual([]);
   }, 600_000);
 });

@@ -1,38 +1,28 @@
 // Notifications as its own service: apps/api with EVENTS_BROKER_URL publishes to a real NATS
 // JetStream server and no longer runs notifications; apps/notifications-service consumes the
 // events and records every confirmation exactly once - through a broker outage, on its own
-// database, and with two instances of each process.
+// stack.database, and with two instances of each process.
 import { CUSTOMER_SCOPES, DevelopmentIssuer } from '@orderly/host';
 import {
   brokerAvailable,
   eventually,
   freePort,
-  startTestIssuer,
-  startTestNatsServer,
   startTestPostgres,
   type AppProcess,
-  type TestIssuer,
-  type TestNatsServer,
-  type TestPostgres,
 } from '@orderly/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buyer, createProduct, ensureBuilt, json, placeOrder, provision, query, startApi, startNotificationsService, type DatabaseEnv } from './split-processes.js';
+import { buyer, createProduct, json, placeOrder, provision, query, startApi, startNotificationsService, startSplitStack, type SplitStack } from './split-processes.js';
 
 const describeWithBroker = brokerAvailable() ? describe : describe.skip;
 
 describeWithBroker('notifications as its own service over NATS JetStream', () => {
-  let postgres: TestPostgres;
-  let nats: TestNatsServer;
-  let issuer: TestIssuer;
-  let database: DatabaseEnv;
+  let stack: SplitStack;
   const running: AppProcess[] = [];
 
   beforeAll(async () => {
-    await ensureBuilt();
-    [postgres, nats, issuer] = await Promise.all([startTestPostgres(), startTestNatsServer(), startTestIssuer()]);
-    database = provision(postgres, 'api');
+    stack = await startSplitStack();
   }, 300_000);
 
   afterEach(async () => {
@@ -40,7 +30,7 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
   });
 
   afterAll(async () => {
-    await Promise.all([postgres?.stop(), nats?.stop(), issuer?.stop()]);
+    await stack?.stop();
   });
 
   /** Without AUTH_* (and DATABASE_URL) both processes use the development issuer of DATA_DIR. */
@@ -64,25 +54,25 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
   }
 
   it('confirms every order exactly once, including orders accepted while the broker was down for several seconds', async () => {
-    const api = await startApi(database, nats.url, issuer);
+    const api = await startApi(stack.database, stack.nats.url, stack.issuer);
     running.push(api);
-    const service = await startNotificationsService(database, nats.url, issuer);
+    const service = await startNotificationsService(stack.database, stack.nats.url, stack.issuer);
     running.push(service);
 
-    const productId = await createProduct(api.url, 'SPLIT-OUTAGE', issuer);
+    const productId = await createProduct(api.url, 'SPLIT-OUTAGE', stack.issuer);
     const accepted: string[] = [];
-    for (let n = 0; n < 5; n++) accepted.push((await placeOrder(api.url, productId, n, issuer))!);
+    for (let n = 0; n < 5; n++) accepted.push((await placeOrder(api.url, productId, n, stack.issuer))!);
 
-    await nats.kill();
+    await stack.nats.kill();
     const outage = Date.now();
     let n = 100;
-    while (Date.now() - outage < 4_000) accepted.push((await placeOrder(api.url, productId, n++, issuer))!);
+    while (Date.now() - outage < 4_000) accepted.push((await placeOrder(api.url, productId, n++, stack.issuer))!);
     expect(accepted.every((id) => typeof id === 'string')).toBe(true); // the outbox held them: every order was accepted
-    await nats.restart();
+    await stack.nats.restart();
 
     const byOrder = await eventually(
       async () => {
-        const found = await notificationsByOrder(postgres.adminUrl, accepted);
+        const found = await notificationsByOrder(stack.postgres.adminUrl, accepted);
         return found.size === accepted.length ? found : undefined;
       },
       { timeoutMs: 120_000, intervalMs: 250 },
@@ -90,7 +80,7 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
     expect([...byOrder.values()].every((templates) => templates.join() === 'order-confirmation')).toBe(true);
 
     // The service serves GET /notifications; the API no longer does.
-    const owner = issuer.customerToken(buyer(0));
+    const owner = stack.issuer.customerToken(buyer(0));
     const listed = await json<{ items: { template: string }[] }>(`${service.url}/notifications?orderId=${accepted[0]}`, 'GET', undefined, owner);
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((i) => i.template)).toEqual(['order-confirmation']);
@@ -100,11 +90,11 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="orderly"');
     expect(anonymous.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const stranger = await json<{ items: unknown[] }>(`${service.url}/notifications?orderId=${accepted[0]}`, 'GET', undefined, issuer.customerToken('stranger@example.com'));
+    const stranger = await json<{ items: unknown[] }>(`${service.url}/notifications?orderId=${accepted[0]}`, 'GET', undefined, stack.issuer.customerToken('stranger@example.com'));
     expect(stranger).toEqual({ status: 200, body: expect.objectContaining({ items: [] }) });
-    const staff = await json<{ items: unknown[] }>(`${service.url}/notifications?orderId=${accepted[0]}`, 'GET', undefined, issuer.staffToken());
+    const staff = await json<{ items: unknown[] }>(`${service.url}/notifications?orderId=${accepted[0]}`, 'GET', undefined, stack.issuer.staffToken());
     expect(staff.body.items).toHaveLength(1);
-    const noScope = await fetch(`${service.url}/notifications?orderId=${accepted[0]}`, { headers: { authorization: `Bearer ${issuer.token({ sub: 'someone', scope: 'catalog:write' })}` } });
+    const noScope = await fetch(`${service.url}/notifications?orderId=${accepted[0]}`, { headers: { authorization: `Bearer ${stack.issuer.token({ sub: 'someone', scope: 'catalog:write' })}` } });
     expect(noScope.status).toBe(403);
     // Same error format as the API.
     const bad = await fetch(`${service.url}/notifications?orderId=not-a-uuid`, { headers: { authorization: `Bearer ${owner}` } });
@@ -116,27 +106,27 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
     expect(await (await fetch(`${service.managementUrl}/metrics`)).text()).toContain('orderly_http_request_duration_seconds');
 
     await eventually(async () => {
-      const [stuck] = await query<{ n: number }>(postgres.adminUrl, `SELECT count(*)::int AS n FROM orders.outbox WHERE status <> 'delivered'`);
+      const [stuck] = await query<{ n: number }>(stack.postgres.adminUrl, `SELECT count(*)::int AS n FROM orders.outbox WHERE status <> 'delivered'`);
       return stuck!.n === 0 ? true : undefined;
     }, { timeoutMs: 60_000, intervalMs: 250 });
-    expect(await query(postgres.adminUrl, `SELECT id FROM notifications.outbox WHERE status = 'dead'`)).toEqual([]);
+    expect(await query(stack.postgres.adminUrl, `SELECT id FROM notifications.outbox WHERE status = 'dead'`)).toEqual([]);
   }, 300_000);
 
   it('runs on its own DATABASE_URL, apart from the API’s database', async () => {
     const own = await startTestPostgres();
     try {
-      const api = await startApi(database, nats.url, issuer);
+      const api = await startApi(stack.database, stack.nats.url, stack.issuer);
       running.push(api);
-      const service = await startNotificationsService(provision(own, 'notifications-service'), nats.url, issuer);
+      const service = await startNotificationsService(provision(own, 'notifications-service'), stack.nats.url, stack.issuer);
       running.push(service);
-      const productId = await createProduct(api.url, 'SPLIT-OWN-DB', issuer);
-      const accepted = [(await placeOrder(api.url, productId, 1, issuer))!, (await placeOrder(api.url, productId, 2, issuer))!];
+      const productId = await createProduct(api.url, 'SPLIT-OWN-DB', stack.issuer);
+      const accepted = [(await placeOrder(api.url, productId, 1, stack.issuer))!, (await placeOrder(api.url, productId, 2, stack.issuer))!];
       const byOrder = await eventually(async () => {
         const found = await notificationsByOrder(own.adminUrl, accepted);
         return found.size === 2 ? found : undefined;
       }, { timeoutMs: 60_000, intervalMs: 250 });
       expect([...byOrder.values()]).toEqual([['order-confirmation'], ['order-confirmation']]);
-      const [apiSide] = await query<{ rows: number }>(postgres.adminUrl, `SELECT count(*)::int AS rows FROM notifications.notifications WHERE order_id = ANY($1)`, [accepted]);
+      const [apiSide] = await query<{ rows: number }>(stack.postgres.adminUrl, `SELECT count(*)::int AS rows FROM notifications.notifications WHERE order_id = ANY($1)`, [accepted]);
       expect(apiSide!.rows).toBe(0);
     } finally {
       await Promise.all(running.splice(0).map((p) => p.kill('SIGKILL')));
@@ -145,26 +135,26 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
   }, 300_000);
 
   it('with two API instances and two notifications services: each confirmation once, each order’s events in order', async () => {
-    const apis = await Promise.all([startApi(database, nats.url, issuer), startApi(database, nats.url, issuer)]);
+    const apis = await Promise.all([startApi(stack.database, stack.nats.url, stack.issuer), startApi(stack.database, stack.nats.url, stack.issuer)]);
     running.push(...apis);
-    const services = await Promise.all([startNotificationsService(database, nats.url, issuer), startNotificationsService(database, nats.url, issuer)]);
+    const services = await Promise.all([startNotificationsService(stack.database, stack.nats.url, stack.issuer), startNotificationsService(stack.database, stack.nats.url, stack.issuer)]);
     running.push(...services);
 
-    const productId = await createProduct(apis[0]!.url, 'SPLIT-TWO-BY-TWO', issuer);
-    const placed = (await Promise.all(Array.from({ length: 30 }, (_, n) => placeOrder(apis[n % 2]!.url, productId, n, issuer)))).filter((id): id is string => !!id);
+    const productId = await createProduct(apis[0]!.url, 'SPLIT-TWO-BY-TWO', stack.issuer);
+    const placed = (await Promise.all(Array.from({ length: 30 }, (_, n) => placeOrder(apis[n % 2]!.url, productId, n, stack.issuer)))).filter((id): id is string => !!id);
     expect(placed).toHaveLength(30);
     // Every third order is cancelled at once, through the other instance: its confirmation and its
     // cancellation e-mail travel one after the other, possibly through different services.
     const cancelled: string[] = [];
     for (const [n, id] of placed.entries()) {
       if (n % 3 !== 0) continue;
-      const res = await json(`${apis[(n + 1) % 2]!.url}/orders/${id}/cancel`, 'POST', undefined, issuer.customerToken(buyer(n)));
+      const res = await json(`${apis[(n + 1) % 2]!.url}/orders/${id}/cancel`, 'POST', undefined, stack.issuer.customerToken(buyer(n)));
       if (res.status === 200) cancelled.push(id);
     }
     expect(cancelled.length).toBeGreaterThan(0);
 
     const byOrder = await eventually(async () => {
-      const found = await notificationsByOrder(postgres.adminUrl, placed);
+      const found = await notificationsByOrder(stack.postgres.adminUrl, placed);
       const complete = placed.every((id) => (found.get(id)?.length ?? 0) === (cancelled.includes(id) ? 2 : 1));
       return complete ? found : undefined;
     }, { timeoutMs: 120_000, intervalMs: 250 });
@@ -180,8 +170,8 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
     const embedded = { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()) };
     try {
       // The service is started first: it waits for the API to start and provision the cluster.
-      const servicePending = startAppProcessAfter(0, () => startNotificationsService(embedded, nats.url, issuer, noIdentityProvider));
-      const api = await startAppProcessAfter(1_500, () => startApi(embedded, nats.url, issuer, noIdentityProvider));
+      const servicePending = startAppProcessAfter(0, () => startNotificationsService(embedded, stack.nats.url, stack.issuer, noIdentityProvider));
+      const api = await startAppProcessAfter(1_500, () => startApi(embedded, stack.nats.url, stack.issuer, noIdentityProvider));
       running.push(api);
       const service = await servicePending;
       running.push(service);
@@ -198,6 +188,8 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
       expect(order.status).toBe(201);
       const listed = await eventually(async () => {
         const res = await json<{ items: { template: string }[] }>(`${service.url}/notifications?orderId=${order.body.id}`, 'GET', undefined, customer);
+        // An error answer names itself when the wait runs out (a loaded run once saw only non-200s here).
+        if (res.status !== 200) throw new Error(`GET /notifications answered ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body.items.length > 0 ? res.body.items : undefined;
       }, { timeoutMs: 60_000, intervalMs: 250 });
       expect(listed.map((i) => i.template)).toEqual(['order-confirmation']);

@@ -1,47 +1,55 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { bearer, startAppProcess, type AppProcess, type TestIssuer, type TestPostgres } from '@orderly/testing';
+import {
+  bearer,
+  buildOnce,
+  startAppProcess,
+  startTestIssuer,
+  startTestNatsServer,
+  startTestPostgres,
+  type AppProcess,
+  type TestIssuer,
+  type TestNatsServer,
+  type TestPostgres,
+} from '@orderly/testing';
 
 const repository = fileURLToPath(new URL('../../../..', import.meta.url));
 export const apiEntry = `${repository}apps/api/dist/main.js`;
 export const serviceEntry = `${repository}apps/notifications-service/dist/main.js`;
 
-/**
- * Builds apps/api and apps/notifications-service (through turbo: an unchanged tree is a cache
- * hit) once per jest run; a lock directory serialises test files that ask at once.
- */
-export async function ensureBuilt(): Promise<void> {
-  const results = fileURLToPath(new URL('../../.test-results', import.meta.url));
-  const lock = `${results}/build.lock`;
-  const stamp = `${results}/build.stamp`;
-  mkdirSync(results, { recursive: true });
-  for (let waited = 0; ; waited += 100) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 300_000) throw new Error(`${lock} held for 5 minutes; remove it if no test run is building`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    if (readStamp(stamp) !== String(process.ppid)) {
-      execFileSync('npx', ['turbo', 'run', 'build', '--filter=@orderly/api', '--filter=@orderly/notifications-service', '--output-logs=none'], { cwd: repository, stdio: 'ignore' });
-      writeFileSync(stamp, String(process.ppid));
-    }
-  } finally {
-    rmdirSync(lock);
-  }
+/** Builds apps/api and apps/notifications-service once per jest run (see buildOnce). */
+export function ensureBuilt(): Promise<void> {
+  return buildOnce({
+    repository,
+    packages: ['@orderly/api', '@orderly/notifications-service'],
+    resultsDir: fileURLToPath(new URL('../../.test-results', import.meta.url)),
+  });
 }
 
-function readStamp(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
+/** What every split-mode test file runs against: PostgreSQL provisioned for apps/api, a broker and an identity provider. */
+export interface SplitStack {
+  readonly postgres: TestPostgres;
+  readonly nats: TestNatsServer;
+  readonly issuer: TestIssuer;
+  /** The API's database (every module), as `npm run db:migrate` provisioned it. */
+  readonly database: DatabaseEnv;
+  stop(): Promise<void>;
+}
+
+/** Builds both apps, then starts PostgreSQL, nats-server and the identity provider side by side. */
+export async function startSplitStack(): Promise<SplitStack> {
+  await ensureBuilt();
+  const [postgres, nats, issuer] = await Promise.all([startTestPostgres(), startTestNatsServer(), startTestIssuer()]);
+  return {
+    postgres,
+    nats,
+    issuer,
+    database: provision(postgres, 'api'),
+    async stop() {
+      await Promise.all([postgres.stop(), nats.stop(), issuer.stop()]);
+    },
+  };
 }
 
 const QUIET = { LOG_LEVEL: 'warn', DEMO_DATA: 'false', SHUTDOWN_DRAIN_DELAY_MS: '0', RESERVATION_SWEEP_INTERVAL_MS: '60000', WRITE_RATE_LIMIT: '1000000' };

@@ -30,7 +30,7 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness',
     description:
-      "Answers 200 when every module's database answers and every module's event relay runs; 503 naming the failing checks otherwise (and while shutting down). " +
+      "Answers 200 when every module's database answers and every module's event relay runs and fans out events; 503 naming the failing checks otherwise (and while shutting down). " +
       'Why a check fails is not said here: the management listener (MANAGEMENT_PORT) answers /health/ready with each failing check\'s error.',
   })
   @ApiResponse(200, { description: 'Ready to serve traffic', schema: ReadinessSchema })

@@ -12,7 +12,7 @@ export const LIFECYCLE = Symbol('orderly.Lifecycle');
 
 /**
  * What "ready" means for Orderly: not shutting down, and for every module the kernel knows of: its database answers a
- * query through its own pool, and its event relay is running. Each is one named check
+ * query through its own pool, and its event relay is running and not failing to fan out events. Each is one named check
  * (`orders.database`, `orders.relay`, ...) so a 503 says exactly what is wrong.
  */
 @Injectable()
@@ -40,7 +40,9 @@ export class Readiness {
       },
       async () => {
         const check = this.indicators.check(`${db.module}.relay`);
-        return db.relay.isRunning ? check.up() : check.down({ message: 'the event relay is not running' });
+        if (!db.relay.isRunning) return check.down({ message: 'the event relay is not running' });
+        const failure = db.relay.failure;
+        return failure === null ? check.up() : check.down({ message: `the event relay cannot fan out events: ${failure}` });
       },
     ])];
   }

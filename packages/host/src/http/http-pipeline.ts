@@ -11,6 +11,7 @@ import { KnownRoutes } from './known-routes.js';
 import { httpProblem, ProblemException } from './problem-details.js';
 import { sendProblem } from './problem-details.filter.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { traceRequests } from '../tracing/tracing.js';
 
 /** The route pattern a request matched ('unmatched' for unknown paths): a bounded label. */
 export function routeOf(res: Response): string {
@@ -19,8 +20,9 @@ export function routeOf(res: Response): string {
 
 /**
  * Express middleware that runs before Nest routes a request, in this order:
- * 1. request id (X-Request-Id in and out), one log line per request, metrics, and the request id
- *    as the correlation id of every event published while handling it;
+ * 1. request id (X-Request-Id in and out), one log line per request, a trace span when tracing is
+ *    on (W3C traceparent in), metrics, and the request id as the correlation id of every event
+ *    published while handling it;
  * 2. security headers (helmet), CORS when configured;
  * 3. 405 with Allow for a wrong method on a known path; 415 for a body that is not JSON;
  * 4. JSON body parsing with the configured limit; its errors (400, 413) as problem+json, and a
@@ -36,6 +38,7 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
   // offers conditional requests sets its own ETag, which Express still honours (304).
   app.set('etag', false);
   app.use(requestLogging(logger));
+  app.use(traceRequests(routeOf));
   app.use((req: Request, res: Response, next: NextFunction) => {
     runWithCausation({ correlationId: String(req.id), causationId: null }, next);
   });

@@ -1,4 +1,5 @@
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { currentTraceparent } from '../events/trace-context.js';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { EventEnvelope } from '../events/event-envelope.js';
 import type { EventHandler } from '../events/event-handler.js';
@@ -45,8 +46,9 @@ export async function connectEventBroker(servers: string, name: string): Promise
   return { connection, jetstream: jetstream(connection), manager, close: () => connection.drain() };
 }
 
-/** The broker message headers of an event (W3C trace context is added by the caller when there is one). */
+/** The broker message headers of an event: its id (deduplication) and, with tracing on, W3C trace context. */
 export const EVENT_ID_HEADER = 'Nats-Msg-Id';
+export const TRACEPARENT_HEADER = 'traceparent';
 
 /**
  * Forwards events to JetStream: the relay's subscriber for every module that runs elsewhere.
@@ -65,6 +67,9 @@ export class JetStreamEventPublisher implements EventHandler<unknown> {
   readonly handle = async (event: EventEnvelope): Promise<void> => {
     const h = headers();
     for (const [key, value] of Object.entries(this.extraHeaders(event))) h.set(key, value);
+    // The relay delivers in a span continuing the trace that added the event: the consumer continues it.
+    const traceparent = currentTraceparent();
+    if (traceparent) h.set(TRACEPARENT_HEADER, traceparent);
     await this.broker.jetstream.publish(eventSubject(event.type, event.aggregateId), JSON.stringify(event), {
       msgID: event.id,
       headers: h,

@@ -1,7 +1,8 @@
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { EventEnvelope } from '../events/event-envelope.js';
 import { runWithCausation } from '../events/correlation.js';
-import type { EventBroker } from './event-broker.js';
+import { deliverInTrace, SpanKind } from '../events/trace-context.js';
+import { TRACEPARENT_HEADER, type EventBroker } from './event-broker.js';
 import type { Subscription } from './event-transport.js';
 import { EVENT_PARTITIONS, EVENTS_STREAM, partitionSubjects } from './event-subjects.js';
 import type { RelayLogger } from './outbox-relay.js';
@@ -135,7 +136,9 @@ export class JetStreamEventConsumer {
     for (;;) {
       attempts++;
       try {
-        await runWithCausation({ correlationId: event.correlationId, causationId: event.id }, () => subscription!.handler.handle(event));
+        await runWithCausation({ correlationId: event.correlationId, causationId: event.id }, () =>
+          deliverInTrace(event, handler, message.headers?.get(TRACEPARENT_HEADER) || null, SpanKind.CONSUMER, () => subscription!.handler.handle(event)),
+        );
         await message.ackAck().catch(() => undefined); // a lost ack means a redelivery, which the inbox absorbs
         return;
       } catch (error) {

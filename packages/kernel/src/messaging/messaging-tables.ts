@@ -100,6 +100,19 @@ export async function dropMessagingTables(queryRunner: QueryRunner, schema: stri
 }
 
 /**
+ * Third version of the messaging tables (issue 16): the W3C `traceparent` of the work that added an
+ * event, stored with its outbox row so the relay (and, over a broker, the consuming process)
+ * continues that trace. Null when tracing is off. Modules call it from a migration of their own.
+ */
+export async function addOutboxTraceparent(queryRunner: QueryRunner, schema: string): Promise<void> {
+  await queryRunner.query(`ALTER TABLE ${quoteIdentifier(schema)}.outbox ADD COLUMN traceparent text`);
+}
+
+export async function removeOutboxTraceparent(queryRunner: QueryRunner, schema: string): Promise<void> {
+  await queryRunner.query(`ALTER TABLE ${quoteIdentifier(schema)}.outbox DROP COLUMN traceparent`);
+}
+
+/**
  * The messaging tables a module's schema has had, oldest first. Append-only: a shipped version
  * never changes, because migrations that ran it must keep doing exactly what they did. When the
  * tables change, add a version here (and a migration calling its step in every existing module).
@@ -107,21 +120,22 @@ export async function dropMessagingTables(queryRunner: QueryRunner, schema: stri
 const MESSAGING_VERSIONS = [
   { up: createMessagingTables, down: dropMessagingTables },
   { up: addSubscriberDeliveries, down: removeSubscriberDeliveries },
+  { up: addOutboxTraceparent, down: removeOutboxTraceparent },
 ] as const;
 
-/** A version of the messaging tables: 1 is createMessagingTables, 2 adds addSubscriberDeliveries. */
-export type MessagingVersion = 1 | 2;
+/** A version of the messaging tables: 1 is createMessagingTables, 2 adds addSubscriberDeliveries, 3 addOutboxTraceparent. */
+export type MessagingVersion = 1 | 2 | 3;
 
 /**
  * The newest version. `npm run new-module` reads it from this file and writes it, as a literal,
  * into the new module's first migration; migrations never pass this constant itself, or an old
  * migration would start doing something new when a version is added.
  */
-export const LATEST_MESSAGING_VERSION: MessagingVersion = 2;
+export const LATEST_MESSAGING_VERSION: MessagingVersion = 3;
 
 /**
  * Creates the messaging tables of `schema` as they were at `version` (every step up to it), for a
- * new module's first migration: `createMessagingSchema(queryRunner, 'gift_cards', 2)`.
+ * new module's first migration: `createMessagingSchema(queryRunner, 'gift_cards', 3)`.
  */
 export async function createMessagingSchema(queryRunner: QueryRunner, schema: string, version: MessagingVersion): Promise<void> {
   for (const step of stepsThrough(version)) await step.up(queryRunner, schema);

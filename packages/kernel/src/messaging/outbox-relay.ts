@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope.js';
 import { runWithCausation } from '../events/correlation.js';
+import { deliverInTrace, rememberTraceparent, SpanKind, traceparentOf } from '../events/trace-context.js';
 import { UndeliverableEvent, type EventTransport } from './event-transport.js';
 import { deliveryTable, outboxChannel, quoteIdentifier } from './messaging-tables.js';
 import { OutboxAdmin } from './outbox-admin.js';
@@ -91,6 +92,7 @@ interface ClaimedRow {
   causation_id: string | null;
   payload: unknown;
   occurred_at: Date;
+  traceparent: string | null;
 }
 
 /** A batch of one subscriber's deliveries, claimed under one lease. */
@@ -119,6 +121,9 @@ interface Lease {
  * - Woken in-process by local commits (OutboxSignal), by NOTIFY from other instances, and by a
  *   poll as a safety net.
  */
+/** How long fan-out must keep failing before the relay reports it (OutboxRelay.failure). */
+export const RELAY_FAILING_AFTER_MS = 15_000;
+
 export class OutboxRelay {
   private running = false;
   private fanOutDone: Promise<void> = Promise.resolve();
@@ -127,6 +132,7 @@ export class OutboxRelay {
   private listener: pg.Client | null = null;
   private listenFailing = false;
   private lastFanOutError: string | null = null;
+  private fanOutFailingSince: number | null = null;
   private lastLaneProbeAt = 0;
   private stopListeningLocally: (() => void) | null = null;
   private readonly outboxTable: string;
@@ -150,6 +156,16 @@ export class OutboxRelay {
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /**
+   * Why this relay cannot fan out events, once that has lasted RELAY_FAILING_AFTER_MS (a failure
+   * that stays, such as a missing table, not one failed poll); null while it works. Readiness
+   * reports it: a relay that runs but delivers nothing is not ready.
+   */
+  get failure(): string | null {
+    if (this.lastFanOutError === null || this.fanOutFailingSince === null) return null;
+    return Date.now() - this.fanOutFailingSince >= RELAY_FAILING_AFTER_MS ? this.lastFanOutError : null;
   }
 
   async start(): Promise<void> {
@@ -330,7 +346,7 @@ export class OutboxRelay {
 
   private deliver(event: EventEnvelope, subscriber: string): Promise<void> {
     return runWithCausation({ correlationId: event.correlationId, causationId: event.id }, () =>
-      this.transport.deliver(event, subscriber),
+      deliverInTrace(event, subscriber, traceparentOf(event), SpanKind.INTERNAL, () => this.transport.deliver(event, subscriber)),
     );
   }
 
@@ -341,8 +357,10 @@ export class OutboxRelay {
         await this.startLanesWithWork();
         fanned = (await this.fanOut()).length;
         this.lastFanOutError = null;
+        this.fanOutFailingSince = null;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        this.fanOutFailingSince ??= Date.now();
         // Once per kind of failure, not once a second for as long as the database is down.
         if (message !== this.lastFanOutError) this.log.error(`relay for ${this.schema} failed to fan out events: ${message}`);
         this.lastFanOutError = message;
@@ -512,7 +530,7 @@ export function claimStatement(schema: string): string {
          FROM claimed, ${outbox} o
         WHERE d.subscriber = $1 AND d.event_seq = claimed.event_seq AND o.seq = d.event_seq
        RETURNING d.event_seq, d.attempts, o.id, o.type, o.version, o.aggregate_id, o.correlation_id, o.causation_id,
-                 o.payload, o.occurred_at
+                 o.payload, o.occurred_at, o.traceparent
        )
        SELECT * FROM leased ORDER BY event_seq`;
 }
@@ -591,7 +609,7 @@ class Sleeper {
 }
 
 function toEnvelope(row: ClaimedRow): EventEnvelope {
-  return {
+  const event: EventEnvelope = {
     id: row.id,
     type: row.type,
     version: row.version,
@@ -601,4 +619,6 @@ function toEnvelope(row: ClaimedRow): EventEnvelope {
     causationId: row.causation_id,
     payload: row.payload,
   };
+  rememberTraceparent(event, row.traceparent);
+  return event;
 }

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope.js';
 import { assertConforms, type EventSchema } from '../events/event-schema.js';
 import { currentCausation } from '../events/correlation.js';
+import { currentTraceparent } from '../events/trace-context.js';
 import { quoteIdentifier } from './messaging-tables.js';
 
 export interface NewEvent<TPayload> {
@@ -22,6 +23,8 @@ export interface Outbox {
  */
 export class TransactionOutbox implements Outbox {
   private readonly pending: EventEnvelope[] = [];
+  /** The traceparent of the work that added each pending event (null with tracing off). */
+  private readonly traceparents: (string | null)[] = [];
 
   constructor(private readonly schema: string) {}
 
@@ -39,27 +42,29 @@ export class TransactionOutbox implements Outbox {
       payload: event.payload,
     };
     this.pending.push(envelope);
+    this.traceparents.push(currentTraceparent());
     return envelope;
   }
 
   /** Writes the collected events; returns how many. */
   async flush(manager: EntityManager): Promise<number> {
     if (this.pending.length === 0) return 0;
-    const columns = 8;
+    const columns = 9;
     const values: unknown[] = [];
     const rows = this.pending.map((e, i) => {
-      values.push(e.id, e.type, e.version, e.aggregateId, e.correlationId, e.causationId, JSON.stringify(e.payload), e.occurredAt);
+      values.push(e.id, e.type, e.version, e.aggregateId, e.correlationId, e.causationId, JSON.stringify(e.payload), e.occurredAt, this.traceparents[i]);
       const p = Array.from({ length: columns }, (_, c) => `$${i * columns + c + 1}`);
       return `(${p.join(', ')})`;
     });
     await manager.query(
       `INSERT INTO ${quoteIdentifier(this.schema)}.outbox
-         (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at)
+         (id, type, version, aggregate_id, correlation_id, causation_id, payload, occurred_at, traceparent)
        VALUES ${rows.join(', ')}`,
       values,
     );
     const written = this.pending.length;
     this.pending.length = 0;
+    this.traceparents.length = 0;
     return written;
   }
 }

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
+  addOutboxTraceparent,
   addSubscriberDeliveries,
   createMessagingTables,
   createModuleDataSource,
@@ -12,27 +13,38 @@ import {
   MessagingRetention,
   OutboxAdmin,
   OutboxRelay,
+  RELAY_FAILING_AFTER_MS,
   provisionModuleDatabases,
   type EventEnvelope,
   type ModuleDatabaseDefinition,
 } from '../../src/index.js';
-import { EntryAddedV1, silent, startKernelTestPostgres } from './messaging.fixture.js';
+import { EntryAddedV1, silent, startKernelTestPostgres, waitFor } from './messaging.fixture.js';
 
-class CreateLegacy1700000000100 implements MigrationInterface {
+/** A migration class named as TypeORM wants (<Name><timestamp>) that applies one messaging step to `schema`. */
+function messagingStep(name: string, schema: string, step: (queryRunner: QueryRunner, schema: string) => Promise<void>) {
+  const migration = class implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await step(queryRunner, schema);
+    }
+    async down(): Promise<void> {}
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}
+class AddOutboxTraceparent1700000000102 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
-    await createMessagingTables(queryRunner, 'legacy');
+    await addOutboxTraceparent(queryRunner, 'legacy');
   }
   async down(): Promise<void> {}
 }
-class AddSubscriberDeliveries1700000000101 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await addSubscriberDeliveries(queryRunner, 'legacy');
-  }
-  async down(): Promise<void> {}
-}
+
+const CreateLegacy1700000000100 = messagingStep('CreateLegacy1700000000100', 'legacy', createMessagingTables);
+const AddSubscriberDeliveries1700000000101 = messagingStep('AddSubscriberDeliveries1700000000101', 'legacy', addSubscriberDeliveries);
+const CreateStale1700000000200 = messagingStep('CreateStale1700000000200', 'stale', createMessagingTables);
+const AddStaleDeliveries1700000000201 = messagingStep('AddStaleDeliveries1700000000201', 'stale', addSubscriberDeliveries);
 
 const before: ModuleDatabaseDefinition = { module: 'legacy', schema: 'legacy', role: 'test_legacy', entities: [], migrations: [CreateLegacy1700000000100] };
-const after: ModuleDatabaseDefinition = { ...before, migrations: [CreateLegacy1700000000100, AddSubscriberDeliveries1700000000101] };
+const after: ModuleDatabaseDefinition = { ...before, migrations: [CreateLegacy1700000000100, AddSubscriberDeliveries1700000000101, AddOutboxTraceparent1700000000102] };
 
 let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
 let admin: pg.Client;
@@ -91,3 +103,27 @@ it('carries pending, delivered and dead events of the old tables over', async ()
     await dataSource.destroy();
   }
 }, 60_000);
+
+it('a relay on messaging tables older than it reads reports why once the failure lasts, and recovers after the upgrade', async () => {
+  const stale: ModuleDatabaseDefinition = { module: 'stale', schema: 'stale', role: 'test_stale', entities: [], migrations: [CreateStale1700000000200] };
+  const connections = await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [stale] });
+  const dataSource = createModuleDataSource(stale, connections.get('stale')!);
+  await dataSource.initialize();
+  const relay = new OutboxRelay(dataSource, 'stale', connections.get('stale')!.url, new InProcessEventTransport(), { ...DEFAULT_RELAY_OPTIONS, idlePollMs: 100 }, silent);
+  try {
+    const startedAt = Date.now();
+    await relay.start();
+    expect(relay.failure).toBeNull(); // one failed poll is not yet a failure
+    await waitFor('the relay to report its failure', async () => relay.failure !== null);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(RELAY_FAILING_AFTER_MS);
+    expect(relay.failure).toMatch(/(fanned_out|outbox_delivery).*does not exist/);
+    expect(relay.isRunning).toBe(true);
+
+    // The module's upgrade migration runs: the relay works again, and says so.
+    await provisionModuleDatabases({ adminUrl: postgres.adminUrl, roleSecret: postgres.roleSecret, modules: [{ ...stale, migrations: [CreateStale1700000000200, AddStaleDeliveries1700000000201] }] });
+    await waitFor('the relay to work again', async () => relay.failure === null);
+  } finally {
+    await relay.stop();
+    await dataSource.destroy();
+  }
+}, 300_000);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import pg from 'pg';
 import {
+  addOutboxTraceparent,
   addSubscriberDeliveries,
   createModuleDataSource,
   OutboxAdmin,
@@ -53,11 +54,12 @@ class CreateAudit1700000000001 implements MigrationInterface {
   async down(): Promise<void> {}
 }
 
-/** The second version of the messaging tables (per-subscriber deliveries), as every module migrates to it. */
+/** The second and third versions of the messaging tables (per-subscriber deliveries, traceparent), as every module migrates to them. */
 function subscriberDeliveriesMigration(schema: string, timestamp: number): new () => MigrationInterface {
   const migration = class implements MigrationInterface {
     async up(queryRunner: QueryRunner): Promise<void> {
       await addSubscriberDeliveries(queryRunner, schema);
+      await addOutboxTraceparent(queryRunner, schema);
     }
     async down(): Promise<void> {}
   };
@@ -156,4 +158,20 @@ export async function openLedgerAndAudit() {
       await postgres.stop();
     },
   };
+}
+
+/** Polls `probe` until it returns a value (generous ceiling: a loaded machine), or fails naming `what`. */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Polls `probe` until it holds, with a generous ceiling for a loaded machine. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  await until(async () => ((await probe()) ? true : undefined), what, timeoutMs);
 }

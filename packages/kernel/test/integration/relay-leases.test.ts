@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { provisionModuleDatabases, type ModuleConnection } from '../../src/index.js';
-import { auditModule, ledgerModule, startKernelTestPostgres } from './messaging.fixture.js';
+import { auditModule, ledgerModule, startKernelTestPostgres, waitFor } from './messaging.fixture.js';
 
 const SUBSCRIBERS = ['audit.First', 'audit.Second', 'audit.Third'];
 const AGGREGATES = 12;
@@ -85,14 +85,6 @@ async function stopWorker(worker: Worker): Promise<void> {
   const exited = new Promise((resolve) => worker.process.once('exit', resolve));
   worker.process.kill('SIGTERM');
   await exited;
-}
-
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function publishInterleaved(): Promise<void> {

@@ -14,7 +14,7 @@ import {
   type EventHandler,
   type ModuleConnection,
 } from '../../src/index.js';
-import { EntryAddedV1, openLedgerAndAudit, silent, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
+import { EntryAddedV1, openLedgerAndAudit, silent, TRUNCATE_ALL, waitFor, type EntryAdded } from './messaging.fixture.js';
 
 let testbed: Awaited<ReturnType<typeof openLedgerAndAudit>>;
 let connections: Map<string, ModuleConnection>;
@@ -67,14 +67,6 @@ async function publish(count: number, aggregates = 5): Promise<void> {
 
 async function effectsOf(subscriber: string): Promise<number> {
   return (await admin.query('SELECT count(*)::int AS n FROM audit.effects WHERE subscriber = $1', [subscriber])).rows[0].n;
-}
-
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 it('keeps delivering to the others while one subscriber fails every delivery, then replays only its dead letters', async () => {

@@ -2,6 +2,7 @@ import type { ModuleDatabaseDefinition } from '@orderly/kernel';
 import { CreateNotificationsSchema1732100000200 } from './migrations/1732100000200-CreateNotificationsSchema.js';
 import { AddNotificationOwners1732100013200 } from './migrations/1732100013200-AddNotificationOwners.js';
 import { AddSubscriberDeliveries1732100015200 } from './migrations/1732100015200-AddSubscriberDeliveries.js';
+import { AddOutboxTraceparent1732100016200 } from './migrations/1732100016200-AddOutboxTraceparent.js';
 import { NotificationEntity } from './notification.entity-schema.js';
 
 export const notificationsDatabase: ModuleDatabaseDefinition = {
@@ -9,5 +10,5 @@ export const notificationsDatabase: ModuleDatabaseDefinition = {
   schema: 'notifications',
   role: 'orderly_notifications',
   entities: [NotificationEntity],
-  migrations: [CreateNotificationsSchema1732100000200, AddNotificationOwners1732100013200, AddSubscriberDeliveries1732100015200],
+  migrations: [CreateNotificationsSchema1732100000200, AddNotificationOwners1732100013200, AddSubscriberDeliveries1732100015200, AddOutboxTraceparent1732100016200],
 };

@@ -5,6 +5,7 @@ import { CreateOrderSummaries1732100004000 } from './migrations/1732100004000-Cr
 import { AddOrderOwners1732100013000 } from './migrations/1732100013000-AddOrderOwners.js';
 import { AddOrderStatusChanges1732100014000 } from './migrations/1732100014000-AddOrderStatusChanges.js';
 import { AddSubscriberDeliveries1732100015100 } from './migrations/1732100015100-AddSubscriberDeliveries.js';
+import { AddOutboxTraceparent1732100016100 } from './migrations/1732100016100-AddOutboxTraceparent.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
 
 export const ordersDatabase: ModuleDatabaseDefinition = {
@@ -19,5 +20,6 @@ export const ordersDatabase: ModuleDatabaseDefinition = {
     AddOrderOwners1732100013000,
     AddOrderStatusChanges1732100014000,
     AddSubscriberDeliveries1732100015100,
+    AddOutboxTraceparent1732100016100,
   ],
 };

@@ -3,6 +3,7 @@ import { CreateProductsSchema1732100000000 } from './migrations/1732100000000-Cr
 import { AllowReturnedReservations1732100014000 } from './migrations/1732100014000-AllowReturnedReservations.js';
 import { AddProductWithdrawal1732100014001 } from './migrations/1732100014001-AddProductWithdrawal.js';
 import { AddSubscriberDeliveries1732100015000 } from './migrations/1732100015000-AddSubscriberDeliveries.js';
+import { AddOutboxTraceparent1732100016000 } from './migrations/1732100016000-AddOutboxTraceparent.js';
 import { ProductEntity, StockReservationEntity } from './product.entity-schema.js';
 
 export const productsDatabase: ModuleDatabaseDefinition = {
@@ -15,5 +16,6 @@ export const productsDatabase: ModuleDatabaseDefinition = {
     AllowReturnedReservations1732100014000,
     AddProductWithdrawal1732100014001,
     AddSubscriberDeliveries1732100015000,
+    AddOutboxTraceparent1732100016000,
   ],
 };
