@@ -161,8 +161,8 @@ async function measureRelayThroughput({ adminUrl, events, log }) {
   const connection = { ...connections.get('relaybench'), handlerPoolSize: DEFAULT_HANDLER_POOL_SIZE };
   const admin = new pg.Client(adminUrl);
   await admin.connect();
-  // As in the app: the relay on the publisher's handler pool, each subscriber on its own module's.
-  const handlers = createModuleDataSource(definition, connection, 'handlers');
+  // As in the app: the relay on the publisher's relay pool, each subscriber on its own module's handler pool.
+  const handlers = createModuleDataSource(definition, connection, 'relay');
   const subscriberPools = SUBSCRIBERS.map(() => createModuleDataSource(definition, connection, 'handlers'));
   for (const pool of [handlers, ...subscriberPools]) await pool.initialize();
   const results = {};
