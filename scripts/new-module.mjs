@@ -30,7 +30,17 @@ const names = {
   migrationTimestamp: Date.now(),
   // Same versions as the existing modules, so the lockfile needs nothing new.
   versions: JSON.parse(readFileSync(join(root, 'packages', 'notifications', 'package.json'), 'utf8')),
+  // The kernel's newest messaging tables, written into the first migration as a literal so that
+  // the migration keeps doing the same thing when the kernel adds a version later.
+  messagingVersion: latestMessagingVersion(),
 };
+
+function latestMessagingVersion() {
+  const source = readFileSync(join(root, 'packages', 'kernel', 'src', 'messaging', 'messaging-tables.ts'), 'utf8');
+  const found = /^export const LATEST_MESSAGING_VERSION: MessagingVersion = (\d+);$/m.exec(source);
+  if (!found) throw new Error('LATEST_MESSAGING_VERSION not found in packages/kernel/src/messaging/messaging-tables.ts');
+  return Number(found[1]);
+}
 
 const files = moduleFiles(names);
 for (const [file, content] of Object.entries(files)) {

@@ -2,7 +2,7 @@
 // packages/products and packages/notifications. Each file says what to replace.
 
 export function moduleFiles(n) {
-  const { name, pascal, camel, constant, schema, role, migrationTimestamp: ts, versions } = n;
+  const { name, pascal, camel, constant, schema, role, migrationTimestamp: ts, versions, messagingVersion } = n;
   const dep = (pkg) => versions.dependencies?.[pkg] ?? versions.devDependencies?.[pkg];
   const packageJson = {
     name: `@orderly/${name}`,
@@ -98,7 +98,7 @@ export class ${pascal}Status {
   }
 }
 `,
-    [`src/internal/infrastructure/migrations/${ts}-Create${pascal}Schema.ts`]: `import { createMessagingTables, dropMessagingTables } from '@orderly/kernel';
+    [`src/internal/infrastructure/migrations/${ts}-Create${pascal}Schema.ts`]: `import { createMessagingSchema, dropMessagingSchema } from '@orderly/kernel';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Runs as ${role}, which owns schema ${schema} and nothing else. */
@@ -110,11 +110,13 @@ export class ${migration} implements MigrationInterface {
         text       text NOT NULL,
         created_at timestamptz NOT NULL
       )\`);
-    await createMessagingTables(queryRunner, '${schema}');
+    // The outbox and inbox as the kernel defined them at version ${messagingVersion}; later versions come
+    // as migrations of their own, so this one never changes what it does.
+    await createMessagingSchema(queryRunner, '${schema}', ${messagingVersion});
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await dropMessagingTables(queryRunner, '${schema}');
+    await dropMessagingSchema(queryRunner, '${schema}', ${messagingVersion});
     await queryRunner.query(\`DROP TABLE ${schema}.notes\`);
   }
 }
@@ -260,7 +262,7 @@ describe('@orderly/${name} public API', () => {
 });
 `,
     [`test/integration/${name}-storage.test.ts`]: `// Integration: ${name}'s migrations and reader on real PostgreSQL, as ${name}'s own role.
-import { createModuleDataSource, provisionModuleDatabases } from '@orderly/kernel';
+import { createModuleDataSource, OutboxAdmin, provisionModuleDatabases } from '@orderly/kernel';
 import { startTestPostgres, type TestPostgres } from '@orderly/testing';
 import type { DataSource } from 'typeorm';
 import { ${pascal}Status } from '../../src/internal/application/${name}-status.js';
@@ -289,12 +291,12 @@ it('migrates its schema and counts what it stores', async () => {
   expect((await status.current()).notes).toBe(1);
 });
 
-it('has its outbox and inbox tables', async () => {
-  const rows: { table_name: string }[] = await dataSource.query(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}' ORDER BY table_name",
-  );
-  expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['notes', 'migrations']));
-  expect(rows.length).toBeGreaterThan(2);
+it('has the messaging tables that the outbox relay and the events command use', async () => {
+  // What the relay and \`npm run events\` read: the outbox and every subscriber's deliveries.
+  const outbox = new OutboxAdmin(dataSource, '${schema}');
+  await expect(outbox.stats()).resolves.toEqual({ pending: 0, dead: 0, oldestPendingAgeMs: 0 });
+  await expect(outbox.subscriberStats()).resolves.toEqual([]);
+  await expect(outbox.list(['pending', 'dead'], 10, 'any-subscriber')).resolves.toEqual([]);
 });
 `,
   };

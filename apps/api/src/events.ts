@@ -1,9 +1,9 @@
-import { OutboxAdmin, sqlState } from '@orderly/kernel';
+import { sqlState } from '@orderly/kernel';
 import pg from 'pg';
 import { loadConfig, StartRefused } from '@orderly/host';
 import { moduleDatabases } from './database/module-databases.js';
 import { connectForOperations } from './database/prepare-database.js';
-import { runEventsCommand } from './operations/events-command.js';
+import { moduleOutboxes, runEventsCommand } from './operations/events-command.js';
 
 /**
  * `npm run events -- <list|stats|replay|discard> ...`: operators' view of every module's outbox,
@@ -17,13 +17,10 @@ async function main(): Promise<number> {
   const clients = moduleDatabases.map((m) => new pg.Client({ connectionString: database.connections.get(m.module)!.url, application_name: 'orderly-events' }));
   try {
     await Promise.all(clients.map((client) => client.connect()));
-    const outboxes = new Map(
-      moduleDatabases.map((m, i) => {
-        const client = clients[i]!;
-        const sql = { query: async (text: string, values?: unknown[]) => (await client.query(text, values)).rows };
-        return [m.module, new OutboxAdmin(sql, m.schema)] as const;
-      }),
-    );
+    const outboxes = moduleOutboxes(moduleDatabases, (m) => {
+      const client = clients[moduleDatabases.indexOf(m)]!;
+      return { query: async (text: string, values?: unknown[]) => (await client.query(text, values)).rows };
+    });
     return await runEventsCommand(process.argv.slice(2), outboxes, {
       out: (line) => console.log(line),
       err: (line) => console.error(line),

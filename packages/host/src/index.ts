@@ -37,6 +37,7 @@ export {
   type HttpProblemName,
   type ProblemDetails,
 } from './http/problem-details.js';
+export { toProblem } from './http/to-problem.js';
 export { discoverRoutes, type ClassReference, type DiscoveredRoute } from './http/route-discovery.js';
 export { accessGaps, checkAccessDeclared } from './identity/identity-setup.js';
 export { CUSTOMER_SCOPES, DevelopmentIssuer, DEVELOPMENT_AUDIENCE, DEVELOPMENT_ISSUER, JWKS_PATH, STAFF_SCOPES, type TokenRequest } from './identity/development-issuer.js';

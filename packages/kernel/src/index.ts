@@ -35,8 +35,11 @@ export {
 
 export {
   addSubscriberDeliveries,
+  createMessagingSchema,
   createMessagingTables,
+  dropMessagingSchema,
   dropMessagingTables,
+  type MessagingVersion,
   quoteIdentifier,
   removeSubscriberDeliveries,
 } from './messaging/messaging-tables.js';

@@ -1,4 +1,4 @@
-import { ApplicationError, type OutboxAdmin, type OutboxEntry, type OutboxStatus } from '@orderly/kernel';
+import { ApplicationError, type ModuleDatabaseDefinition, OutboxAdmin, type OutboxEntry, type OutboxStatus, type SqlRunner } from '@orderly/kernel';
 
 export const EVENTS_USAGE = `Usage: npm run events -- <command>
 
@@ -26,6 +26,14 @@ export interface EventsCommandIo {
 
 /** What the command needs of each module's outbox (the kernel's OutboxAdmin). */
 export type OutboxOperations = Pick<OutboxAdmin, 'list' | 'stats' | 'subscriberStats' | 'replay' | 'replayAllDead' | 'discard'>;
+
+/**
+ * Each module's outbox by module name (what the command's <module> arguments say), each read in the
+ * module's schema (which may differ: module gift-cards, schema gift_cards), through `sqlOf(module)`.
+ */
+export function moduleOutboxes(modules: readonly ModuleDatabaseDefinition[], sqlOf: (module: ModuleDatabaseDefinition) => SqlRunner): Map<string, OutboxAdmin> {
+  return new Map(modules.map((m) => [m.module, new OutboxAdmin(sqlOf(m), m.schema)] as const));
+}
 
 /**
  * The operator's view of every module's outbox (`npm run events`). Returns the exit code: 0 done,

@@ -1,10 +1,9 @@
 // Real email through a real SMTP server, an SMTP outage (retries, then delivery once it is back),
 // and the operator's view of it: `npm run events` lists the waiting event with its error, and
 // replays a dead-lettered one once the cause is fixed.
-import { OutboxAdmin } from '@orderly/kernel';
 import { eventually, startTestSmtpServer, type TestSmtpServer } from '@orderly/testing';
 import { moduleDatabases } from '../../src/database/module-databases.js';
-import { runEventsCommand } from '../../src/operations/events-command.js';
+import { moduleOutboxes, runEventsCommand } from '../../src/operations/events-command.js';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
 let smtp: TestSmtpServer;
@@ -16,7 +15,7 @@ afterAll(async () => smtp?.stop());
 async function withApp(env: Record<string, string>, test: (sut: OrderlyUnderTest, events: (...args: string[]) => Promise<{ code: number; out: string }>) => Promise<void>) {
   const sut = await startOrderlyForTest({ SMTP_URL: smtp.url, ...env });
   const sql = { query: async (text: string, values?: unknown[]) => (await sut.db.query(text, values)).rows };
-  const outboxes = new Map(moduleDatabases.map(({ module }) => [module, new OutboxAdmin(sql, module)] as const));
+  const outboxes = moduleOutboxes(moduleDatabases, () => sql);
   const events = async (...args: string[]) => {
     const lines: string[] = [];
     const code = await runEventsCommand(args, outboxes, { out: (l) => lines.push(l), err: (l) => lines.push(l) });

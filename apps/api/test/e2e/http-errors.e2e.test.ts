@@ -140,6 +140,12 @@ describe('bad input gets a clear problem+json 4xx and changes nothing', () => {
     expect(res.body.detail).toBe(`The request is invalid: ${errors.map((e) => e.message).join('; ')}.`);
   });
 
+  it.each(['"a b"@example.com', '"a@b"@example.com'])('refuses %s as customerEmail at the edge, even from its owner (nothing can be sent to it)', async (email) => {
+    const res = await http(sut.url, 'POST', '/orders', { ...validOrder(), customerEmail: email }, sut.customer(email));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ type: 'https://orderly.dev/problems/invalid-request', errors: [{ field: 'customerEmail', message: 'customerEmail must be an email address' }] });
+  });
+
   it('answers a duplicate sku with 409 and keeps the first product', async () => {
     const res = await http(sut.url, 'POST', '/products', { sku: 'ERR-1', name: 'again', unitPrice: 1, stock: 1 }, sut.staff);
     expect(res.status).toBe(409);

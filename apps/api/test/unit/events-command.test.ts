@@ -1,6 +1,6 @@
 // The `npm run events` command line over hand-written fake outboxes (no database).
 import { OutboxEntryInWrongState, type OutboxEntry, type OutboxStatus } from '@orderly/kernel';
-import { runEventsCommand, type OutboxOperations } from '../../src/operations/events-command.js';
+import { moduleOutboxes, runEventsCommand, type OutboxOperations } from '../../src/operations/events-command.js';
 
 const entry = (over: Partial<OutboxEntry> = {}): OutboxEntry => ({
   id: '11111111-1111-4111-8111-111111111111', seq: 1, type: 'orders.OrderPlaced', version: 1, aggregateId: 'order-1',
@@ -114,4 +114,15 @@ it.each([
   expect(result.code).toBe(2);
   expect(result.err).toMatch(message);
   expect(result.err).toContain('Usage: npm run events -- <command>');
+});
+
+describe('moduleOutboxes', () => {
+  it('names each outbox by module and reads it in the module\'s schema, which may differ from its name', async () => {
+    const queries: string[] = [];
+    const sql = { query: async (text: string) => (queries.push(text), [{ pending: 0, dead: 0, age: 0 }]) };
+    const outboxes = moduleOutboxes([{ module: 'gift-cards', schema: 'gift_cards', role: 'orderly_gift_cards', entities: [], migrations: [] }], () => sql);
+    expect([...outboxes.keys()]).toEqual(['gift-cards']);
+    await outboxes.get('gift-cards')!.stats();
+    expect(queries.join('\n')).toContain('"gift_cards".outbox');
+  });
 });

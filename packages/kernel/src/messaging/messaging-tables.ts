@@ -99,6 +99,46 @@ export async function dropMessagingTables(queryRunner: QueryRunner, schema: stri
   await queryRunner.query(`DROP TABLE ${s}.outbox`);
 }
 
+/**
+ * The messaging tables a module's schema has had, oldest first. Append-only: a shipped version
+ * never changes, because migrations that ran it must keep doing exactly what they did. When the
+ * tables change, add a version here (and a migration calling its step in every existing module).
+ */
+const MESSAGING_VERSIONS = [
+  { up: createMessagingTables, down: dropMessagingTables },
+  { up: addSubscriberDeliveries, down: removeSubscriberDeliveries },
+] as const;
+
+/** A version of the messaging tables: 1 is createMessagingTables, 2 adds addSubscriberDeliveries. */
+export type MessagingVersion = 1 | 2;
+
+/**
+ * The newest version. `npm run new-module` reads it from this file and writes it, as a literal,
+ * into the new module's first migration; migrations never pass this constant itself, or an old
+ * migration would start doing something new when a version is added.
+ */
+export const LATEST_MESSAGING_VERSION: MessagingVersion = 2;
+
+/**
+ * Creates the messaging tables of `schema` as they were at `version` (every step up to it), for a
+ * new module's first migration: `createMessagingSchema(queryRunner, 'gift_cards', 2)`.
+ */
+export async function createMessagingSchema(queryRunner: QueryRunner, schema: string, version: MessagingVersion): Promise<void> {
+  for (const step of stepsThrough(version)) await step.up(queryRunner, schema);
+}
+
+/** Undoes createMessagingSchema with the same version. */
+export async function dropMessagingSchema(queryRunner: QueryRunner, schema: string, version: MessagingVersion): Promise<void> {
+  for (const step of stepsThrough(version).reverse()) await step.down(queryRunner, schema);
+}
+
+function stepsThrough(version: MessagingVersion): { up: typeof createMessagingTables; down: typeof dropMessagingTables }[] {
+  if (!Number.isInteger(version) || version < 1 || version > MESSAGING_VERSIONS.length) {
+    throw new Error(`Unknown messaging tables version ${version} (1 to ${MESSAGING_VERSIONS.length})`);
+  }
+  return MESSAGING_VERSIONS.slice(0, version);
+}
+
 export function quoteIdentifier(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Refusing unsafe SQL identifier: ${name}`);
   return `"${name}"`;

@@ -1,6 +1,7 @@
 import { PageQuery } from '@orderly/kernel';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsObject, IsOptional, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CUSTOMER_EMAIL } from '../domain/order-rules.js';
 
 export class OrderItemRequest {
   @IsUUID()
@@ -14,6 +15,8 @@ export class OrderItemRequest {
 
 export class PlaceOrderRequest {
   @IsEmail()
+  // What the order's own rule accepts (isEmail also lets quoted local parts with spaces through).
+  @Matches(CUSTOMER_EMAIL, { message: '$property must be an email address' })
   @MaxLength(254)
   customerEmail!: string;
 
