@@ -139,22 +139,30 @@ const NOTIFY_INTERVAL_MS = 50;
 
 const inboxInsert = (schema) => `INSERT INTO "${schema}".inbox (event_id, handler) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING event_id`;
+// UnitOfWork.transactionOnce with shareTransaction: a batch's events in one transaction (orders' and products' handlers).
+const sharedInboxInsert = (schema) => `INSERT INTO "${schema}".inbox (event_id, handler)
+           SELECT DISTINCT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING RETURNING event_id`;
 const INSERT_SUMMARY = `INSERT INTO orders.order_summaries (order_id, customer_id, customer_email, total, item_count, placed_at, status, status_changed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING`;
 export const CONFIRM_RESERVATION = `UPDATE "products"."stock_reservations" SET "status" = $1 WHERE "order_id" = $2 AND "status" IN ($3) RETURNING *`;
 const INSERT_NOTIFICATION = `INSERT INTO "notifications"."notifications"("id", "order_id", "customer_id", "channel", "recipient", "template", "status", "created_at") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 
-/** The OrderPlaced handlers, by subscriber name; each runs once per event (inbox row in its transaction). */
+/**
+ * The OrderPlaced handlers, by subscriber name; each runs once per event (inbox row in its
+ * transaction). Those marked shareTransaction handle a batch's events in one transaction, as
+ * Orderly's database-only handlers do (one alone is sent the single-event statement, as Orderly does).
+ */
 const HANDLERS = new Map([
   [
     'orders.ProjectOrderSummary',
     {
       module: 'orders',
+      shareTransaction: true,
       effect: (db, order) =>
         db.query(INSERT_SUMMARY, [order.orderId, order.customerId ?? null, order.customerEmail, order.total, order.lines.reduce((sum, l) => sum + l.quantity, 0), new Date(order.placedAt), 'confirmed', new Date(order.placedAt)]),
     },
   ],
-  ['products.ConfirmStockReservation', { module: 'products', effect: (db, order) => db.query(CONFIRM_RESERVATION, ['confirmed', order.orderId, 'reserved']) }],
+  ['products.ConfirmStockReservation', { module: 'products', shareTransaction: true, effect: (db, order) => db.query(CONFIRM_RESERVATION, ['confirmed', order.orderId, 'reserved']) }],
   [
     'notifications.SendOrderConfirmation',
     {
@@ -194,10 +202,10 @@ function sleeper() {
 
 /**
  * Starts the relay over orders' outbox. `pools` maps module name to that module role's handler
- * pg.Pool (the relay runs on orders'); `signal` is the outboxSignal the request path calls after
+ * pg.Pool; `relayPool` is orders' relay pool (asynchronous commit, as the kernel's); `signal` is the outboxSignal the request path calls after
  * its commits. Returns stop().
  */
-export async function startEventWork({ pools, listenUrl, inTransaction, applicationName, signal }) {
+export async function startEventWork({ pools, relayPool, listenUrl, inTransaction, applicationName, signal }) {
   let running = true;
   const fanOutSleeper = sleeper();
   const lanes = new Map();
@@ -211,7 +219,7 @@ export async function startEventWork({ pools, listenUrl, inTransaction, applicat
   await listener.connect();
   await listener.query(`LISTEN ${CHANNEL}`);
 
-  const relayDb = pools.orders;
+  const relayDb = relayPool;
   const settle = async (seqs) => {
     if (seqs.length > 0) await relayDb.query(SETTLE, [seqs.map(String)]);
   };
@@ -228,8 +236,23 @@ export async function startEventWork({ pools, listenUrl, inTransaction, applicat
     const { rows } = await relayDb.query(CLAIM, [subscriber, BATCH_SIZE, owner, LEASE_MS]);
     return { subscriber, owner, rows };
   };
+  // The events of a batch to a sharing handler: one transaction; if it fails, each alone.
+  const deliverShared = async (rows, subscriber) => {
+    const handler = HANDLERS.get(subscriber);
+    try {
+      await inTransaction(pools[handler.module], async (db) => {
+        const inserted = new Set((await db.query(sharedInboxInsert(handler.module), [rows.map((r) => r.id), subscriber])).rows.map((r) => r.event_id));
+        for (const row of rows) if (inserted.delete(row.id)) await handler.effect(db, row.payload);
+      });
+      return rows.map(() => ({ status: 'fulfilled' }));
+    } catch {
+      return Promise.allSettled(rows.map((row) => deliver(row, subscriber)));
+    }
+  };
   const deliverBatch = async (lease) => {
-    const outcomes = await Promise.allSettled(lease.rows.map((row) => deliver(row, lease.subscriber)));
+    const outcomes = lease.rows.length > 1 && HANDLERS.get(lease.subscriber)?.shareTransaction
+      ? await deliverShared(lease.rows, lease.subscriber)
+      : await Promise.allSettled(lease.rows.map((row) => deliver(row, lease.subscriber)));
     const seqs = [];
     const statuses = [];
     const errors = [];

@@ -46,6 +46,8 @@ const handlerPools = {
   orders: handlerPool('orders', process.env.ORDERS_URL),
   notifications: handlerPool('notifications', process.env.NOTIFICATIONS_URL),
 };
+// The relay's own statements, as the kernel's relay pool: asynchronous commit (ADR 0003).
+const relayPool = new pg.Pool({ connectionString: process.env.ORDERS_URL, max: handlerPoolSize, options: `-c search_path=orders ${ISOLATION} -c synchronous_commit=off`, application_name: `${appName}-orders-delivery` });
 const signal = outboxSignal(handlerPools.orders);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -204,7 +206,7 @@ const server = createServer((req, res) => {
 });
 
 const stopEventWork = fullWork
-  ? await startEventWork({ pools: handlerPools, listenUrl: process.env.ORDERS_URL, inTransaction, applicationName: `${appName}-relay`, signal })
+  ? await startEventWork({ pools: handlerPools, relayPool, listenUrl: process.env.ORDERS_URL, inTransaction, applicationName: `${appName}-relay`, signal })
   : async () => undefined;
 server.keepAliveTimeout = 5_000; // node's default, the same as Orderly's
 server.listen(Number(process.env.PORT ?? 3100), process.env.HOST ?? '127.0.0.1');
@@ -212,7 +214,7 @@ const stop = () =>
   server.close(() =>
     stopEventWork()
       .then(() => signal.close())
-      .then(() => Promise.all([products.end(), orders.end(), ...Object.values(handlerPools).map((pool) => pool.end())]))
+      .then(() => Promise.all([products.end(), orders.end(), relayPool.end(), ...Object.values(handlerPools).map((pool) => pool.end())]))
       .then(() => process.exit(0)),
   );
 process.once('SIGTERM', stop);

@@ -8,6 +8,7 @@
 //   subscribers, and the same with one of them failing every delivery.
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Agent, request } from 'node:http';
 import {
   addOutboxTraceparent,
@@ -27,7 +28,12 @@ import { percentile, round } from './stats.mjs';
 export const EVENT_SETTINGS = {
   quick: { saturationSeconds: 4, openLoopSeconds: 3, relayEvents: 1_000 },
   full: { saturationSeconds: 10, openLoopSeconds: 20, relayEvents: 100_000 },
+  // `npm run bench -- --events`: the event measurements alone, for comparing two builds back to back.
+  events: { saturationSeconds: 5, openLoopSeconds: 10, relayEvents: 20_000 },
 };
+
+/** The machine's 1-minute load average, printed with every figure (the bench machine is often shared). */
+const load = () => round(loadavg()[0], 2);
 
 /**
  * Runs every event measurement against a running Orderly (`url`) on the bench database (`db`).
@@ -38,13 +44,13 @@ export const EVENT_SETTINGS = {
 export async function measureEvents({ url, db, orderBody, headers, settings, log, waitForDrained, deliveryLatencies }) {
   const probes = { waitForDrained, deliveryLatencies, headers };
   const saturation = await measureSaturation({ url, db, orderBody, seconds: settings.saturationSeconds, ...probes });
-  log(`events: max sustained POST /orders ${saturation.requestsPerSecond} req/s (closed loop, c=64); outbox drained ${saturation.drainMs} ms after it`);
+  log(`events: max sustained POST /orders ${saturation.requestsPerSecond} req/s (closed loop, c=64); outbox drained ${saturation.drainMs} ms after it (load ${saturation.loadAverage})`);
   const openLoop = [];
   for (const share of [0.5, 0.8]) {
-    const rate = Math.max(1, Math.round(saturation.requestsPerSecond * share));
+    const rate = Math.max(1, Math.round((settings.capacity ?? saturation.requestsPerSecond) * share));
     const run = await measureOpenLoop({ url, db, orderBody, rate, seconds: settings.openLoopSeconds, ...probes });
     openLoop.push({ share, ...run });
-    log(`events: open loop ${Math.round(share * 100)} % = ${rate} orders/s: delivery p50 ${run.p50Ms} ms p99 ${run.p99Ms} ms (${run.events} events), ${run.notifiesPerOrder} NOTIFY per order, drained ${run.drainMs} ms after`);
+    log(`events: open loop ${Math.round(share * 100)} % = ${rate} orders/s: delivery p50 ${run.p50Ms} ms p99 ${run.p99Ms} ms (${run.events} events), ${run.notifiesPerOrder} NOTIFY per order, drained ${run.drainMs} ms after (load ${run.loadAverage})`);
   }
   const relay = await measureRelayThroughput({ adminUrl: db.adminUrl, events: settings.relayEvents, log });
   return { saturation, openLoop, relay };
@@ -56,7 +62,7 @@ async function measureSaturation({ url, db, orderBody, seconds, waitForDrained, 
   const request = { method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: JSON.stringify(orderBody()) }) };
   const r = await autocannon({ url, connections: 64, duration: seconds, requests: [request], timeout: 20 });
   const drainMs = await waitForDrained(db.admin);
-  return { requestsPerSecond: round(r['2xx'] / r.duration), p99Ms: r.latency.p99, non2xx: r.non2xx, drainMs };
+  return { requestsPerSecond: round(r['2xx'] / r.duration), p99Ms: r.latency.p99, non2xx: r.non2xx, drainMs, loadAverage: load() };
 }
 
 /**
@@ -106,6 +112,7 @@ async function measureOpenLoop({ url, db, orderBody, rate, seconds, waitForDrain
     notifies,
     notifiesPerOrder: round(notifies / Math.max(1, created), 3),
     drainMs,
+    loadAverage: load(),
   };
 }
 
@@ -156,8 +163,8 @@ async function measureRelayThroughput({ adminUrl, events, log }) {
   const connection = { ...connections.get('relaybench'), handlerPoolSize: DEFAULT_HANDLER_POOL_SIZE };
   const admin = new pg.Client(adminUrl);
   await admin.connect();
-  // As in the app: the relay on the publisher's handler pool, each subscriber on its own module's.
-  const handlers = createModuleDataSource(definition, connection, 'handlers');
+  // As in the app: the relay on the publisher's relay pool, each subscriber on its own module's handler pool.
+  const handlers = createModuleDataSource(definition, connection, 'relay');
   const subscriberPools = SUBSCRIBERS.map(() => createModuleDataSource(definition, connection, 'handlers'));
   for (const pool of [handlers, ...subscriberPools]) await pool.initialize();
   const results = {};
@@ -176,7 +183,9 @@ async function measureRelayThroughput({ adminUrl, events, log }) {
           name,
           handle: async (event) => {
             if (name === failing) throw new Error('always failing');
-            await uow.transactionOnce(event, name, async () => undefined);
+            // As Orderly's: two subscribers' work is database-only and shares a transaction per
+            // batch (orders' read model, products' reservation), the e-mail's does not.
+            await uow.transactionOnce(event, name, async () => undefined, { shareTransaction: name !== 'third.Subscriber' });
           },
         });
       }
@@ -196,8 +205,8 @@ async function measureRelayThroughput({ adminUrl, events, log }) {
       const seconds = (performance.now() - started) / 1000;
       await relay.stop();
       const key = failing ? 'oneFailing' : 'allHealthy';
-      results[key] = { events, subscribers: SUBSCRIBERS.length, healthySubscribers: healthy.length, seconds: round(seconds, 1), eventsPerSecond: round(events / seconds), deliveriesPerSecond: round((events * healthy.length) / seconds) };
-      log(`events: relay throughput ${failing ? `with ${failing} failing every delivery` : 'three healthy subscribers'}: ${results[key].eventsPerSecond} events/s to each healthy subscriber (${results[key].deliveriesPerSecond} deliveries/s, ${events} events in ${results[key].seconds} s)`);
+      results[key] = { events, subscribers: SUBSCRIBERS.length, healthySubscribers: healthy.length, seconds: round(seconds, 1), eventsPerSecond: round(events / seconds), deliveriesPerSecond: round((events * healthy.length) / seconds), loadAverage: load() };
+      log(`events: relay throughput ${failing ? `with ${failing} failing every delivery` : 'three healthy subscribers'}: ${results[key].eventsPerSecond} events/s to each healthy subscriber (${results[key].deliveriesPerSecond} deliveries/s, ${events} events in ${results[key].seconds} s; load ${results[key].loadAverage})`);
     }
   } finally {
     for (const pool of [handlers, ...subscriberPools]) await pool.destroy();

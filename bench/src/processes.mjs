@@ -42,6 +42,10 @@ export async function startServer({ name, nodeArgs, env, logFile, readyUrl, read
     await sleep(25);
   }
   const readyMs = performance.now() - started;
+  const alive = () => {
+    if (exit) throw new Error(`${name} exited during the run (${JSON.stringify(exit)}); see ${logFile}:\n${tail(logFile)}`);
+    return child.pid;
+  };
   return {
     name,
     pid: child.pid,
@@ -51,8 +55,9 @@ export async function startServer({ name, nodeArgs, env, logFile, readyUrl, read
     rssMiB: () => statusField(child.pid, 'VmRSS'),
     /** CPU time (user + system) the process has used so far, in ms: unlike req/s, barely moved by other load. */
     cpuMs: () => cpuMs(child.pid),
-    pause: () => process.kill(child.pid, 'SIGSTOP'),
-    resume: () => process.kill(child.pid, 'SIGCONT'),
+    // A server that exited meanwhile is named with its log, not reported as kill's ESRCH.
+    pause: () => process.kill(alive(), 'SIGSTOP'),
+    resume: () => process.kill(alive(), 'SIGCONT'),
     async stop(signal = 'SIGTERM') {
       if (!exit) {
         process.kill(child.pid, 'SIGCONT');

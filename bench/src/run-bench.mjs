@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --profile] [-- --scale]`: Orderly's production build against
+// `npm run bench [-- --quick] [-- --profile] [-- --scale] [-- --events]`: Orderly's production build against
 // two raw baselines (bench/src/baseline-server.mjs: the request path alone, and the full work
 // including Orderly's per-order event work) on one embedded PostgreSQL with the same data, the
 // servers alternated per cell over several rounds. See docs/performance.md.
@@ -19,14 +19,18 @@ import { compareStatements, SqlTrace } from './sql-trace.mjs';
 import { median, percentile, round } from './stats.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const USAGE = `usage: npm run bench [-- --quick] [-- --profile] [-- --scale]
+const USAGE = `usage: npm run bench [-- --quick] [-- --profile] [-- --scale] [-- --events]
   --quick    under a minute: 1 round, 1 s per run (a sign of life, not a measurement)
+  --events   only issue 15's event measurements (no baselines, no cells), in shorter windows:
+             5 s saturation, 10 s per open-loop rate, 20,000 relay events (with --quick: the quick ones)
+  --capacity N  with --events: offer 50 % and 80 % of N orders/s in the open loop instead of the
+             saturation rate just measured (two builds compared at the same offered load)
   --profile  Orderly under node --cpu-prof; prints a self-time summary of the load window
   --scale    after the usual cells, preloads 1,000,000 orders and 100,000 products and measures them again
   --help     this text`;
 let flags;
 try {
-  flags = parseArgs({ options: { quick: { type: 'boolean' }, profile: { type: 'boolean' }, scale: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }).values;
+  flags = parseArgs({ options: { quick: { type: 'boolean' }, profile: { type: 'boolean' }, scale: { type: 'boolean' }, events: { type: 'boolean' }, capacity: { type: 'string' }, help: { type: 'boolean' } }, strict: true }).values;
 } catch (error) {
   console.error(`bench: ${error.message}\n${USAGE}`);
   process.exit(2);
@@ -38,6 +42,12 @@ if (flags.help) {
 const quick = flags.quick === true;
 const profile = flags.profile === true;
 const scale = flags.scale === true;
+const eventsOnly = flags.events === true;
+const capacity = flags.capacity === undefined ? null : Number(flags.capacity);
+if ((capacity !== null && !(eventsOnly && Number.isFinite(capacity) && capacity > 0)) || (eventsOnly && scale)) {
+  console.error(`bench: --capacity takes a positive number and goes with --events; --events does not combine with --scale\n${USAGE}`);
+  process.exit(2);
+}
 const settings = quick
   ? { rounds: 1, warmupSeconds: 0.3, seconds: 1, products: 40, seedOrders: 40, concurrencies: [16, 64] }
   : { rounds: 3, warmupSeconds: 2, seconds: 5, products: 500, seedOrders: 500, concurrencies: [16, 64] };
@@ -64,7 +74,7 @@ const identityDir = join(workDir, 'identity');
 
 const result = {
   runId,
-  mode: quick ? 'quick' : 'full',
+  mode: quick ? 'quick' : eventsOnly ? 'events' : 'full',
   scale: scale ? scaleSize : null,
   settings,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg().map((l) => round(l, 2)) },
@@ -86,8 +96,10 @@ process.once('SIGINT', async () => {
 });
 
 try {
-  result.startup = await measureStartup();
-  log(`launch to ready: fresh data directory ${result.startup.freshMs} ms, warm restart ${result.startup.warmMs} ms`);
+  if (!eventsOnly) {
+    result.startup = await measureStartup();
+    log(`launch to ready: fresh data directory ${result.startup.freshMs} ms, warm restart ${result.startup.warmMs} ms`);
+  }
 
   const trace = new SqlTrace();
   const dataDir = join(workDir, 'postgres');
@@ -116,7 +128,8 @@ try {
   const servers = { orderly: { ...orderly, url: `http://127.0.0.1:${orderlyPort}`, applicationNames: 'orderly-%' } };
   // The two baselines: the request path alone, and the full work (the request path plus Orderly's
   // per-order event work, in the background as Orderly does it).
-  for (const [name, eventWork, applicationName] of [['baseline', 'none', 'bench-baseline-path'], ['fullWork', 'relay', 'bench-baseline-full']]) {
+  const baselines = [['baseline', 'none', 'bench-baseline-path'], ['fullWork', 'relay', 'bench-baseline-full']];
+  for (const [name, eventWork, applicationName] of eventsOnly ? [] : baselines) {
     const port = await freePort();
     const server = await startServer({
       name,
@@ -139,58 +152,60 @@ try {
   await waitForOutboxDrained(db.admin);
   log(`seeded ${productIds.length} products and ${orderIds.length} orders through Orderly's API`);
 
-  result.sqlMirror = await checkSqlMirror(trace, db.admin, servers, productIds, orderIds[0]);
-  const said = (check) => (check.identical ? 'identical' : 'DIFFERS');
-  log(`SQL mirror: POST /orders ${said(result.sqlMirror.post)} (${result.sqlMirror.post.statements} statements), full work ${said(result.sqlMirror.fullWork)} (${result.sqlMirror.fullWork.statements}), GET /orders/:id ${said(result.sqlMirror.get)} (${result.sqlMirror.get.statements})`);
-  await waitForOutboxDrained(db.admin);
-  await discardPendingOutbox(db.admin);
-
-  const cells = [];
-  for (const endpoint of ['POST /orders', 'GET /orders/:id']) for (const connections of settings.concurrencies) cells.push({ endpoint, connections });
-  const rssSamples = [];
   const loadStartedAt = performance.now();
-  await measureCells('small', { servers, cells, productIds, orderIds, db, rssSamples });
-  result.summary = summarise(result.runs.filter((r) => r.data === 'small'), cells);
+  if (!eventsOnly) {
+    result.sqlMirror = await checkSqlMirror(trace, db.admin, servers, productIds, orderIds[0]);
+    const said = (check) => (check.identical ? 'identical' : 'DIFFERS');
+    log(`SQL mirror: POST /orders ${said(result.sqlMirror.post)} (${result.sqlMirror.post.statements} statements), full work ${said(result.sqlMirror.fullWork)} (${result.sqlMirror.fullWork.statements}), GET /orders/:id ${said(result.sqlMirror.get)} (${result.sqlMirror.get.statements})`);
+    await waitForOutboxDrained(db.admin);
+    await discardPendingOutbox(db.admin);
 
-  if (scale) {
-    const started = performance.now();
-    for (const name of Object.keys(servers)) servers[name].pause(); // nothing but the preload runs
-    try {
-      await preloadScaleData(db.admin, scaleSize);
-    } finally {
-      for (const name of Object.keys(servers)) servers[name].resume();
+    const cells = [];
+    for (const endpoint of ['POST /orders', 'GET /orders/:id']) for (const connections of settings.concurrencies) cells.push({ endpoint, connections });
+    const rssSamples = [];
+    await measureCells('small', { servers, cells, productIds, orderIds, db, rssSamples });
+    result.summary = summarise(result.runs.filter((r) => r.data === 'small'), cells);
+
+    if (scale) {
+      const started = performance.now();
+      for (const name of Object.keys(servers)) servers[name].pause(); // nothing but the preload runs
+      try {
+        await preloadScaleData(db.admin, scaleSize);
+      } finally {
+        for (const name of Object.keys(servers)) servers[name].resume();
+      }
+      result.scalePreloadMs = Math.round(performance.now() - started);
+      log(`preloaded ${scaleSize.orders} orders and ${scaleSize.products} products through SQL in ${result.scalePreloadMs} ms`);
+      const scaleProducts = Array.from({ length: scaleSize.products }, (_, i) => scaleProductId(i + 1));
+      const step = Math.max(1, Math.floor(scaleSize.orders / SCALE_SAMPLE));
+      const scaleOrders = Array.from({ length: Math.min(SCALE_SAMPLE, scaleSize.orders) }, (_, i) => scaleOrderId(i * step + 1));
+      await measureCells('scale', { servers, cells, productIds: scaleProducts, orderIds: scaleOrders, db, rssSamples });
+      result.scaleSummary = summarise(result.runs.filter((r) => r.data === 'scale'), cells);
     }
-    result.scalePreloadMs = Math.round(performance.now() - started);
-    log(`preloaded ${scaleSize.orders} orders and ${scaleSize.products} products through SQL in ${result.scalePreloadMs} ms`);
-    const scaleProducts = Array.from({ length: scaleSize.products }, (_, i) => scaleProductId(i + 1));
-    const step = Math.max(1, Math.floor(scaleSize.orders / SCALE_SAMPLE));
-    const scaleOrders = Array.from({ length: Math.min(SCALE_SAMPLE, scaleSize.orders) }, (_, i) => scaleOrderId(i * step + 1));
-    await measureCells('scale', { servers, cells, productIds: scaleProducts, orderIds: scaleOrders, db, rssSamples });
-    result.scaleSummary = summarise(result.runs.filter((r) => r.data === 'scale'), cells);
-  }
 
-  result.rss = {
-    orderlyPeakMiB: round(orderly.peakRssMiB()),
-    orderlyPeakUnderLoadMiB: round(Math.max(...rssSamples)),
-    baselinePeakMiB: round(servers.baseline.peakRssMiB()),
-    fullWorkPeakMiB: round(servers.fullWork.peakRssMiB()),
-  };
-  result.eventDelivery = summariseEvents(result.runs.filter((r) => r.data === 'small'), settings.concurrencies);
+    result.rss = {
+      orderlyPeakMiB: round(orderly.peakRssMiB()),
+      orderlyPeakUnderLoadMiB: round(Math.max(...rssSamples)),
+      baselinePeakMiB: round(servers.baseline.peakRssMiB()),
+      fullWorkPeakMiB: round(servers.fullWork.peakRssMiB()),
+    };
+    result.eventDelivery = summariseEvents(result.runs.filter((r) => r.data === 'small'), settings.concurrencies);
+  }
   // Issue 15: open-loop delivery latency, drain after saturation, relay throughput
   // (bench/src/events-bench.mjs), with Orderly alone: the baselines' relays share its outbox.
-  for (const name of ['baseline', 'fullWork']) servers[name].pause();
+  const baselineNames = Object.keys(servers).filter((name) => name !== 'orderly');
+  for (const name of baselineNames) servers[name].pause();
   try {
     result.events = await measureEvents({
       url: servers.orderly.url, db, orderBody: () => orderBody(productIds), headers: { authorization: `Bearer ${tokens.customer}` },
-      settings: EVENT_SETTINGS[result.mode], log, waitForDrained: (admin) => waitForOutboxDrained(admin, { timeoutMs: 300_000 }), deliveryLatencies,
+      settings: { ...EVENT_SETTINGS[result.mode], capacity }, log, waitForDrained: (admin) => waitForOutboxDrained(admin, { timeoutMs: 300_000 }), deliveryLatencies,
     });
   } finally {
-    for (const name of ['baseline', 'fullWork']) servers[name].resume();
+    for (const name of baselineNames) servers[name].resume();
   }
   result.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
 
-  await servers.fullWork.stop();
-  await servers.baseline.stop();
+  for (const name of baselineNames) await servers[name].stop();
   await orderly.stop();
   if (profile) {
     const file = readdirSync(cpuProfDir).find((f) => f.endsWith('.cpuprofile'));
@@ -203,7 +218,7 @@ try {
   await db.stop();
   cleanups.length = 0;
 
-  const table = renderTable(result);
+  const table = eventsOnly ? renderEventsTable(result.events) : renderTable(result);
   console.log(`\n${table}`);
   writeFileSync(join(resultsDir, `bench-${runId}.json`), JSON.stringify(result, null, 2) + '\n');
   writeFileSync(join(resultsDir, `bench-${runId}.txt`), table + '\n');

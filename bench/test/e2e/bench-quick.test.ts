@@ -54,3 +54,14 @@ it('rejects an unknown flag with its usage instead of running', () => {
   expect(run.stderr).toContain("Unknown option '--quik'");
   expect(run.stderr).toContain('usage: npm run bench');
 });
+
+it.each([
+  [['--capacity', '100'], '--capacity takes a positive number and goes with --events'],
+  [['--events', '--capacity', 'lots'], '--capacity takes a positive number and goes with --events'],
+  [['--events', '--scale'], '--events does not combine with --scale'],
+])('rejects %j with its usage instead of running', (args, message) => {
+  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', ...args], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 2, stdout: '' });
+  expect(run.stderr).toContain(message);
+  expect(run.stderr).toContain('usage: npm run bench');
+});

@@ -11,7 +11,7 @@ export { bindPort, bindPortToValue } from './nest/bind-port.js';
 
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
-export { UnitOfWork, type Transaction, type TransactionOptions, type UnitOfWorkOptions } from './persistence/unit-of-work.js';
+export { UnitOfWork, type Transaction, type TransactionOnceOptions, type TransactionOptions, type UnitOfWorkOptions } from './persistence/unit-of-work.js';
 export { ConcurrencyConflict, isDatabaseUnavailable, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
 export {
   provisionModuleDatabases,

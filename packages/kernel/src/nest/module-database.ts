@@ -27,8 +27,13 @@ import { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './relay-tokens
  */
 export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly dataSource: DataSource;
-  /** The pool of the relay, the event handlers' transactions and the retention sweep. */
+  /** The pool of the event handlers' transactions, the wake-up NOTIFY and the retention sweep. */
   readonly handlerDataSource: DataSource;
+  /**
+   * The relay's own pool (fan-out, claims, completions, settlement): its statements neither wait
+   * behind handler transactions nor for the WAL flush (asynchronous commit, ADR 0003).
+   */
+  readonly relayDataSource: DataSource;
   readonly unitOfWork: UnitOfWork;
   readonly relay: OutboxRelay;
   /** The module's outbox as operators and metrics see it (pending, dead, replay, discard). */
@@ -47,12 +52,13 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
   ) {
     this.dataSource = createModuleDataSource(definition, connection);
     this.handlerDataSource = createModuleDataSource(definition, connection, 'handlers');
+    this.relayDataSource = createModuleDataSource(definition, connection, 'relay');
     this.signal = new OutboxSignal(definition.schema, this.handlerDataSource);
     this.unitOfWork = new UnitOfWork(this.dataSource, definition.schema, { handlerDataSource: this.handlerDataSource, signal: this.signal });
     const logger = new Logger(`Relay:${definition.module}`);
     this.outbox = new OutboxAdmin(this.handlerDataSource, definition.schema);
     this.relay = new OutboxRelay(
-      this.handlerDataSource, definition.schema, connection.url, transport, relayOptions, logger, relayObserver, this.signal,
+      this.relayDataSource, definition.schema, connection.url, transport, relayOptions, logger, relayObserver, this.signal,
     );
     this.retention = new MessagingRetention(this.handlerDataSource, definition.schema, retentionOptions);
     this.retentionJob = new PeriodicJob(`retention of ${definition.module} messaging tables`, retentionOptions.intervalMs,
@@ -72,6 +78,7 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
   async onModuleInit(): Promise<void> {
     if (!this.dataSource.isInitialized) await this.dataSource.initialize();
     if (!this.handlerDataSource.isInitialized) await this.handlerDataSource.initialize();
+    if (!this.relayDataSource.isInitialized) await this.relayDataSource.initialize();
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -88,6 +95,7 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     if (this.handlerDataSource.isInitialized) await this.handlerDataSource.destroy();
+    if (this.relayDataSource.isInitialized) await this.relayDataSource.destroy();
   }
 }
 

@@ -14,12 +14,15 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 
 /**
  * A TypeORM DataSource for one module: its role, its schema first on the search path. `purpose`
- * 'handlers' gives the separate, smaller pool the relay and event handlers run on.
+ * 'handlers' gives the separate, smaller pool the event handlers run on; 'relay' one of the same
+ * size for the relay's own statements (fan-out, claim, completion, settlement), whose commits do
+ * not wait for the WAL flush (synchronous_commit off, ADR 0003: losing them in a crash only
+ * repeats a delivery the inbox absorbs).
  */
 export function createModuleDataSource(
   definition: ModuleDatabaseDefinition,
   connection: ModuleConnection,
-  purpose: 'requests' | 'handlers' = 'requests',
+  purpose: 'requests' | 'handlers' | 'relay' = 'requests',
 ): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -31,7 +34,7 @@ export function createModuleDataSource(
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    applicationName: purpose === 'requests' ? `orderly-${definition.module}` : `orderly-${definition.module}-events`,
+    applicationName: purpose === 'requests' ? `orderly-${definition.module}` : `orderly-${definition.module}-${purpose === 'relay' ? 'delivery' : 'events'}`,
     extra: {
       max: purpose === 'requests' ? (connection.poolSize ?? 10) : (connection.handlerPoolSize ?? 2),
       // default_transaction_isolation pinned here, so a server-wide default cannot change what
@@ -40,6 +43,7 @@ export function createModuleDataSource(
         `-c search_path=${definition.schema}`,
         '-c default_transaction_isolation=read\\ committed',
         `-c idle_in_transaction_session_timeout=${connection.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS}`,
+        ...(purpose === 'relay' ? ['-c synchronous_commit=off'] : []),
       ].join(' '),
       connectionTimeoutMillis: 10_000,
     },

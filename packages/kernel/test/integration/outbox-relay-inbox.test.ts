@@ -103,6 +103,34 @@ describe('unit of work', () => {
   });
 });
 
+describe('pools', () => {
+  it("commits the relay's statements without waiting for the WAL flush, and nothing else", async () => {
+    // The relay pool's bookkeeping may be lost in a crash (ADR 0003: a delivery repeats, the inbox
+    // absorbs it); the requests' and handlers' transactions - the effects - must not be.
+    const connection = connections.get('ledger')!;
+    const setting = async (purpose: 'requests' | 'handlers' | 'relay') => {
+      const dataSource = createModuleDataSource(ledgerModule, connection, purpose);
+      await dataSource.initialize();
+      try {
+        const [row] = await dataSource.query(`SELECT current_setting('synchronous_commit') AS value, current_setting('application_name') AS name`);
+        return [row.name, row.value];
+      } finally {
+        await dataSource.destroy();
+      }
+    };
+    // This throwaway server commits asynchronously everywhere (fsync off): the module's role asks for
+    // the durable default, as a production server has it.
+    await admin.query(`ALTER ROLE ${moduleRoleName(ledgerModule, 'postgres')} SET synchronous_commit = on`);
+    try {
+      expect(await setting('requests')).toEqual(['orderly-ledger', 'on']);
+      expect(await setting('handlers')).toEqual(['orderly-ledger-events', 'on']);
+      expect(await setting('relay')).toEqual(['orderly-ledger-delivery', 'off']);
+    } finally {
+      await admin.query(`ALTER ROLE ${moduleRoleName(ledgerModule, 'postgres')} RESET synchronous_commit`);
+    }
+  });
+});
+
 describe('outbox, relay and inbox', () => {
   let publisher: ReturnType<typeof open>;
   let subscriber: ReturnType<typeof open>;

@@ -28,6 +28,8 @@ export class TypeOrmOrderHistoryProjection implements OrderHistoryProjection {
           return updated.length > 0;
         },
       }),
+      // The read model is only the database: a relay batch's events share one transaction.
+      { shareTransaction: true },
     );
   }
 }

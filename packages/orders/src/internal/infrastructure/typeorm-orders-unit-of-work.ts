@@ -16,7 +16,8 @@ export class TypeOrmOrdersUnitOfWork implements OrdersUnitOfWork {
   }
 
   handleOnce(event: EventEnvelope, handler: string, work: (scope: OrdersScope) => Promise<void>): Promise<boolean> {
-    return this.uow.transactionOnce(event, handler, (tx) => work(scopeFor(tx)));
+    // Orders' handlers touch only the database: a relay batch's events share one transaction.
+    return this.uow.transactionOnce(event, handler, (tx) => work(scopeFor(tx)), { shareTransaction: true });
   }
 }
 

@@ -14,7 +14,8 @@ export class TypeOrmProductsUnitOfWork implements ProductsUnitOfWork {
   }
 
   handleOnce(event: EventEnvelope, handler: string, work: (scope: ProductsScope) => Promise<void>): Promise<boolean> {
-    return this.uow.transactionOnce(event, handler, (tx) => work(scopeFor(tx)));
+    // Products' handlers touch only the database: a relay batch's events share one transaction.
+    return this.uow.transactionOnce(event, handler, (tx) => work(scopeFor(tx)), { shareTransaction: true });
   }
 }
 
