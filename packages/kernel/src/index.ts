@@ -4,7 +4,7 @@
 // The framework-free building blocks (a module's domain imports them from @orderly/kernel/domain).
 export * from './domain/index.js';
 
-export { type Causation, causationInScope, currentCausation, runWithCausation } from './events/correlation.js';
+export { type Causation, causationInScope, runWithCausation } from './events/correlation.js';
 export { contextFromTraceparent, enableTracing, tracingEnabled } from './events/trace-context.js';
 
 export { bindPort, bindPortToValue } from './nest/bind-port.js';
@@ -12,7 +12,7 @@ export { bindPort, bindPortToValue } from './nest/bind-port.js';
 export type { ModuleConnection, ModuleDatabaseDefinition } from './persistence/module-database-definition.js';
 export { createModuleDataSource } from './persistence/create-data-source.js';
 export { UnitOfWork, type Transaction, type TransactionOnceOptions, type TransactionOptions, type UnitOfWorkOptions } from './persistence/unit-of-work.js';
-export { ConcurrencyConflict, isDatabaseUnavailable, isRetryableTransactionError, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
+export { ConcurrencyConflict, isDatabaseUnavailable, sqlState, UNIQUE_VIOLATION } from './persistence/transient-errors.js';
 export {
   provisionModuleDatabases,
   moduleConnections,
@@ -49,7 +49,6 @@ export {
 export type { Outbox, NewEvent } from './messaging/outbox.js';
 export {
   consumerOf,
-  EVENT_TRANSPORT,
   type EventRoute,
   type EventTransport,
   InProcessEventTransport,
@@ -57,7 +56,7 @@ export {
   UndeliverableEvent,
   type Subscription,
 } from './messaging/event-transport.js';
-export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS, RELAY_FAILING_AFTER_MS, redeliveryHorizonMs } from './messaging/outbox-relay.js';
+export { OutboxRelay, type RelayOptions, type RelayLogger, DEFAULT_RELAY_OPTIONS, redeliveryHorizonMs } from './messaging/outbox-relay.js';
 export {
   DeliveryNotFound,
   type DeliveryEntry,
@@ -71,15 +70,14 @@ export {
   type SubscriberStats,
 } from './messaging/outbox-admin.js';
 export { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer, type LocalNatsServer, type LocalNatsServerOptions } from './messaging/local-nats-server.js';
-export { EVENT_PARTITIONS, EVENT_SUBJECT_PREFIX, EVENTS_STREAM, eventSubject, partitionOf, partitionSubjects } from './messaging/event-subjects.js';
+export { EVENT_PARTITIONS, EVENT_SUBJECT_PREFIX } from './messaging/event-subjects.js';
 export { type BrokerPlacement } from './nest/broker-messaging.js';
 export type { ConsumerOptions } from './messaging/event-consumer.js';
-export { type OutboxBacklog, type RelayObserver, NO_RELAY_OBSERVER } from './messaging/outbox-relay.js';
+export { type OutboxBacklog, type RelayObserver } from './messaging/outbox-relay.js';
 export { OutboxSignal, type NotifyRunner } from './messaging/outbox-signal.js';
-export { DEFAULT_RETENTION_OPTIONS, MessagingRetention, type RetentionOptions } from './messaging/retention.js';
+export { type RetentionOptions } from './messaging/retention.js';
 
 export { ModuleDatabase, ModuleDatabases, moduleDatabaseProviders } from './nest/module-database.js';
-export { RELAY_OBSERVER, RELAY_OPTIONS, RETENTION_OPTIONS } from './nest/relay-tokens.js';
 export { MessagingModule, type MessagingOptions, subscribe, type SubscriptionBinding } from './nest/messaging.module.js';
 
 export { CurrentPrincipal, hasScope, PRINCIPAL, Public, readRouteAccess, RequireScope, type Principal, type RouteAccess } from './identity/access.js';
@@ -105,6 +103,6 @@ export {
 } from './http/api-description.js';
 export { ParseUuid } from './http/parse-uuid.pipe.js';
 export { bigintAsNumber } from './persistence/column-transformers.js';
-export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './pagination/keyset-cursor.js';
-export { DEFAULT_PAGE_SIZE, decodePageCursor, InvalidCursor, keysetPage, MAX_PAGE_SIZE, type Page } from './pagination/keyset-page.js';
+export { encodeKeysetCursor, type KeysetPosition } from './pagination/keyset-cursor.js';
+export { DEFAULT_PAGE_SIZE, decodePageCursor, InvalidCursor, keysetPage, type Page } from './pagination/keyset-page.js';
 export { PageQuery } from './http/page-query.js';

@@ -10,14 +10,14 @@ import {
   createModuleDataSource,
   DEFAULT_RELAY_OPTIONS,
   InProcessEventTransport,
-  MessagingRetention,
   OutboxAdmin,
   OutboxRelay,
-  RELAY_FAILING_AFTER_MS,
   provisionModuleDatabases,
   type EventEnvelope,
   type ModuleDatabaseDefinition,
 } from '../../src/index.js';
+import { RELAY_FAILING_AFTER_MS } from '../../src/messaging/outbox-relay.js';
+import { MessagingRetention } from '../../src/messaging/retention.js';
 import { EntryAddedV1, silent, startKernelTestPostgres, waitFor } from './messaging.fixture.js';
 
 /** A migration class named as TypeORM wants (<Name><timestamp>) that applies one messaging step to `schema`. */

@@ -7,7 +7,6 @@ import type { DataSource } from 'typeorm';
 import {
   DEFAULT_RELAY_OPTIONS,
   InProcessEventTransport,
-  MessagingRetention,
   OutboxAdmin,
   OutboxRelay,
   PeriodicJob,
@@ -16,6 +15,7 @@ import {
   type EventHandler,
   type ModuleConnection,
 } from '../../src/index.js';
+import { MessagingRetention } from '../../src/messaging/retention.js';
 import { EntryAddedV1, openLedgerAndAudit, silent, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
 
 let testbed: Awaited<ReturnType<typeof openLedgerAndAudit>>;

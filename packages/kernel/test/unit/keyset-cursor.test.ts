@@ -1,4 +1,5 @@
-import { bigintAsNumber, decodeKeysetCursor, decodePageCursor, encodeKeysetCursor, InvalidCursor, keysetPage } from '../../src/index.js';
+import { bigintAsNumber, decodePageCursor, encodeKeysetCursor, InvalidCursor, keysetPage } from '../../src/index.js';
+import { decodeKeysetCursor } from '../../src/pagination/keyset-cursor.js';
 
 describe('keyset cursors', () => {
   const position = { at: new Date('2026-02-03T04:05:06.789Z'), id: '0b6f3a52-8d7e-4c1a-9f00-5e2d1c3b4a59' };
