@@ -38,7 +38,7 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
   readonly relay: OutboxRelay;
   /** The module's outbox as operators and metrics see it (pending, dead, replay, discard). */
   readonly outbox: OutboxAdmin;
-  readonly retention: MessagingRetention;
+  private readonly retention: MessagingRetention;
   private readonly retentionJob: PeriodicJob;
   private readonly signal: OutboxSignal;
 
