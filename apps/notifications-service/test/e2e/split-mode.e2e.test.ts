@@ -15,7 +15,7 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buyer, createProduct, json, placeOrder, provision, query, serviceEventsEntry, startApi, startNotificationsService, startSplitStack, type SplitStack } from './split-processes.js';
+import { apiEventsEntry, buyer, createProduct, json, placeOrder, provision, query, serviceEventsEntry, startApi, startNotificationsService, startSplitStack, type SplitStack } from './split-processes.js';
 
 const describeWithBroker = brokerAvailable() ? describe : describe.skip;
 
@@ -241,7 +241,17 @@ describeWithBroker('notifications as its own service over NATS JetStream', () =>
         // An error answer names itself when the wait runs out (a loaded run once saw only non-200s here).
         if (res.status !== 200) throw new Error(`GET /notifications answered ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body.items.length > 0 ? res.body.items : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 250 });
+      }, { timeoutMs: 60_000, intervalMs: 250 }).catch(async (error: unknown) => {
+        // Which side was late (a loaded full run once timed out here; cause not found): whether the
+        // API's relay published the OrderPlaced (its delivery to broker.JetStreamPublisher), as
+        // `npm run events` shows it, and what both processes logged (warnings and above).
+        const outbox = await runProcess(process.execPath, [apiEventsEntry, 'list', '--module', 'orders', '--status', 'all', '--limit', '50'], { env: { ...process.env, ...embedded, LOG_LEVEL: 'error' } });
+        const ofOrder = outbox.stdout.split(/\n(?=orders )/).filter((entry) => entry.includes(order.body.id)).join('\n');
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}\nthe order's events in the API's outbox (npm run events):\n${ofOrder || outbox.stdout + outbox.stderr}` +
+            `\nnotifications service log:\n${service.output().slice(-3_000)}\nAPI log:\n${api.output().slice(-3_000)}`,
+        );
+      });
       expect(listed.map((i) => i.template)).toEqual(['order-confirmation']);
 
       // Stopping the service leaves the API's database running.
