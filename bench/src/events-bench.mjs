@@ -56,6 +56,65 @@ export async function measureEvents({ url, db, orderBody, headers, settings, log
   return { saturation, openLoop, relay };
 }
 
+/**
+ * Issue 16: the same open-loop rates as `inProcess` (measureEvents' openLoop), offered for the same
+ * `seconds`, with notifications as its own service behind NATS JetStream. `startSplit()` starts the
+ * broker, the API with EVENTS_BROKER_URL and the notifications service on the bench database
+ * (nothing else may run a relay over orders' outbox meanwhile) and returns `{ url, stop() }`.
+ * Delivery is the same span as in-process - order committed (outbox occurred_at) -> confirmation
+ * recorded (notifications.created_at) - now through the relay's publish, the broker and the
+ * service's consumer; "drained" waits until every order placed has its confirmation, since the
+ * API's outbox empties once the broker has acknowledged, before the service has consumed.
+ */
+export async function measureSplitDelivery({ startSplit, db, orderBody, headers, inProcess, seconds, log, waitForDrained, deliveryLatencies }) {
+  const started = performance.now();
+  const split = await startSplit();
+  const readyMs = Math.round(performance.now() - started);
+  const since = new Date();
+  const waitForConfirmed = async (admin) => {
+    const t = performance.now();
+    await waitForDrained(admin);
+    await waitForConfirmations(admin, since);
+    return Math.round(performance.now() - t);
+  };
+  const probes = { waitForDrained: waitForConfirmed, deliveryLatencies, headers };
+  try {
+    // Warm-up, as the in-process API was warmed by the bench's seeding: the service's consumers
+    // are created, both processes' code paths compiled; not measured.
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const target = new URL('/orders', split.url);
+    for (let i = 0; i < 40; i += 8) await Promise.all(Array.from({ length: 8 }, () => post(agent, target, orderBody(), headers)));
+    agent.destroy();
+    await waitForConfirmed(db.admin);
+    log(`events (split): broker, API and notifications service ready in ${readyMs} ms; warmed up with 40 orders (load ${load()})`);
+    const openLoop = [];
+    for (const { share, rate } of inProcess) {
+      const run = await measureOpenLoop({ url: split.url, db, orderBody, rate, seconds, ...probes });
+      openLoop.push({ share, ...run });
+      log(`events (split): open loop ${Math.round(share * 100)} % = ${rate} orders/s: delivery p50 ${run.p50Ms} ms p99 ${run.p99Ms} ms (${run.events} events), all confirmed ${run.drainMs} ms after (load ${run.loadAverage})`);
+    }
+    return { readyMs, seconds, openLoop };
+  } finally {
+    await split.stop();
+  }
+}
+
+/** Waits until every OrderPlaced written since `since` has its confirmation recorded (5 minutes at most). */
+async function waitForConfirmations(admin, since, timeoutMs = 300_000) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await admin.query(
+      `SELECT count(*)::int AS n FROM orders.outbox o
+        WHERE o.type = 'orders.OrderPlaced' AND o.occurred_at >= $1
+          AND NOT EXISTS (SELECT 1 FROM notifications.notifications n WHERE n.order_id = o.aggregate_id::uuid)`,
+      [since],
+    );
+    if (rows[0].n === 0) return;
+    if (performance.now() > deadline) throw new Error(`${rows[0].n} orders still without a confirmation after ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
 /** Closed-loop saturation (64 connections): the highest rate the API sustains, and the drain after it. */
 async function measureSaturation({ url, db, orderBody, seconds, waitForDrained, headers }) {
   await waitForDrained(db.admin);
@@ -230,5 +289,26 @@ export function renderEventsTable(e) {
     `delivery = order committed (outbox occurred_at) -> confirmation recorded (notifications.created_at); sent late = requests the client itself sent over 50 ms behind schedule`,
     `relay alone, pre-filled outbox of ${e.relay.allHealthy.events} events, 3 subscribers (one inbox transaction each): ${e.relay.allHealthy.eventsPerSecond} events/s (${e.relay.allHealthy.deliveriesPerSecond} deliveries/s);` +
       ` with one failing every delivery: ${e.relay.oneFailing.eventsPerSecond} events/s to each healthy one (${Math.round(e.relay.healthyPaceKept * 100)} % of the pace)`,
+    '',
+    ...renderSplitTable(e),
   ].join('\n');
+}
+
+/** Issue 16: split-mode delivery beside the in-process figure at the same offered rates. */
+function renderSplitTable(e) {
+  if (!e.split) return [];
+  if (e.split.notMeasured) return [`split mode (notifications as its own service over NATS JetStream): not measured: ${e.split.notMeasured}`];
+  const ratio = (a, b) => (a > 0 ? `${round(b / a, 2)}x` : '-');
+  return [
+    `split mode (issue 16): the same rates with notifications as its own service over NATS JetStream (API + notifications service + nats-server, ${e.split.seconds} s per rate; ready in ${e.split.readyMs} ms)`,
+    '',
+    `| open loop | orders/s | in-process p50 ms | split p50 ms | ratio | in-process p99 ms | split p99 ms | ratio | split 201 | split confirmed after ms |  load |`,
+    `|----------:|---------:|------------------:|-------------:|------:|------------------:|-------------:|------:|----------:|-------------------------:|------:|`,
+    ...e.split.openLoop.map((s) => {
+      const i = e.openLoop.find((r) => r.share === s.share);
+      return `| ${`${Math.round(s.share * 100)} %`.padStart(9)} | ${String(s.rate).padStart(8)} | ${String(i.p50Ms).padStart(17)} | ${String(s.p50Ms).padStart(12)} | ${ratio(i.p50Ms, s.p50Ms).padStart(5)} | ${String(i.p99Ms).padStart(17)} | ${String(s.p99Ms).padStart(12)} | ${ratio(i.p99Ms, s.p99Ms).padStart(5)} | ${`${s.created}/${s.sent}`.padStart(9)} | ${String(s.drainMs).padStart(24)} | ${String(s.loadAverage).padStart(5)} |`;
+    }),
+    '',
+    `ratio = split / in-process; split delivery = order committed in the API -> confirmation recorded by the notifications service (relay publish, JetStream, durable consumer)`,
+  ];
 }

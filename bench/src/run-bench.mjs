@@ -11,7 +11,8 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBenchDatabase } from './bench-database.mjs';
-import { EVENT_SETTINGS, measureEvents, renderEventsTable } from './events-bench.mjs';
+import { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer } from '@orderly/kernel';
+import { EVENT_SETTINGS, measureEvents, measureSplitDelivery, renderEventsTable } from './events-bench.mjs';
 import { clusterCpuMs, freePort, sleep, startServer } from './processes.mjs';
 import { preloadScaleData, scaleOrderId, scaleProductId } from './scale-data.mjs';
 import { summariseProfile } from './profile-summary.mjs';
@@ -21,8 +22,9 @@ import { median, percentile, round } from './stats.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const USAGE = `usage: npm run bench [-- --quick] [-- --profile] [-- --scale] [-- --events]
   --quick    under a minute: 1 round, 1 s per run (a sign of life, not a measurement)
-  --events   only issue 15's event measurements (no baselines, no cells), in shorter windows:
-             5 s saturation, 10 s per open-loop rate, 20,000 relay events (with --quick: the quick ones)
+  --events   only the event measurements (no baselines, no cells), in shorter windows:
+             5 s saturation, 10 s per open-loop rate, 20,000 relay events, then the same open-loop
+             rates in split mode (issue 16; needs nats-server) (with --quick: the quick ones)
   --capacity N  with --events: offer 50 % and 80 % of N orders/s in the open loop instead of the
              saturation rate just measured (two builds compared at the same offered load)
   --profile  Orderly under node --cpu-prof; prints a self-time summary of the load window
@@ -65,6 +67,7 @@ mkdirSync(resultsDir, { recursive: true });
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 const appEntry = join(root, 'apps', 'api', 'dist', 'main.js');
+const serviceEntry = join(root, 'apps', 'notifications-service', 'dist', 'main.js');
 const baselineEntry = join(root, 'bench', 'src', 'baseline-server.mjs');
 /** Bearer tokens from Orderly's development issuer: products are created by staff, orders by one customer. */
 const tokens = { staff: '', customer: '' };
@@ -203,10 +206,20 @@ try {
   } finally {
     for (const name of baselineNames) servers[name].resume();
   }
-  result.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
-
   for (const name of baselineNames) await servers[name].stop();
   await orderly.stop();
+  // Issue 16: the same open-loop rates with notifications as its own service over NATS JetStream,
+  // on the same database (nothing else runs a relay over it now: the servers above are stopped).
+  result.events.split = findNatsServer()
+    ? await measureSplitDelivery({
+        startSplit: () => startSplit(db), db, orderBody: () => orderBody(productIds), headers: { authorization: `Bearer ${tokens.customer}` },
+        inProcess: result.events.openLoop, seconds: EVENT_SETTINGS[result.mode].openLoopSeconds, log,
+        waitForDrained: (admin) => waitForOutboxDrained(admin, { timeoutMs: 300_000 }), deliveryLatencies,
+      })
+    : { notMeasured: NATS_SERVER_INSTALL_HINT };
+  if (result.events.split.notMeasured) log(`events (split): not measured: ${NATS_SERVER_INSTALL_HINT}`);
+  result.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+
   if (profile) {
     const file = readdirSync(cpuProfDir).find((f) => f.endsWith('.cpuprofile'));
     result.profile = join(cpuProfDir, file);
@@ -247,6 +260,35 @@ async function measureCells(data, { servers, cells, productIds, orderIds, db, rs
       }
     }
   }
+}
+
+/**
+ * Split mode (README "Running as separate services"): a local nats-server with JetStream, the API
+ * with EVENTS_BROKER_URL (it no longer runs notifications) and the notifications service, both on
+ * the bench database with the same settings as the in-process Orderly. Returns the API's URL and
+ * a stop for all three.
+ */
+async function startSplit(db) {
+  const nats = await startLocalNatsServer({ storeDir: join(workDir, 'nats'), port: await freePort() });
+  const stops = [() => nats.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  cleanups.push(stopAll);
+  const common = { HOST: '127.0.0.1', ...db.apiEnv, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: String(POOL_SIZE), NODE_ENV: 'production', AUTH_DEV_ISSUER: 'true', DATA_DIR: identityDir, MANAGEMENT_PORT: '0', EVENTS_BROKER_URL: nats.url };
+  const apiPort = await freePort();
+  const api = await startServer({
+    name: 'orderly (split: API)', nodeArgs: [appEntry], env: { ...common, PORT: String(apiPort), DEMO_DATA: 'false', WRITE_RATE_LIMIT: '0' },
+    logFile: join(workDir, 'split-api.log'), readyUrl: `http://127.0.0.1:${apiPort}/products?limit=1`,
+  });
+  stops.push(() => api.stop());
+  const servicePort = await freePort();
+  const service = await startServer({
+    name: 'notifications service', nodeArgs: [serviceEntry], env: { ...common, PORT: String(servicePort) },
+    logFile: join(workDir, 'split-notifications.log'), readyUrl: `http://127.0.0.1:${servicePort}/health/ready`,
+  });
+  stops.push(() => service.stop());
+  return { url: `http://127.0.0.1:${apiPort}`, stop: stopAll };
 }
 
 /** `npm start` as an operator runs it (embedded PostgreSQL, demo data): fresh data directory, then a warm restart. */

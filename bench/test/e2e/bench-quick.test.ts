@@ -1,5 +1,6 @@
 // Smoke check: `npm run bench -- --quick` still runs end to end and writes its table and JSON.
 // It asserts nothing about speed - speed claims live in the benchmark's output, never in tests.
+import { findNatsServer, NATS_SERVER_INSTALL_HINT } from '@orderly/kernel';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,17 @@ it('runs the quick benchmark and writes its table and JSON results', () => {
   expect(result.events.openLoop.map((r: { share: number }) => r.share)).toEqual([0.5, 0.8]);
   expect(result.events.openLoop.every((r: { events: number; created: number }) => r.events === r.created && r.created > 0)).toBe(true);
   expect(result.events.relay.oneFailing.healthySubscribers).toBe(2);
+  // Issue 16's split-mode figure: the same rates through the broker and the notifications
+  // service, every order placed confirmed, printed beside the in-process one. Without nats-server
+  // the run says so (and under CI=true a missing broker fails, as for the split-mode tests).
+  if (findNatsServer()) {
+    expect(output).toContain('| open loop | orders/s | in-process p50 ms | split p50 ms | ratio |');
+    expect(result.events.split.openLoop.map((r: { share: number; rate: number }) => [r.share, r.rate])).toEqual(result.events.openLoop.map((r: { share: number; rate: number }) => [r.share, r.rate]));
+    expect(result.events.split.openLoop.every((r: { events: number; created: number }) => r.events === r.created && r.created > 0)).toBe(true);
+  } else {
+    if (process.env.CI === 'true') throw new Error(`CI=true and no broker: ${NATS_SERVER_INSTALL_HINT}`);
+    expect(result.events.split).toEqual({ notMeasured: NATS_SERVER_INSTALL_HINT });
+  }
   expect(result.startup.exitCodes).toEqual([0, 0]);
 }, 600_000);
 

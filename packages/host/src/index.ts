@@ -45,3 +45,5 @@ export { ObservabilityModule, type ObservabilityOptions } from './observability.
 export type { Lifecycle } from './health/readiness.js';
 export { OrderlyMetrics } from './metrics/orderly-metrics.js';
 export { startHttpService, runUntilSignalled, type HttpServiceDefinition, type Resources, type RunningHttpService } from './http-service.js';
+export { moduleOutboxes, runEventsCommand, type EventsCommandIo, type OutboxOperations } from './operations/events-command.js';
+export { runEventsProgram } from './operations/events-cli.js';

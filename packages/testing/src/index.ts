@@ -10,4 +10,4 @@ export { brokenRule } from './broken-rule.js';
 export { ALL_SCOPES, bearer, CUSTOMER_SCOPES, customerSubject, startTestIssuer, type Signing, type TestIssuer, type TokenClaims } from './test-issuer.js';
 export { brokerAvailable, startTestNatsServer, type TestNatsServer } from './test-nats-server.js';
 export { buildOnce, withBuildLock, type BuildOnceOptions } from './build-once.js';
-export { startTestTraceCollector, type CollectedSpan, type TestTraceCollector } from './test-trace-collector.js';
+export { spanAncestry, startTestTraceCollector, type CollectedSpan, type TestTraceCollector } from './test-trace-collector.js';

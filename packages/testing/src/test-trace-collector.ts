@@ -13,6 +13,23 @@ export interface CollectedSpan {
   readonly kind: number;
 }
 
+/**
+ * The chain of spans from `span` up to its trace's root, as far as `spans` has them: each next one is
+ * the parent of the one before in the same trace. A span of another trace never counts as a parent,
+ * even with the parent's span id: a consumer that lost the trace context (no traceparent header)
+ * starts a trace of its own, and its chain stops at itself.
+ */
+export function spanAncestry(span: CollectedSpan, spans: readonly CollectedSpan[]): CollectedSpan[] {
+  const chain = [span];
+  for (let at = span; at.parentSpanId; ) {
+    const parent = spans.find((s) => s.traceId === at.traceId && s.spanId === at.parentSpanId);
+    if (!parent || chain.includes(parent)) break;
+    chain.push(parent);
+    at = parent;
+  }
+  return chain;
+}
+
 export interface TestTraceCollector {
   /** The OTLP/HTTP endpoint to give processes as OTEL_EXPORTER_OTLP_ENDPOINT. */
   readonly url: string;

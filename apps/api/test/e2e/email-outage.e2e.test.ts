@@ -3,7 +3,7 @@
 // replays a dead-lettered one once the cause is fixed.
 import { eventually, startTestSmtpServer, type TestSmtpServer } from '@orderly/testing';
 import { moduleDatabases } from '../../src/database/module-databases.js';
-import { moduleOutboxes, runEventsCommand } from '../../src/operations/events-command.js';
+import { moduleOutboxes, runEventsCommand } from '@orderly/host';
 import { http, startOrderlyForTest, type OrderlyUnderTest } from './orderly-harness.js';
 
 let smtp: TestSmtpServer;

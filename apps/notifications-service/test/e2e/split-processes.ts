@@ -17,6 +17,10 @@ import {
 const repository = fileURLToPath(new URL('../../../..', import.meta.url));
 export const apiEntry = `${repository}apps/api/dist/main.js`;
 export const serviceEntry = `${repository}apps/notifications-service/dist/main.js`;
+/** `npm run events`: the operators' events command on the API's database. */
+export const apiEventsEntry = `${repository}apps/api/dist/events.js`;
+/** `npm run events:notifications`: the operators' events command on the service's own database. */
+export const serviceEventsEntry = `${repository}apps/notifications-service/dist/events.js`;
 
 /** Builds apps/api and apps/notifications-service once per jest run (see buildOnce). */
 export function ensureBuilt(): Promise<void> {

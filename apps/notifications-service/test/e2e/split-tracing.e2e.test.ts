@@ -2,8 +2,10 @@
 // service export spans over OTLP/HTTP (here to an in-memory receiver of the test), and one trace
 // runs from POST /orders through the outbox relay and the broker to the order confirmation being
 // sent in the other process: the traceparent stored with the outbox row and carried in the
-// message headers links them.
-import { brokerAvailable, eventually, startTestTraceCollector, type AppProcess, type CollectedSpan, type TestTraceCollector } from '@orderly/testing';
+// message headers links them. That the check can fail: spanAncestry's unit test (@orderly/testing)
+// and the kernel's jetstream-tracing.test.ts, where a message without the header is consumed in a
+// trace of its own.
+import { brokerAvailable, eventually, spanAncestry, startTestTraceCollector, type AppProcess, type TestTraceCollector } from '@orderly/testing';
 import { createProduct, placeOrder, query, startApi, startNotificationsService, startSplitStack, type SplitStack } from './split-processes.js';
 
 const describeWithBroker = brokerAvailable() ? describe : describe.skip;
@@ -21,18 +23,6 @@ describeWithBroker('one trace across the API and the notifications service', () 
     await Promise.all(running.map((p) => p.kill('SIGKILL')));
     await Promise.all([stack?.stop(), collector?.stop()]);
   });
-
-  /** The chain of spans from `span` up to its trace's root, as far as the collector has them. */
-  function ancestry(span: CollectedSpan, spans: readonly CollectedSpan[]): CollectedSpan[] {
-    const chain = [span];
-    for (let at = span; at.parentSpanId; ) {
-      const parent = spans.find((s) => s.traceId === at.traceId && s.spanId === at.parentSpanId);
-      if (!parent) break;
-      chain.push(parent);
-      at = parent;
-    }
-    return chain;
-  }
 
   it('links POST /orders to the confirmation sent by the notifications service', async () => {
     const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
@@ -53,7 +43,7 @@ describeWithBroker('one trace across the API and the notifications service', () 
         const spans = collector.spans().filter((s) => s.traceId === traceId);
         const sent = spans.find((s) => s.service === 'orderly-notifications' && s.name === 'deliver orders.OrderPlaced to notifications.SendOrderConfirmation');
         if (!sent) return undefined;
-        const up = ancestry(sent, spans);
+        const up = spanAncestry(sent, spans);
         return up[up.length - 1]!.name === 'POST /orders' ? up : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 200 },

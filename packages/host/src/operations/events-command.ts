@@ -15,7 +15,9 @@ export const EVENTS_USAGE = `Usage: npm run events -- <command>
         give up on a pending or dead event (or its delivery to one subscriber) for good; it stays listed as discarded
 
 Modules: the publishing module whose outbox holds the event (see "list"). Subscribers: the
-handler names shown by "list" and "stats" (e.g. notifications.SendOrderConfirmation).`;
+handler names shown by "list" and "stats" (e.g. notifications.SendOrderConfirmation).
+The notifications service on a database of its own: npm run events:notifications -- <command>,
+with the service's DATABASE_URL and DATABASE_ROLE_SECRET (its dead letters are in that outbox).`;
 
 const STATUSES: readonly OutboxStatus[] = ['pending', 'dead', 'delivered', 'discarded'];
 
