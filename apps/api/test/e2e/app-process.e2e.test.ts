@@ -318,14 +318,21 @@ describe('graceful shutdown on SIGTERM, with the embedded PostgreSQL', () => {
     const firstAnswer = await Promise.race(inFlight); // the server is busy with the rest now
     const exit = app.kill('SIGTERM');
     // While it drains (15 s: a window a loaded machine cannot miss) it still answers, but no longer
-    // as ready, so a load balancer stops sending.
+    // as ready, so a load balancer stops sending. With 40 orders in flight on a loaded machine a
+    // database check may be failing too (its ping times out), before and after the signal: what
+    // must be seen is the 'http' check failing because the process is shutting down.
+    type Readiness = { failing: string[]; detail: string };
     const [readiness, detailed] = await eventually(async () => {
       const [res, management] = await Promise.all([fetch(`${app.url}/health/ready`), fetch(`${app.managementUrl}/health/ready`)]);
-      return res.status === 503 && management.status === 503 ? Promise.all([res.json(), management.json()]) : undefined;
+      if (res.status !== 503 || management.status !== 503) return undefined;
+      const answers = (await Promise.all([res.json(), management.json()])) as [Readiness, Readiness];
+      return answers.every((answer) => answer.failing.includes('http')) ? answers : undefined;
     }, { timeoutMs: 14_000 });
-    expect(readiness).toMatchObject({ failing: ['http'], detail: 'Failing checks: http.' });
+    expect(readiness.failing).toContain('http');
+    expect(readiness.detail).toMatch(/^Failing checks: (.+, )?http(, .+)?\.$/);
+    expect(readiness.detail).not.toContain('shutting down');
     // Why, on the management listener only.
-    expect(detailed).toMatchObject({ failing: ['http'], detail: 'Failing checks: http (shutting down).' });
+    expect(detailed.detail).toContain('http (shutting down)');
     // The drain window, then the requests in flight; the app's own SHUTDOWN_TIMEOUT_MS would exit 1.
     const tooLate = new Promise((resolve) => setTimeout(() => resolve('still running after 150 s'), 150_000).unref());
 
