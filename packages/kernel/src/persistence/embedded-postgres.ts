@@ -228,6 +228,8 @@ async function templateCluster(settings: object, initialise: (dataDir: string) =
     // As root, initdb runs as the "postgres" OS user, which must be able to reach the folder.
     if (userInfo().uid === 0) chmodSync(staging, 0o711);
     await initialise(join(staging, 'data'));
+    // Templates appear whole (by rename): a folder without PG_VERSION there is debris, replace it.
+    if (existsSync(template) && !existsSync(join(template, 'PG_VERSION'))) rmSync(template, { recursive: true, force: true });
     try {
       renameSync(join(staging, 'data'), template);
     } catch (error) {
@@ -240,9 +242,12 @@ async function templateCluster(settings: object, initialise: (dataDir: string) =
   return template;
 }
 
-/** Copies a cluster's data directory, owners and modes included (PostgreSQL checks both). */
+/**
+ * Copies a cluster's data directory, owners and modes included (PostgreSQL checks both). `from/.`
+ * copies the contents whether or not `to` exists already (an empty folder, say).
+ */
 async function copyCluster(from: string, to: string): Promise<void> {
-  await promisify(execFile)('cp', ['-a', from, to]);
+  await promisify(execFile)('cp', ['-a', `${from}/.`, to]);
 }
 
 /** The owner's URL of an embedded cluster on this port. */
