@@ -23,9 +23,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // Refuse new connections first: the app's retries of the hanging sends then fail at once,
+  // instead of hanging again for the transport's 10 s timeout while the app shuts down.
+  const closed = new Promise((resolve) => silentSmtp?.close(resolve));
   for (const socket of sockets) socket.destroy();
   await sut?.stop();
-  await new Promise((resolve) => silentSmtp?.close(resolve));
+  await closed;
 });
 
 async function metric(series: string): Promise<number | undefined> {

@@ -82,7 +82,7 @@ export const TRUNCATE_ALL = 'TRUNCATE ledger.outbox, ledger.outbox_delivery, led
 
 export async function startKernelTestPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'orderly-kernel-'));
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), durable: false });
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), durable: false, fromTemplate: true });
   return {
     adminUrl: server.adminUrl,
     roleSecret: randomBytes(32).toString('base64url'),

@@ -54,4 +54,22 @@ describe('startTestPostgres', () => {
       await postgres.stop();
     }
   });
+
+  it('gives every test file a cluster of its own, though all are copies of one template', async () => {
+    const [first, second] = await Promise.all([startTestPostgres(), startTestPostgres()]);
+    const [a, b] = [new pg.Client(first.adminUrl), new pg.Client(second.adminUrl)];
+    try {
+      await Promise.all([a.connect(), b.connect()]);
+      await a.query('CREATE TABLE only_in_the_first (id int)');
+      const seen = async (client: pg.Client) => (await client.query(`SELECT to_regclass('public.only_in_the_first') AS t`)).rows[0].t;
+      expect([await seen(a), await seen(b)]).toEqual(['only_in_the_first', null]);
+      // Separate data directories, not one shared under two ports.
+      const dataDirectory = async (client: pg.Client) => (await client.query('SHOW data_directory')).rows[0].data_directory;
+      expect(await dataDirectory(a)).not.toBe(await dataDirectory(b));
+      expect(await dataDirectory(a)).not.toContain('orderly-embedded-postgres');
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
 });
