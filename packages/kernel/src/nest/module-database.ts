@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createModuleDataSource } from '../persistence/create-data-source.js';
+import { sideBySide } from '../persistence/side-by-side.js';
 import type { ModuleConnection, ModuleDatabaseDefinition } from '../persistence/module-database-definition.js';
 import { UnitOfWork } from '../persistence/unit-of-work.js';
 import { EVENT_TRANSPORT, type EventTransport } from '../messaging/event-transport.js';
@@ -76,9 +77,10 @@ export class ModuleDatabase implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.dataSource.isInitialized) await this.dataSource.initialize();
-    if (!this.handlerDataSource.isInitialized) await this.handlerDataSource.initialize();
-    if (!this.relayDataSource.isInitialized) await this.relayDataSource.initialize();
+    // The three pools open side by side: each first connection pays a SCRAM handshake.
+    await sideBySide([this.dataSource, this.handlerDataSource, this.relayDataSource].map(async (pool) => {
+      if (!pool.isInitialized) await pool.initialize();
+    }));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createModuleDataSource } from './create-data-source.js';
+import { sideBySide } from './side-by-side.js';
 import { MIGRATIONS_TABLE, type ModuleConnection, type ModuleDatabaseDefinition } from './module-database-definition.js';
 import { quoteIdentifier } from '../messaging/messaging-tables.js';
 
@@ -61,10 +62,11 @@ export async function provisionModuleDatabases(options: ProvisioningOptions): Pr
     const connections = moduleConnections({ ...options, url: withDatabase(options.adminUrl, facts.database) });
     for (const module of options.modules) {
       const connection = connections.get(module.module)!;
-      const role = new URL(connection.url).username;
-      await ensureRoleAndSchema(admin, facts, module, decodeURIComponent(role), rolePassword(options.roleSecret, decodeURIComponent(role)));
-      await runMigrations(module, connection);
+      const role = decodeURIComponent(new URL(connection.url).username);
+      await ensureRoleAndSchema(admin, facts, module, role, rolePassword(options.roleSecret, role));
     }
+    // Each module migrates its own schema as its own role, so the modules' migrations run side by side.
+    await sideBySide(options.modules.map((module) => runMigrations(module, connections.get(module.module)!)));
     return connections;
   } finally {
     await admin.query('SELECT pg_advisory_unlock($1)', [PROVISIONING_LOCK]).catch(() => undefined);
