@@ -61,7 +61,7 @@ export async function startHttpService<R extends Resources>(definition: HttpServ
   // Who issues tokens is settled before anything starts: a missing AUTH_* refuses the start here.
   const identity = await prepareIdentity(config, logger);
   // Before the databases and the broker open: their work runs in the spans of requests and deliveries.
-  const tracing = startTracing(definition.service);
+  const tracing = await startTracing(definition.service);
   const resources = await definition.open().catch(async (error: unknown) => {
     await tracing.shutdown();
     throw error;
