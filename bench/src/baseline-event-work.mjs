@@ -52,7 +52,7 @@ export const FAN_OUT = `WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext(
                 FROM "orders".outbox o, lock
                WHERE lock.held AND o.status = 'pending' AND NOT o.fanned_out AND o.next_attempt_at <= now()
                  AND NOT EXISTS (SELECT 1 FROM "orders".outbox earlier
-                                  WHERE earlier.aggregate_id = o.aggregate_id AND earlier.status = 'pending'
+                                  WHERE earlier.aggregate_id = o.aggregate_id AND earlier.status BETWEEN 'pending' AND 'pending'
                                     AND NOT earlier.fanned_out AND earlier.seq < o.seq)
                ORDER BY o.seq
                LIMIT $2
@@ -80,7 +80,7 @@ export const CLAIM = `WITH claimed AS (
           WHERE d.subscriber = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
             AND NOT EXISTS (SELECT 1 FROM "orders".outbox_delivery earlier
                              WHERE earlier.consumer = d.consumer AND earlier.aggregate_id = d.aggregate_id
-                               AND earlier.status = 'pending' AND earlier.event_seq < d.event_seq)
+                               AND earlier.status BETWEEN 'pending' AND 'pending' AND earlier.event_seq < d.event_seq)
           ORDER BY d.next_attempt_at, d.event_seq
           LIMIT $2
             FOR UPDATE SKIP LOCKED
@@ -104,7 +104,7 @@ export const COMPLETE = `WITH completed AS (
                                      THEN now() + (x.delay_ms * interval '1 millisecond') ELSE d.next_attempt_at END,
               lease_owner = NULL
          FROM unnest($2::bigint[], $3::text[], $4::text[], $5::double precision[]) AS x(event_seq, status, error, delay_ms)
-        WHERE d.subscriber = $1 AND d.event_seq = x.event_seq AND d.lease_owner = $6 AND d.status = 'pending'
+        WHERE d.subscriber = $1 AND d.event_seq = x.event_seq AND d.lease_owner = $6 AND d.status BETWEEN 'pending' AND 'pending'
        RETURNING d.event_seq
        )
        SELECT event_seq FROM completed`;

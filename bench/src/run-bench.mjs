@@ -173,7 +173,7 @@ try {
       const started = performance.now();
       for (const name of Object.keys(servers)) servers[name].pause(); // nothing but the preload runs
       try {
-        await preloadScaleData(db.admin, scaleSize);
+        await preloadScaleData(db.admin, { ...scaleSize, customerId });
       } finally {
         for (const name of Object.keys(servers)) servers[name].resume();
       }

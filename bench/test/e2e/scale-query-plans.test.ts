@@ -1,7 +1,10 @@
 // `npm run bench -- --scale` preloads a million orders; this shows, on real PostgreSQL with the
 // same generated rows (fewer, to stay fast) and fresh statistics, that every query on the hot
 // paths finds its rows through an index instead of reading a whole table - the plans that keep
-// the measured figures flat as the data grows. It asserts nothing about speed.
+// the measured figures flat as the data grows. It asserts nothing about speed. The relay's
+// statements are also run (EXPLAIN ANALYZE, rolled back) against a backlog that arrived after the
+// statistics were taken - when nothing was pending, as after the preload: they must read about a
+// batch of rows, not the backlog once per candidate row (the million-order run's collapse).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +52,9 @@ async function sequentialScans(sql: string, values: unknown[] = []): Promise<str
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
   Plans?: PlanNode[];
 }
 
@@ -98,4 +104,63 @@ it('notices a missing index (planted: notifications_by_order dropped inside a ro
     client.release();
   }
   expect(await sequentialScans(`SELECT * FROM notifications.notifications WHERE order_id = $1`, [orderId()])).toEqual([]);
+});
+
+describe('the relay with a backlog the statistics have not seen', () => {
+  const BACKLOG = 3_000; // orders placed after the preload's ANALYZE: 9,000 pending deliveries
+  type Client = BenchDatabase['admin'] & { release(): void };
+
+  /** EXPLAIN ANALYZE of `sql` after `setup`, in one transaction that is rolled back; every plan node. */
+  async function analyze(setup: string[], sql: string, values: (client: Client) => Promise<unknown[]> | unknown[]): Promise<PlanNode[]> {
+    const client = await (db.admin as unknown as { connect(): Promise<Client> }).connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL statement_timeout = '30s'`);
+      for (const statement of setup) await client.query(statement);
+      const params = await values(client);
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+      const all: PlanNode[] = [];
+      const walk = (node: PlanNode) => {
+        all.push(node);
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk((rows[0]!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan);
+      return all;
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  }
+  const rowsRead = (plan: PlanNode[], relation: string) =>
+    plan.filter((n) => n['Relation Name'] === relation && /Scan/.test(n['Node Type'])).reduce((sum, n) => sum + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1), 0);
+  const newEvents = (fannedOut: boolean) =>
+    `INSERT INTO orders.outbox (id, type, version, aggregate_id, correlation_id, payload, occurred_at, fanned_out)
+     SELECT gen_random_uuid(), 'orders.OrderPlaced', 1, gen_random_uuid()::text, 'c', '{}', now(), ${fannedOut} FROM generate_series(1, ${BACKLOG})`;
+  const FAN_OUT_ALL = `INSERT INTO orders.outbox_delivery (event_seq, subscriber, consumer, aggregate_id, occurred_at)
+     SELECT o.seq, s.subscriber, s.consumer, o.aggregate_id, o.occurred_at FROM orders.outbox o
+      CROSS JOIN (VALUES ('orders.ProjectOrderSummary', 'orders'), ('products.ConfirmStockReservation', 'products'),
+                         ('notifications.SendOrderConfirmation', 'notifications')) AS s(subscriber, consumer)
+      WHERE o.status = 'pending' AND o.fanned_out`;
+  const OWNER = '00000000-0000-4000-8000-000000000000';
+
+  it('claims 50 with a probe each', async () => {
+    const plan = await analyze([newEvents(true), FAN_OUT_ALL], CLAIM, () => ['orders.ProjectOrderSummary', 50, OWNER, 15_000]);
+    expect(plan.map((n) => n['Index Name'])).toContain('outbox_delivery_by_aggregate');
+    expect(rowsRead(plan, 'outbox_delivery')).toBeLessThan(1_000); // before issue 17's fix: 50 x 9,000
+  });
+
+  it('fans out 500 new events with a probe each', async () => {
+    const plan = await analyze([newEvents(false)], FAN_OUT, () => ['orderly_fan_out_orders', 500, ['orders.OrderPlaced'], ['orders.ProjectOrderSummary'], ['orders']]);
+    expect(plan.map((n) => n['Index Name'])).toContain('outbox_by_aggregate');
+    expect(rowsRead(plan, 'outbox')).toBeLessThan(5_000); // before: 500 x 3,000
+  });
+
+  it('completes a batch through the primary key', async () => {
+    const plan = await analyze([newEvents(true), FAN_OUT_ALL, `UPDATE orders.outbox_delivery SET lease_owner = '${OWNER}' WHERE status = 'pending'`], COMPLETE, async (client) => {
+      const { rows } = await client.query(`SELECT seq::text FROM orders.outbox WHERE status = 'pending' ORDER BY seq LIMIT 50`);
+      const seqs = rows.map((r) => r.seq as string);
+      return ['orders.ProjectOrderSummary', seqs, seqs.map(() => 'delivered'), seqs.map(() => null), seqs.map(() => 0), OWNER];
+    });
+    expect(rowsRead(plan, 'outbox_delivery')).toBeLessThan(1_000); // before: the subscriber's whole backlog
+  });
 });

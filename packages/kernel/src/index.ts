@@ -35,6 +35,7 @@ export {
 } from './persistence/embedded-postgres.js';
 
 export {
+  addAggregateOrderIndexes,
   addOutboxTraceparent,
   addSubscriberDeliveries,
   createMessagingSchema,
@@ -43,6 +44,7 @@ export {
   dropMessagingTables,
   type MessagingVersion,
   quoteIdentifier,
+  removeAggregateOrderIndexes,
   removeOutboxTraceparent,
   removeSubscriberDeliveries,
 } from './messaging/messaging-tables.js';

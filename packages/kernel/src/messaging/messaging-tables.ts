@@ -113,6 +113,40 @@ export async function removeOutboxTraceparent(queryRunner: QueryRunner, schema: 
 }
 
 /**
+ * Fourth version of the messaging tables (issue 17): the per-aggregate order checks - is an earlier
+ * event of this aggregate still waiting to be fanned out, is an earlier delivery of it still
+ * pending for this consumer - probe full indexes instead of partial ones.
+ *
+ * A partial index `WHERE status = 'pending'` looks empty to PostgreSQL's planner once the
+ * statistics were taken while nothing was pending (the usual state of a large history with a relay
+ * that keeps up): reading all of it then costs, in its estimate, the same as one probe by
+ * aggregate, and it prefers the plan without the probe's parameters. Under a backlog every
+ * candidate row read the whole pending index again: a claim of 50 cost 50 times the backlog, and a
+ * backlog took quadratic time to drain (docs/performance.md, issue 17). A full index's size is
+ * never mistaken, so the probe is always the cheapest plan; the checks spell the status so that no
+ * partial index qualifies for them (claimStatement, test/integration/claim-plan.test.ts). With the
+ * status in the key, a probe reads only the aggregate's pending rows, never its history. The
+ * partial indexes they replace had no other reader and are dropped.
+ */
+export async function addAggregateOrderIndexes(queryRunner: QueryRunner, schema: string): Promise<void> {
+  const s = quoteIdentifier(schema);
+  await queryRunner.query(`CREATE INDEX outbox_by_aggregate ON ${s}.outbox (aggregate_id, status, seq)`);
+  await queryRunner.query(`DROP INDEX ${s}.outbox_pending_by_aggregate`);
+  await queryRunner.query(`CREATE INDEX outbox_delivery_by_aggregate ON ${s}.outbox_delivery (consumer, aggregate_id, status, event_seq)`);
+  await queryRunner.query(`DROP INDEX ${s}.outbox_delivery_head`);
+}
+
+export async function removeAggregateOrderIndexes(queryRunner: QueryRunner, schema: string): Promise<void> {
+  const s = quoteIdentifier(schema);
+  await queryRunner.query(
+    `CREATE INDEX outbox_delivery_head ON ${s}.outbox_delivery (consumer, aggregate_id, event_seq) WHERE status = 'pending'`,
+  );
+  await queryRunner.query(`DROP INDEX ${s}.outbox_delivery_by_aggregate`);
+  await queryRunner.query(`CREATE INDEX outbox_pending_by_aggregate ON ${s}.outbox (aggregate_id, seq) WHERE status = 'pending'`);
+  await queryRunner.query(`DROP INDEX ${s}.outbox_by_aggregate`);
+}
+
+/**
  * The messaging tables a module's schema has had, oldest first. Append-only: a shipped version
  * never changes, because migrations that ran it must keep doing exactly what they did. When the
  * tables change, add a version here (and a migration calling its step in every existing module).
@@ -121,21 +155,25 @@ const MESSAGING_VERSIONS = [
   { up: createMessagingTables, down: dropMessagingTables },
   { up: addSubscriberDeliveries, down: removeSubscriberDeliveries },
   { up: addOutboxTraceparent, down: removeOutboxTraceparent },
+  { up: addAggregateOrderIndexes, down: removeAggregateOrderIndexes },
 ] as const;
 
-/** A version of the messaging tables: 1 is createMessagingTables, 2 adds addSubscriberDeliveries, 3 addOutboxTraceparent. */
-export type MessagingVersion = 1 | 2 | 3;
+/**
+ * A version of the messaging tables: 1 is createMessagingTables, 2 adds addSubscriberDeliveries, 3
+ * addOutboxTraceparent, 4 addAggregateOrderIndexes.
+ */
+export type MessagingVersion = 1 | 2 | 3 | 4;
 
 /**
  * The newest version. `npm run new-module` reads it from this file and writes it, as a literal,
  * into the new module's first migration; migrations never pass this constant itself, or an old
  * migration would start doing something new when a version is added.
  */
-export const LATEST_MESSAGING_VERSION: MessagingVersion = 3;
+export const LATEST_MESSAGING_VERSION: MessagingVersion = 4;
 
 /**
  * Creates the messaging tables of `schema` as they were at `version` (every step up to it), for a
- * new module's first migration: `createMessagingSchema(queryRunner, 'gift_cards', 3)`.
+ * new module's first migration: `createMessagingSchema(queryRunner, 'gift_cards', 4)`.
  */
 export async function createMessagingSchema(queryRunner: QueryRunner, schema: string, version: MessagingVersion): Promise<void> {
   for (const step of stepsThrough(version)) await step.up(queryRunner, schema);

@@ -39,14 +39,18 @@ export async function settleEvents(sql: SqlRunner, schema: string, seqs: readonl
 /**
  * Settles fanned-out events still marked pending although none of their deliveries is (a relay
  * that died between completing a batch and settling it). A safety net run by the retention sweep.
+ * The deliveries are probed by primary key: "pending" is written so that no partial index of
+ * pending rows can serve the probe (see claimStatement in outbox-relay.ts).
  */
 export async function settleStragglers(sql: SqlRunner, schema: string, limit: number): Promise<number> {
-  const rows = await sql.query(
-    `SELECT o.seq FROM ${quoteIdentifier(schema)}.outbox o
-      WHERE o.status = 'pending' AND o.fanned_out
-        AND NOT EXISTS (SELECT 1 FROM ${deliveryTable(schema)} d WHERE d.event_seq = o.seq AND d.status = 'pending')
-      ORDER BY o.seq LIMIT $1`,
-    [limit],
-  );
+  const rows = await sql.query(stragglersStatement(schema), [limit]);
   return settleEvents(sql, schema, rows.map((r: { seq: string }) => r.seq));
+}
+
+/** Fanned-out events still pending with no pending delivery ($1 at most this many), oldest first. */
+export function stragglersStatement(schema: string): string {
+  return `SELECT o.seq FROM ${quoteIdentifier(schema)}.outbox o
+      WHERE o.status = 'pending' AND o.fanned_out
+        AND NOT EXISTS (SELECT 1 FROM ${deliveryTable(schema)} d WHERE d.event_seq = o.seq AND d.status BETWEEN 'pending' AND 'pending')
+      ORDER BY o.seq LIMIT $1`;
 }

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
+  addAggregateOrderIndexes,
   addOutboxTraceparent,
   addSubscriberDeliveries,
   createMessagingTables,
@@ -40,11 +41,12 @@ class AddOutboxTraceparent1700000000102 implements MigrationInterface {
 
 const CreateLegacy1700000000100 = messagingStep('CreateLegacy1700000000100', 'legacy', createMessagingTables);
 const AddSubscriberDeliveries1700000000101 = messagingStep('AddSubscriberDeliveries1700000000101', 'legacy', addSubscriberDeliveries);
+const AddAggregateOrderIndexes1700000000103 = messagingStep('AddAggregateOrderIndexes1700000000103', 'legacy', addAggregateOrderIndexes);
 const CreateStale1700000000200 = messagingStep('CreateStale1700000000200', 'stale', createMessagingTables);
 const AddStaleDeliveries1700000000201 = messagingStep('AddStaleDeliveries1700000000201', 'stale', addSubscriberDeliveries);
 
 const before: ModuleDatabaseDefinition = { module: 'legacy', schema: 'legacy', role: 'test_legacy', entities: [], migrations: [CreateLegacy1700000000100] };
-const after: ModuleDatabaseDefinition = { ...before, migrations: [CreateLegacy1700000000100, AddSubscriberDeliveries1700000000101, AddOutboxTraceparent1700000000102] };
+const after: ModuleDatabaseDefinition = { ...before, migrations: [CreateLegacy1700000000100, AddSubscriberDeliveries1700000000101, AddOutboxTraceparent1700000000102, AddAggregateOrderIndexes1700000000103] };
 
 let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
 let admin: pg.Client;

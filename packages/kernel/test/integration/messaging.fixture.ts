@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import pg from 'pg';
 import {
+  addAggregateOrderIndexes,
   addOutboxTraceparent,
   addSubscriberDeliveries,
   createModuleDataSource,
@@ -54,12 +55,13 @@ class CreateAudit1700000000001 implements MigrationInterface {
   async down(): Promise<void> {}
 }
 
-/** The second and third versions of the messaging tables (per-subscriber deliveries, traceparent), as every module migrates to them. */
+/** The second to fourth versions of the messaging tables (per-subscriber deliveries, traceparent, aggregate order indexes), as every module migrates to them. */
 function subscriberDeliveriesMigration(schema: string, timestamp: number): new () => MigrationInterface {
   const migration = class implements MigrationInterface {
     async up(queryRunner: QueryRunner): Promise<void> {
       await addSubscriberDeliveries(queryRunner, schema);
       await addOutboxTraceparent(queryRunner, schema);
+      await addAggregateOrderIndexes(queryRunner, schema);
     }
     async down(): Promise<void> {}
   };

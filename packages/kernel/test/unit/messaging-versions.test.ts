@@ -3,6 +3,7 @@
 // version (what `npm run new-module` writes into a new module's first migration) is the last one.
 import type { QueryRunner } from 'typeorm';
 import {
+  addAggregateOrderIndexes,
   addOutboxTraceparent,
   addSubscriberDeliveries,
   createMessagingSchema,
@@ -25,10 +26,13 @@ async function sqlOf(...steps: ((runner: QueryRunner, schema: string) => Promise
   return sql;
 }
 
-it('creates version 1 as createMessagingTables, version 2 as that plus addSubscriberDeliveries, version 3 plus addOutboxTraceparent', async () => {
+it('creates version 1 as createMessagingTables, version 2 as that plus addSubscriberDeliveries, version 3 plus addOutboxTraceparent, version 4 plus addAggregateOrderIndexes', async () => {
   expect(await sqlOf((r, s) => createMessagingSchema(r, s, 1))).toEqual(await sqlOf(createMessagingTables));
   expect(await sqlOf((r, s) => createMessagingSchema(r, s, 2))).toEqual(await sqlOf(createMessagingTables, addSubscriberDeliveries));
   expect(await sqlOf((r, s) => createMessagingSchema(r, s, 3))).toEqual(await sqlOf(createMessagingTables, addSubscriberDeliveries, addOutboxTraceparent));
+  expect(await sqlOf((r, s) => createMessagingSchema(r, s, 4))).toEqual(
+    await sqlOf(createMessagingTables, addSubscriberDeliveries, addOutboxTraceparent, addAggregateOrderIndexes),
+  );
 });
 
 it('drops a version in reverse order', async () => {

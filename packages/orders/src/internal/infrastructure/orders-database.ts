@@ -6,6 +6,7 @@ import { AddOrderOwners1732100013000 } from './migrations/1732100013000-AddOrder
 import { AddOrderStatusChanges1732100014000 } from './migrations/1732100014000-AddOrderStatusChanges.js';
 import { AddSubscriberDeliveries1732100015100 } from './migrations/1732100015100-AddSubscriberDeliveries.js';
 import { AddOutboxTraceparent1732100016100 } from './migrations/1732100016100-AddOutboxTraceparent.js';
+import { AddAggregateOrderIndexes1732100017100 } from './migrations/1732100017100-AddAggregateOrderIndexes.js';
 import { OrderEntity, OrderLineEntity } from './order.entity-schema.js';
 
 export const ordersDatabase: ModuleDatabaseDefinition = {
@@ -21,5 +22,6 @@ export const ordersDatabase: ModuleDatabaseDefinition = {
     AddOrderStatusChanges1732100014000,
     AddSubscriberDeliveries1732100015100,
     AddOutboxTraceparent1732100016100,
+    AddAggregateOrderIndexes1732100017100,
   ],
 };

@@ -4,6 +4,7 @@ import { AllowReturnedReservations1732100014000 } from './migrations/17321000140
 import { AddProductWithdrawal1732100014001 } from './migrations/1732100014001-AddProductWithdrawal.js';
 import { AddSubscriberDeliveries1732100015000 } from './migrations/1732100015000-AddSubscriberDeliveries.js';
 import { AddOutboxTraceparent1732100016000 } from './migrations/1732100016000-AddOutboxTraceparent.js';
+import { AddAggregateOrderIndexes1732100017000 } from './migrations/1732100017000-AddAggregateOrderIndexes.js';
 import { ProductEntity, StockReservationEntity } from './product.entity-schema.js';
 
 export const productsDatabase: ModuleDatabaseDefinition = {
@@ -17,5 +18,6 @@ export const productsDatabase: ModuleDatabaseDefinition = {
     AddProductWithdrawal1732100014001,
     AddSubscriberDeliveries1732100015000,
     AddOutboxTraceparent1732100016000,
+    AddAggregateOrderIndexes1732100017000,
   ],
 };
