@@ -251,7 +251,8 @@ describe('npm run token (the development issuer of the embedded setup)', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 90_000);
+    // Three processes and an embedded cluster's initdb: a run at load 15-20 took over 90 s.
+  }, 180_000);
 });
 
 describe('configuration of the embedded PostgreSQL', () => {

@@ -40,6 +40,9 @@ async function startApp(database: string, secret: string): Promise<AppProcess> {
     entry: `${apiDir}/dist/main.js`,
     env: { DATABASE_URL: apiUrl(database), DATABASE_ROLE_SECRET: secret, LOG_LEVEL: 'warn', DEMO_DATA: 'false', ...issuer.env() },
     readyPath: '/health/ready',
+    // Start-up is a condition wait: its ceiling is for a wedged app, not a slow machine (a run at
+    // load 15-20 on two cores took over 30 s for the second of two apps).
+    readyTimeoutMs: 90_000,
   });
   apps.push(app);
   return app;
