@@ -22,6 +22,11 @@ const ORDERS_OUTBOX = /"orders"\.outbox/;
 // capture window.
 const NOISE = [/\bexpires_at <= /, /^LISTEN /, /\bprocessed_at < now\(\)/, /\bo\.delivered_at < now\(\)/, /^SELECT o\.seq FROM "\w+"\.outbox o WHERE o\.status = 'pending' AND o\.fanned_out/, /^SELECT s\.subscriber FROM unnest/];
 const IDLE_POLL = /^SELECT \(EXTRACT\(EPOCH FROM \(min\(next_attempt_at\)/;
+// A wake-up of other processes' relays (OutboxSignal, and the baselines' copy of it): at most one
+// NOTIFY per 50 ms, later commits coalesced into one at the end of the interval. How many land in a
+// capture depends on how the commits fall into those intervals (a loaded machine spreads them over
+// more), so each role's wake-up is compared once, where it first appears.
+const WAKE_UP = /: SELECT pg_notify\(/;
 
 export class SqlTrace {
   #lines = null;
@@ -57,11 +62,22 @@ export class SqlTrace {
       this.last = lines;
     }
     const units = transactions(this.last);
-    const requestStatements = units.filter((u) => u.kind === 'request').flatMap((u) => u.statements);
+    const requestStatements = firstWakeUps(units.filter((u) => u.kind === 'request').flatMap((u) => u.statements));
     const work = units.filter((u) => u.kind === 'event-work').map((u) => u.statements.join('\n')).sort();
     const polled = [...new Set(units.filter((u) => u.kind === 'polled').flatMap((u) => u.statements))].sort();
     return { request: requestStatements, eventWork: [...requestStatements, ...work.flatMap((t) => t.split('\n')), ...polled] };
   }
+}
+
+/** The statements with every wake-up after a role's first one left out. */
+function firstWakeUps(statements) {
+  const seen = new Set();
+  return statements.filter((s) => {
+    if (!WAKE_UP.test(s)) return true;
+    if (seen.has(s)) return false;
+    seen.add(s);
+    return true;
+  });
 }
 
 function transactions(lines) {
