@@ -124,7 +124,7 @@ export async function removeOutboxTraceparent(queryRunner: QueryRunner, schema: 
  * candidate row read the whole pending index again: a claim of 50 cost 50 times the backlog, and a
  * backlog took quadratic time to drain (docs/performance.md, issue 17). A full index's size is
  * never mistaken, so the probe is always the cheapest plan; the checks spell the status so that no
- * partial index qualifies for them (claimStatement, test/integration/claim-plan.test.ts). With the
+ * partial index qualifies for them (pendingByKey, test/integration/claim-plan.test.ts). With the
  * status in the key, a probe reads only the aggregate's pending rows, never its history. The
  * partial indexes they replace had no other reader and are dropped.
  */
@@ -203,4 +203,17 @@ export function outboxChannel(schema: string): string {
 /** The name of a module's delivery table, quoted. */
 export function deliveryTable(schema: string): string {
   return `${quoteIdentifier(schema)}.outbox_delivery`;
+}
+
+/**
+ * "`column` is pending", for a statement that finds rows by key or by aggregate (the relay's
+ * per-aggregate order checks, its completion, the straggler search). Written `= 'pending'`, it
+ * would let the planner use a partial index of pending rows, which looks empty once statistics were
+ * taken with nothing pending; it then read that whole index once per candidate row instead of
+ * probing by key (addAggregateOrderIndexes, docs/performance.md). The range means the same and is
+ * an index condition on a full index's status column, but no partial index's predicate follows
+ * from it. Scans of the pending rows themselves (the claim's due order) keep `= 'pending'`.
+ */
+export function pendingByKey(column: string): string {
+  return `${column} BETWEEN 'pending' AND 'pending'`;
 }

@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../events/event-envelope.js';
 import { runWithCausation } from '../events/correlation.js';
 import { deliverInTrace, rememberTraceparent, SpanKind, traceparentOf } from '../events/trace-context.js';
 import { UndeliverableEvent, type EventTransport } from './event-transport.js';
-import { deliveryTable, outboxChannel, quoteIdentifier } from './messaging-tables.js';
+import { deliveryTable, outboxChannel, pendingByKey, quoteIdentifier } from './messaging-tables.js';
 import { OutboxAdmin } from './outbox-admin.js';
 import type { OutboxSignal } from './outbox-signal.js';
 import { settleEvents, settleStragglers } from './settle.js';
@@ -498,14 +498,7 @@ export class OutboxRelay {
  * partial index outbox_delivery_due (due order) and one probe per candidate of the full index
  * outbox_delivery_by_aggregate (per-aggregate order within the subscriber's consumer), so its cost
  * follows the batch size, not the backlog or the history, whatever the statistics say
- * (test/integration/claim-plan.test.ts).
- *
- * Statements that find rows by key or by aggregate say "pending" as `status BETWEEN 'pending' AND
- * 'pending'`, on purpose: written `status = 'pending'`, it lets the planner use a partial index of
- * pending rows, which looks empty once statistics were taken with nothing pending, and it then chose
- * to read that whole index once per candidate row instead of probing by key (addAggregateOrderIndexes).
- * The range means the same and is an index condition on the full indexes' status column, but no
- * partial index's predicate follows from it.
+ * (test/integration/claim-plan.test.ts); the probe says pending with pendingByKey.
  */
 export function claimStatement(schema: string): string {
   const outbox = `${quoteIdentifier(schema)}.outbox`;
@@ -515,7 +508,7 @@ export function claimStatement(schema: string): string {
           WHERE d.subscriber = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
             AND NOT EXISTS (SELECT 1 FROM ${deliveries} earlier
                              WHERE earlier.consumer = d.consumer AND earlier.aggregate_id = d.aggregate_id
-                               AND earlier.status BETWEEN 'pending' AND 'pending' AND earlier.event_seq < d.event_seq)
+                               AND ${pendingByKey('earlier.status')} AND earlier.event_seq < d.event_seq)
           ORDER BY d.next_attempt_at, d.event_seq
           LIMIT $2
             FOR UPDATE SKIP LOCKED
@@ -546,7 +539,7 @@ export function completeStatement(schema: string): string {
                                      THEN now() + (x.delay_ms * interval '1 millisecond') ELSE d.next_attempt_at END,
               lease_owner = NULL
          FROM unnest($2::bigint[], $3::text[], $4::text[], $5::double precision[]) AS x(event_seq, status, error, delay_ms)
-        WHERE d.subscriber = $1 AND d.event_seq = x.event_seq AND d.lease_owner = $6 AND d.status BETWEEN 'pending' AND 'pending'
+        WHERE d.subscriber = $1 AND d.event_seq = x.event_seq AND d.lease_owner = $6 AND ${pendingByKey('d.status')}
        RETURNING d.event_seq
        )
        SELECT event_seq FROM completed`;
@@ -562,7 +555,7 @@ export function fanOutStatement(schema: string): string {
                 FROM ${outbox} o, lock
                WHERE lock.held AND o.status = 'pending' AND NOT o.fanned_out AND o.next_attempt_at <= now()
                  AND NOT EXISTS (SELECT 1 FROM ${outbox} earlier
-                                  WHERE earlier.aggregate_id = o.aggregate_id AND earlier.status BETWEEN 'pending' AND 'pending'
+                                  WHERE earlier.aggregate_id = o.aggregate_id AND ${pendingByKey('earlier.status')}
                                     AND NOT earlier.fanned_out AND earlier.seq < o.seq)
                ORDER BY o.seq
                LIMIT $2

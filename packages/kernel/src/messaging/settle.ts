@@ -1,4 +1,4 @@
-import { deliveryTable, quoteIdentifier } from './messaging-tables.js';
+import { deliveryTable, pendingByKey, quoteIdentifier } from './messaging-tables.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /**
@@ -39,8 +39,7 @@ export async function settleEvents(sql: SqlRunner, schema: string, seqs: readonl
 /**
  * Settles fanned-out events still marked pending although none of their deliveries is (a relay
  * that died between completing a batch and settling it). A safety net run by the retention sweep.
- * The deliveries are probed by primary key: "pending" is written so that no partial index of
- * pending rows can serve the probe (see claimStatement in outbox-relay.ts).
+ * The deliveries are probed by primary key (pendingByKey: no partial index of pending rows can serve it).
  */
 export async function settleStragglers(sql: SqlRunner, schema: string, limit: number): Promise<number> {
   const rows = await sql.query(stragglersStatement(schema), [limit]);
@@ -51,6 +50,6 @@ export async function settleStragglers(sql: SqlRunner, schema: string, limit: nu
 export function stragglersStatement(schema: string): string {
   return `SELECT o.seq FROM ${quoteIdentifier(schema)}.outbox o
       WHERE o.status = 'pending' AND o.fanned_out
-        AND NOT EXISTS (SELECT 1 FROM ${deliveryTable(schema)} d WHERE d.event_seq = o.seq AND d.status BETWEEN 'pending' AND 'pending')
+        AND NOT EXISTS (SELECT 1 FROM ${deliveryTable(schema)} d WHERE d.event_seq = o.seq AND ${pendingByKey('d.status')})
       ORDER BY o.seq LIMIT $1`;
 }
