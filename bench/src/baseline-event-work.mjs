@@ -144,7 +144,7 @@ const sharedInboxInsert = (schema) => `INSERT INTO "${schema}".inbox (event_id, 
            SELECT DISTINCT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING RETURNING event_id`;
 const INSERT_SUMMARY = `INSERT INTO orders.order_summaries (order_id, customer_id, customer_email, total, item_count, placed_at, status, status_changed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING`;
-export const CONFIRM_RESERVATION = `UPDATE "products"."stock_reservations" SET "status" = $1 WHERE "order_id" = $2 AND "status" IN ($3) RETURNING *`;
+export const CONFIRM_RESERVATION = `UPDATE "products"."stock_reservations" SET "status" = $1 WHERE "order_id" = $2 AND ("status" BETWEEN $3 AND $3) RETURNING *`;
 const INSERT_NOTIFICATION = `INSERT INTO "notifications"."notifications"("id", "order_id", "customer_id", "channel", "recipient", "template", "status", "created_at") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 
 /**

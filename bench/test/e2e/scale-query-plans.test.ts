@@ -55,6 +55,7 @@ interface PlanNode {
   'Index Name'?: string;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
   Plans?: PlanNode[];
 }
 
@@ -162,5 +163,19 @@ describe('the relay with a backlog the statistics have not seen', () => {
       return ['orders.ProjectOrderSummary', seqs, seqs.map(() => 'delivered'), seqs.map(() => null), seqs.map(() => 0), OWNER];
     });
     expect(rowsRead(plan, 'outbox_delivery')).toBeLessThan(1_000); // before: the subscriber's whole backlog
+  });
+
+  it('confirms an order\'s reservations through the primary key while many are reserved', async () => {
+    // The preload's statistics saw only confirmed reservations; then many orders reserve stock.
+    const reserveMany = `INSERT INTO products.stock_reservations (order_id, product_id, quantity, unit_price, status, expires_at)
+      SELECT gen_random_uuid(), '${scaleProductId(1)}', 1, 100, 'reserved', now() + interval '5 minutes' FROM generate_series(1, ${BACKLOG})`;
+    const plan = await analyze([reserveMany], CONFIRM_RESERVATION, async (client) => {
+      const { rows } = await client.query(`SELECT order_id FROM products.stock_reservations WHERE status = 'reserved' LIMIT 1`);
+      return ['confirmed', rows[0]!.order_id, 'reserved'];
+    });
+    const reservationScans = plan.filter((n) => n['Relation Name'] === 'stock_reservations' && /Scan/.test(n['Node Type']));
+    expect(reservationScans.map((n) => n['Index Name'])).toEqual(['stock_reservations_pkey']);
+    // Rows the scan looked at: written as `status IN`, every reserved reservation, per confirmation.
+    expect(reservationScans.reduce((sum, n) => sum + (n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0), 0)).toBeLessThan(10);
   });
 });
