@@ -42,6 +42,7 @@ export {
   createMessagingTables,
   dropMessagingSchema,
   dropMessagingTables,
+  LATEST_MESSAGING_VERSION,
   type MessagingVersion,
   quoteIdentifier,
   removeAggregateOrderIndexes,
