@@ -15,6 +15,24 @@ export function freePort() {
   });
 }
 
+/** Every server started and not yet exited, also those still starting. */
+const running = new Set();
+
+/** Ends every server still running (paused ones included), for a bench that is being stopped. */
+export async function stopAllServers() {
+  await Promise.all(
+    [...running].map(async (child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
+}
+
 /**
  * Starts `node <args>` with its output appended to logFile (as a production log collector
  * would take it) and waits until readyUrl answers 200. Returns the handle and launch-to-ready ms.
@@ -25,6 +43,8 @@ export async function startServer({ name, nodeArgs, env, logFile, readyUrl, read
   const child = spawn(process.execPath, nodeArgs, { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   let exit = null;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exit = { code, signal }))));
+  running.add(child);
+  void exited.then(() => running.delete(child));
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (exit) throw new Error(`${name} exited before it was ready (${JSON.stringify(exit)}); see ${logFile}:\n${tail(logFile)}`);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startBenchDatabase } from './bench-database.mjs';
 import { findNatsServer, NATS_SERVER_INSTALL_HINT, startLocalNatsServer } from '@orderly/kernel';
 import { EVENT_SETTINGS, measureEvents, measureSplitDelivery, renderEventsTable } from './events-bench.mjs';
-import { clusterCpuMs, freePort, sleep, startServer } from './processes.mjs';
+import { clusterCpuMs, freePort, sleep, startServer, stopAllServers } from './processes.mjs';
 import { preloadScaleData, scaleOrderId, scaleProductId } from './scale-data.mjs';
 import { summariseProfile } from './profile-summary.mjs';
 import { compareStatements, SqlTrace } from './sql-trace.mjs';
@@ -92,11 +92,16 @@ const result = {
 };
 
 const cleanups = [];
-process.once('SIGINT', async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  rmSync(workDir, { recursive: true, force: true }); // process.exit skips the finally below
-  process.exit(130);
-});
+// Ctrl-C, or a SIGTERM from `timeout` or a CI runner: stop the servers and PostgreSQL the bench
+// started (they would outlive it, holding their ports and data directory), then exit.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.once(signal, async () => {
+    await stopAllServers(); // also one still starting, not yet among the cleanups
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true }); // process.exit skips the finally below
+    process.exit(code);
+  });
+}
 
 try {
   if (!eventsOnly) {

@@ -1,8 +1,11 @@
 // Smoke check: `npm run bench -- --quick` still runs end to end and writes its table and JSON.
 // It asserts nothing about speed - speed claims live in the benchmark's output, never in tests.
 import { findNatsServer, NATS_SERVER_INSTALL_HINT } from '@orderly/kernel';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { eventually } from '@orderly/testing';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -77,3 +80,27 @@ it.each([
   expect(run.stderr).toContain(message);
   expect(run.stderr).toContain('usage: npm run bench');
 });
+
+it('stops the servers and PostgreSQL it started when it is sent SIGTERM', async () => {
+  const bench = spawn(process.execPath, ['bench/src/run-bench.mjs', '--events', '--quick'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  bench.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  bench.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => bench.once('exit', (code) => resolve(code)));
+  const workDir = join(tmpdir(), `orderly-bench-${bench.pid}`);
+  // PostgreSQL is up and Orderly is starting.
+  await eventually(async () => (output.includes('PostgreSQL started and provisioned') ? true : undefined), { timeoutMs: 180_000 });
+  bench.kill('SIGTERM');
+  expect(await exited).toBe(143);
+  expect(existsSync(workDir)).toBe(false);
+  // No process left that was given its work directory: PostgreSQL (-D on its command line) and
+  // Orderly, just starting when the signal came (DATA_DIR in its environment).
+  const leftovers = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+    try {
+      return ['cmdline', 'environ'].some((file) => readFileSync(`/proc/${pid}/${file}`, 'utf8').includes(workDir));
+    } catch {
+      return false; // ended meanwhile
+    }
+  });
+  expect(leftovers).toEqual([]);
+}, 240_000);
