@@ -1,6 +1,6 @@
 import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { maskPersonalData, runWithCausation } from '@orderly/kernel';
+import { maskPersonalData, runWithCausation, tracingEnabled } from '@orderly/kernel';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -24,9 +24,9 @@ function requestIdOf(res: Response): string {
 
 /**
  * Express middleware that runs before Nest routes a request, in this order:
- * 1. request id (X-Request-Id in and out), one log line per request, a trace span when tracing is
- *    on (W3C traceparent in), metrics, and the request id as the correlation id of every event
- *    published while handling it;
+ * 1. request id (X-Request-Id in and out), one log line per request, metrics, the request id as
+ *    the correlation id of every event published while handling it, and a trace span when tracing
+ *    is on (W3C traceparent in);
  * 2. security headers (helmet), CORS when configured;
  * 3. 405 with Allow for a wrong method on a known path; 415 for a body that is not JSON;
  * 4. JSON body parsing with the configured limit; its errors (400, 413) as problem+json, and a
@@ -42,10 +42,8 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
   // offers conditional requests sets its own ETag, which Express still honours (304).
   app.set('etag', false);
   app.use(observeRequests(logger, metrics));
-  app.use(traceRequests(routeOf));
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    runWithCausation({ correlationId: requestIdOf(res), causationId: null }, next);
-  });
+  // Tracing is switched on or off before the app is built (startTracing); off, requests skip the layer.
+  if (tracingEnabled()) app.use(traceRequests(routeOf));
   // upgrade-insecure-requests only for a request that came over https: on plain http (/docs
   // opened from another machine by address) it makes the browser fetch every asset over https.
   const securityHeaders = { http: helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }), https: helmet() };
@@ -96,8 +94,8 @@ const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Location', 'ETag', 'Idempotent-Repl
 const PROBE_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
- * The request id (X-Request-Id in and out), then, when the response is done, one log line and
- * one metrics observation. Written by hand rather than with pino-http: it built two child loggers
+ * The request id (X-Request-Id in and out) and the causation the rest of the request runs in,
+ * then, when the response is done, one log line and one metrics observation. Written by hand rather than with pino-http: it built two child loggers
  * per request, one of them serialising and redacting the whole request into its bindings for a
  * line that never carried it (docs/performance.md, "What was tried", item 15).
  */
@@ -124,7 +122,8 @@ function observeRequests(logger: Logger, metrics: OrderlyMetrics): RequestHandle
     });
     res.on('close', onClose);
     res.on('error', logLine);
-    next();
+    // The request id is the correlation id of every event published while handling it.
+    runWithCausation({ correlationId: requestId, causationId: null }, next);
   };
 }
 
