@@ -95,9 +95,10 @@ const PROBE_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
  * The request id (X-Request-Id in and out) and the causation the rest of the request runs in,
- * then, when the response is done, one log line and one metrics observation. Written by hand rather than with pino-http: it built two child loggers
- * per request, one of them serialising and redacting the whole request into its bindings for a
- * line that never carried it (docs/performance.md, "What was tried", item 15).
+ * then, when the response is done, one log line and one metrics observation. Written by hand
+ * rather than with pino-http: it built two child loggers per request at any log level, one of
+ * them serialising and redacting the whole request into bindings no line used
+ * (docs/performance.md, "What was tried", item 15).
  */
 function observeRequests(logger: Logger, metrics: OrderlyMetrics): RequestHandler {
   return (req, res, next) => {
