@@ -1,10 +1,9 @@
 import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { maskPersonalData, runWithCausation } from '@orderly/kernel';
+import { maskPersonalData, runWithCausation, tracingEnabled } from '@orderly/kernel';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { OrderlyConfig } from '../config.js';
 import type { OrderlyMetrics } from '../metrics/orderly-metrics.js';
 import { KnownRoutes } from './known-routes.js';
@@ -18,11 +17,16 @@ export function routeOf(res: Response): string {
   return (res.locals.route as string | undefined) ?? 'unmatched';
 }
 
+/** The request's id (X-Request-Id), set by the first middleware. */
+function requestIdOf(res: Response): string {
+  return res.locals.requestId as string;
+}
+
 /**
  * Express middleware that runs before Nest routes a request, in this order:
- * 1. request id (X-Request-Id in and out), one log line per request, a trace span when tracing is
- *    on (W3C traceparent in), metrics, and the request id as the correlation id of every event
- *    published while handling it;
+ * 1. request id (X-Request-Id in and out), one log line per request, metrics, the request id as
+ *    the correlation id of every event published while handling it, and a trace span when tracing
+ *    is on (W3C traceparent in);
  * 2. security headers (helmet), CORS when configured;
  * 3. 405 with Allow for a wrong method on a known path; 415 for a body that is not JSON;
  * 4. JSON body parsing with the configured limit; its errors (400, 413) as problem+json, and a
@@ -37,12 +41,9 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
   // Express would hash every JSON body (SHA-1) for a weak ETag nobody asked for; a route that
   // offers conditional requests sets its own ETag, which Express still honours (304).
   app.set('etag', false);
-  app.use(requestLogging(logger));
-  app.use(traceRequests(routeOf));
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    runWithCausation({ correlationId: String(req.id), causationId: null }, next);
-  });
-  app.use(measureRequests(metrics));
+  app.use(observeRequests(logger, metrics));
+  // Tracing is switched on or off before the app is built (startTracing); off, requests skip the layer.
+  if (tracingEnabled()) app.use(traceRequests(routeOf));
   // upgrade-insecure-requests only for a request that came over https: on plain http (/docs
   // opened from another machine by address) it makes the browser fetch every asset over https.
   const securityHeaders = { http: helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }), https: helmet() };
@@ -64,25 +65,25 @@ export function configureHttpPipeline(app: NestExpressApplication, config: Order
     res.locals.route = route.pattern;
     if (!route.methods.includes(req.method)) {
       res.setHeader('Allow', route.methods.join(', '));
-      return sendProblem(res, new ProblemException(httpProblem('method-not-allowed', `${route.pattern} answers ${route.methods.join(', ')}, not ${req.method}.`)), req.log);
+      return sendProblem(res, new ProblemException(httpProblem('method-not-allowed', `${route.pattern} answers ${route.methods.join(', ')}, not ${req.method}.`)), errorLog(logger, res));
     }
     if (!hasBody(req)) return next();
     if (!req.is('application/json')) {
       const sent = req.headers['content-type'];
       const detail = `Send the body as application/json${sent ? `, not ${sent}` : ' (the Content-Type header is missing)'}.`;
-      return sendProblem(res, new ProblemException(httpProblem('unsupported-media-type', detail)), req.log);
+      return sendProblem(res, new ProblemException(httpProblem('unsupported-media-type', detail)), errorLog(logger, res));
     }
     parseJson(req, res, (error?: unknown) => {
       if (error) return next(error);
       const refusal = refuseBodyShape(req.body);
-      if (refusal) return sendProblem(res, new ProblemException(httpProblem('invalid-request', refusal)), req.log);
+      if (refusal) return sendProblem(res, new ProblemException(httpProblem('invalid-request', refusal)), errorLog(logger, res));
       next();
     });
   });
   // body-parser errors happen before Nest routes the request; answer them as problem+json too.
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
-    sendProblem(res, error, req.log);
+    sendProblem(res, error, errorLog(logger, res));
   });
 }
 
@@ -92,48 +93,58 @@ const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Location', 'ETag', 'Idempotent-Repl
 /** Routes that load balancers and Prometheus call on a schedule. */
 const PROBE_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
-function requestLogging(logger: Logger): RequestHandler {
-  const describe = (req: Request, res: Response, durationMs: number) => ({
-    method: req.method,
-    route: routeOf(res),
-    url: loggableUrl(req.originalUrl),
-    status: res.statusCode,
-    durationMs,
-  });
-  return pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const id = requestIdFrom(req.headers['x-request-id']);
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    // 503 is a deliberate answer (not ready, draining); other 5xx are failures. Probes and
-    // scrapes that succeed come every few seconds and say nothing: debug.
-    customLogLevel: (_req, res, error) => {
-      if (error || (res.statusCode >= 500 && res.statusCode !== 503)) return 'error';
-      if (res.statusCode === 503) return 'warn';
-      return res.statusCode < 400 && PROBE_ROUTES.has(routeOf(res as Response)) ? 'debug' : 'info';
-    },
-    customSuccessMessage: (req, res, ms) => `${req.method} ${routeOf(res as Response)} ${res.statusCode} ${ms} ms`,
-    customErrorMessage: (req, res) => `${req.method} ${routeOf(res as Response)} ${res.statusCode}`,
-    customSuccessObject: (req, res, value) => describe(req as Request, res as Response, (value as { durationMs: number }).durationMs),
-    customErrorObject: (req, res, _error, value) => describe(req as Request, res as Response, (value as { durationMs: number }).durationMs),
-  }) as unknown as RequestHandler;
+/**
+ * The request id (X-Request-Id in and out) and the causation the rest of the request runs in,
+ * then, when the response is done, one log line and one metrics observation. Written by hand
+ * rather than with pino-http: it built two child loggers per request at any log level, one of
+ * them serialising and redacting the whole request into bindings no line used
+ * (docs/performance.md, "What was tried", item 15).
+ */
+function observeRequests(logger: Logger, metrics: OrderlyMetrics): RequestHandler {
+  return (req, res, next) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.locals.requestId = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const startedAt = Date.now();
+    const started = process.hrtime.bigint();
+    let logged = false;
+    // A response ends with 'finish' (sent), or 'close' or 'error' before that (the client went away).
+    const logLine = (error?: Error) => {
+      if (logged) return;
+      logged = true;
+      res.removeListener('close', onClose);
+      res.removeListener('error', logLine);
+      writeRequestLine(logger, req, res, requestId, Date.now() - startedAt, error);
+    };
+    const onClose = () => logLine();
+    res.once('finish', () => {
+      metrics.httpRequestDuration.observe({ method: req.method, route: routeOf(res), status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+      logLine();
+    });
+    res.on('close', onClose);
+    res.on('error', logLine);
+    // The request id is the correlation id of every event published while handling it.
+    runWithCausation({ correlationId: requestId, causationId: null }, next);
+  };
 }
 
-function measureRequests(metrics: OrderlyMetrics): RequestHandler {
-  return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeOf(res);
-      metrics.httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-    });
-    next();
-  };
+/**
+ * One line per request. 503 is a deliberate answer (not ready, draining); other 5xx are
+ * failures. Probes and scrapes that succeed come every few seconds and say nothing: debug.
+ */
+function writeRequestLine(logger: Logger, req: Request, res: Response, requestId: string, durationMs: number, error: Error | undefined): void {
+  const route = routeOf(res);
+  const status = res.statusCode;
+  const failed = error !== undefined || status >= 500;
+  const level = error || (status >= 500 && status !== 503) ? 'error' : status === 503 ? 'warn' : status < 400 && PROBE_ROUTES.has(route) ? 'debug' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const line = { requestId, method: req.method, route, url: loggableUrl(req.originalUrl), status, durationMs };
+  logger[level](line, failed ? `${req.method} ${route} ${status}` : `${req.method} ${route} ${status} ${durationMs} ms`);
+}
+
+/** Where the pipeline's own error answers log a failure: a line with the request's id. */
+function errorLog(logger: Logger, res: Response): { error(message: string): void } {
+  return { error: (message) => logger.error({ requestId: requestIdOf(res) }, message) };
 }
 
 /**
