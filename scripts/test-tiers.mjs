@@ -6,8 +6,11 @@ export const TEST_TIERS = {
   unit: ['unit', 'contract', 'architecture'],
   // Real PostgreSQL (a throwaway cluster per test file) or other real processes.
   integration: ['integration'],
-  // The real HTTP app (and, in a real browser, its /docs page).
+  // The real HTTP app in the test's process, on sources (and, in a real browser, its /docs page).
   e2e: ['e2e', 'browser'],
+  // The built app (dist/) as operating-system processes: its turbo task waits for the build, so
+  // only the files that need it live here and the e2e tier can start with no build.
+  processes: ['processes'],
 };
 
 /** Test folders that hold helpers (fakes, fixtures) rather than test files. */

@@ -93,6 +93,7 @@ it("re-runs notifications' tasks and its dependents' for a change inside notific
       '@orderly/api#test:unit',
       '@orderly/api#test:integration',
       '@orderly/api#test:e2e',
+      '@orderly/api#test:processes',
       // The notifications service composes the notifications module.
       '@orderly/notifications-service#build',
       '@orderly/notifications-service#typecheck',
@@ -116,6 +117,7 @@ it("re-runs a package's dependents for a change to its public entry", () => {
       '@orderly/api#test:unit',
       '@orderly/api#test:integration',
       '@orderly/api#test:e2e',
+      '@orderly/api#test:processes',
       // The notifications service reads orders' event contracts.
       '@orderly/notifications-service#build',
       '@orderly/notifications-service#typecheck',
@@ -162,10 +164,20 @@ it('re-runs every database test for a change to the test harness', () => {
       '@orderly/notifications#test:integration',
       '@orderly/api#test:integration',
       '@orderly/api#test:e2e',
+      '@orderly/api#test:processes',
     ]),
   );
   // The kernel does not depend on the harness.
   expect(rerun.filter((id) => id.startsWith('@orderly/kernel#'))).toEqual([]);
+});
+
+it("starts the API's in-process e2e tier with no build; only the files that run dist/ wait for it", () => {
+  const tasks = dryRun() as (DryTask & { readonly dependencies: readonly string[] })[];
+  const dependencies = (id: string) => tasks.find((t) => t.taskId === id)?.dependencies ?? [];
+  expect(dependencies('@orderly/api#test:e2e').filter((id) => id.endsWith('#build'))).toEqual([]);
+  expect(dependencies('@orderly/api#test:processes')).toContain('@orderly/api#build');
+  // An edit to a file of one of the two tiers re-runs that tier (and the package's lint and typecheck), not the other.
+  expect(rerunBy('apps/api/test/processes/built-api.ts', addComment)).toEqual(['@orderly/api#lint', '@orderly/api#test:processes', '@orderly/api#typecheck']);
 });
 
 it('re-runs only the tier whose tests changed', () => {

@@ -5,7 +5,7 @@
 import { bearer, eventually, startAppProcess, startTestIssuer, startTestPostgres, type AppProcess, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import pg from 'pg';
 import { ensureApiBuilt } from './built-api.js';
-import { http, provisionForApp } from './orderly-harness.js';
+import { http, provisionForApp } from '../e2e/orderly-harness.js';
 
 let dist: string;
 let issuer: TestIssuer;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearer, eventually, freePort, runProcess, startAppProcess, startTestIssuer, startTestPostgres, type TestIssuer, type TestPostgres } from '@orderly/testing';
 import { apiDir, ensureApiBuilt, withApiBuildLock } from './built-api.js';
-import { provisionForApp } from './orderly-harness.js';
+import { provisionForApp } from '../e2e/orderly-harness.js';
 
 const entry = `${apiDir}/dist/main.js`;
 let postgres: TestPostgres;

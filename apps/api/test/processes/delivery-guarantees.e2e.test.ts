@@ -20,7 +20,7 @@ import { quoteIdentifier } from '@orderly/kernel';
 import pg from 'pg';
 import { moduleDatabases } from '../../src/database/module-databases.js';
 import { ensureApiBuilt } from './built-api.js';
-import { provisionForApp } from './orderly-harness.js';
+import { provisionForApp } from '../e2e/orderly-harness.js';
 
 let dist: string;
 beforeAll(async () => {
