@@ -268,8 +268,19 @@ export class OutboxRelay {
     return { subscriber, owner, rows };
   }
 
-  /** Delivers a claimed batch (its rows are of different aggregates, so all at once) and completes it. */
+  /** Delivers a claimed batch, completes it and settles its events. */
   private async deliverBatch(lease: Lease): Promise<void> {
+    const { settle } = await this.deliverAndComplete(lease);
+    await settle();
+  }
+
+  /**
+   * Delivers a claimed batch (its rows are of different aggregates, so all at once) and completes
+   * it. Returns whether a delivery is to be retried, and the rest of the batch's bookkeeping - the
+   * events' settlement, the logs, the observer - which need not hold the lane's slot: the
+   * completion is what lets the next events of these aggregates be claimed.
+   */
+  private async deliverAndComplete(lease: Lease): Promise<{ retries: boolean; settle: () => Promise<void> }> {
     const events = lease.rows.map(toEnvelope);
     const outcomes = await Promise.allSettled(events.map((event) => this.deliver(event, lease.subscriber)));
     const seqs: string[] = [];
@@ -298,6 +309,19 @@ export class OutboxRelay {
       failures.push({ seq: row.event_seq, dead, text: dead ? `dead-lettered ${what}: ${message}` : `delivery failed, retrying in ${delayMs} ms: ${what}: ${message}` });
     }
     const completed = await this.complete(lease, seqs, statuses, errors, delays);
+    const retries = seqs.some((seq, i) => statuses[i] === 'pending' && completed.has(seq));
+    return { retries, settle: () => this.settleBatch(lease, events, seqs, statuses, completed, failures) };
+  }
+
+  /** After a batch's completion: settles its events, logs its failures, tells the observer. */
+  private async settleBatch(
+    lease: Lease,
+    events: readonly EventEnvelope[],
+    seqs: readonly string[],
+    statuses: readonly string[],
+    completed: ReadonlySet<string>,
+    failures: readonly { seq: string; dead: boolean; text: string }[],
+  ): Promise<void> {
     const final = seqs.filter((seq, i) => statuses[i] !== 'pending' && completed.has(seq));
     await settleEvents(this.dataSource, this.schema, final).catch((error: unknown) => {
       // The retention sweep settles what is left behind; the deliveries themselves are recorded.
@@ -391,9 +415,13 @@ export class OutboxRelay {
     }
   }
 
-  /** One subscriber's deliveries: keeps up to batchesInFlight batches going while any is due. */
+  /**
+   * One subscriber's deliveries: keeps up to batchesInFlight batches going while any is due. A
+   * batch holds its slot until it is completed; its settlement runs after, outside the slot.
+   */
   private async laneLoop(lane: SubscriberLane): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    const settling = new Set<Promise<void>>();
     while (this.running) {
       if (inFlight.size >= this.options.batchesInFlight) {
         await lane.sleeper.sleep(this.options.idlePollMs);
@@ -412,13 +440,20 @@ export class OutboxRelay {
       }
       if (lease.rows.length === 0) {
         // A batch still in flight wakes the lane when it completes (later events of its aggregates may be due then).
-        await lane.sleeper.sleep(inFlight.size > 0 ? this.options.idlePollMs : await this.msUntilNextDue(lane.subscriber));
+        await lane.sleeper.sleep(inFlight.size > 0 ? this.options.idlePollMs : await this.idleSleepMs(lane));
         continue;
       }
-      const batch: Promise<void> = this.deliverBatch(lease)
-        .catch((error: unknown) => {
-          this.log.error(`relay for ${this.schema} failed a batch to ${lane.subscriber}: ${error instanceof Error ? error.message : error}`);
-        })
+      const failed = (error: unknown) => {
+        this.log.error(`relay for ${this.schema} failed a batch to ${lane.subscriber}: ${error instanceof Error ? error.message : error}`);
+      };
+      const batch: Promise<void> = this.deliverAndComplete(lease)
+        .then(({ retries, settle }) => {
+          if (retries) lane.retriesScheduled = true;
+          const settled: Promise<void> = settle()
+            .catch(failed)
+            .finally(() => settling.delete(settled));
+          settling.add(settled);
+        }, failed)
         .finally(() => {
           inFlight.delete(batch);
           // Later events of these aggregates may be claimable now, for this lane and for the
@@ -426,11 +461,31 @@ export class OutboxRelay {
           for (const other of this.lanes.values()) if (other.consumer === lane.consumer) other.sleeper.wake();
         });
       inFlight.add(batch);
+      // Fewer than batchSize: the claim took every delivery claimable now. Claiming again before
+      // something changes (a fan-out, a completion, NOTIFY, the poll - each wakes the lane) would
+      // find nothing; at moderate load, when batches hold an event or two, that was an empty
+      // claim per batch.
+      if (lease.rows.length < this.options.batchSize && this.running) await lane.sleeper.sleep(this.options.idlePollMs);
     }
     await Promise.all(inFlight);
+    await Promise.all(settling);
   }
 
-  private async msUntilNextDue(subscriber: string): Promise<number> {
+  /**
+   * How long an idle lane sleeps: until the next retry it knows of is due, at most idlePollMs.
+   * Only a lane that scheduled a retry (or was told of other relays' work by NOTIFY, or has just
+   * started) asks the database when that is; otherwise it sleeps the poll interval, which is what
+   * the question answers when nothing is due later - one statement less per idle moment.
+   */
+  private async idleSleepMs(lane: SubscriberLane): Promise<number> {
+    if (!lane.retriesScheduled) return this.options.idlePollMs;
+    const ms = await this.msUntilNextDue(lane.subscriber);
+    if (ms === null) lane.retriesScheduled = false;
+    return ms ?? this.options.idlePollMs;
+  }
+
+  /** Milliseconds until this subscriber's next delivery due later (at most idlePollMs), null when there is none. */
+  private async msUntilNextDue(subscriber: string): Promise<number | null> {
     try {
       // Not GREATEST(0, ...) in SQL: GREATEST ignores NULL, so an empty outbox (min() is NULL)
       // would answer 0 and the relay would poll in a busy loop instead of sleeping. Only rows due
@@ -442,7 +497,7 @@ export class OutboxRelay {
         [subscriber],
       );
       const ms = row?.ms;
-      return ms === null || ms === undefined ? this.options.idlePollMs : Math.max(0, Math.min(ms, this.options.idlePollMs));
+      return ms === null || ms === undefined ? null : Math.max(0, Math.min(ms, this.options.idlePollMs));
     } catch {
       return this.options.idlePollMs;
     }
@@ -458,8 +513,12 @@ export class OutboxRelay {
     client.on('notification', (message) => {
       if (this.signal?.isOwn(message.payload)) return;
       this.wakeUp();
-      // A NOTIFY may also come from an operator's replay: every subscriber may have work.
-      for (const lane of this.lanes.values()) lane.sleeper.wake();
+      // A NOTIFY may also come from an operator's replay or another instance (whose retries this
+      // relay may take over): every subscriber may have work, now or later.
+      for (const lane of this.lanes.values()) {
+        lane.retriesScheduled = true;
+        lane.sleeper.wake();
+      }
     });
     client.on('error', (error) => {
       this.log.warn(`relay listener for ${this.schema} lost its connection (${error.message}); polling until it is back`);
@@ -584,6 +643,12 @@ class SubscriberLane {
   done: Promise<void> = Promise.resolve();
   /** The last claim failure, logged once per kind (not once a second while the database is down). */
   lastError: string | null = null;
+  /**
+   * Whether deliveries of this subscriber may be due later (a retry's backoff, another relay's
+   * lease): the idle lane then asks when. True at start (a previous run's retries) and after a
+   * completion that scheduled a retry or a NOTIFY; false once the database says none is.
+   */
+  retriesScheduled = true;
   constructor(
     readonly subscriber: string,
     readonly consumer: string,

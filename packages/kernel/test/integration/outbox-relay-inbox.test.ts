@@ -304,6 +304,45 @@ describe('outbox, relay and inbox', () => {
     }
   });
 
+  it('does not ask when the next delivery is due after each event, when it scheduled no retry', async () => {
+    // The relay's statements, counted by kind: its DataSource with a counting query().
+    const counts = { claims: 0, nextDue: 0 };
+    const counting = new Proxy(publisher.dataSource, {
+      get(target, property, receiver) {
+        if (property !== 'query') return Reflect.get(target, property, receiver);
+        return (sql: string, parameters?: unknown[]) => {
+          if (/^WITH claimed AS/.test(sql)) counts.claims++;
+          if (/min\(next_attempt_at\)/.test(sql)) counts.nextDue++;
+          return target.query(sql, parameters);
+        };
+      },
+    });
+    const transport = new InProcessEventTransport();
+    const auditor = new Auditor();
+    transport.subscribe(EntryAddedV1, auditor);
+    // Woken by the publisher's own commits (its signal), as in the app.
+    const relay = new OutboxRelay(counting, 'ledger', publisher.connection.url, transport, { ...DEFAULT_RELAY_OPTIONS, idlePollMs: 60_000 }, silent, undefined, publisher.uow.signal);
+    await relay.start();
+    try {
+      for (let i = 1; i <= 5; i++) {
+        await addEntry(`one at a time ${i}`, `book-idle-${i}`);
+        // Until the event is settled: its lane has completed the batch and falls idle.
+        const settled = async () => (await admin.query(`SELECT count(*)::int AS n FROM ledger.outbox WHERE aggregate_id = $1 AND status = 'delivered'`, [`book-idle-${i}`])).rows[0].n;
+        const deadline = Date.now() + 30_000;
+        while ((await settled()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        expect(auditor.calls).toBe(i);
+      }
+    } finally {
+      await relay.stop();
+    }
+    // Once, when its lane first fell idle (a retry of an earlier run might be due); not at every
+    // idle moment (once per event here). Each event needs its claim, and the claim after its
+    // completion (for later events of its aggregate); a claim in between would find nothing.
+    expect(counts.nextDue).toBeLessThanOrEqual(2);
+    // Two per event (10), with room for a wake-up that lands during a claim; three each (15) before.
+    expect(counts.claims).toBeLessThanOrEqual(12);
+  });
+
   it('delivers when woken by NOTIFY, long before its 60 s poll', async () => {
     const transport = new InProcessEventTransport();
     const auditor = new Auditor();
