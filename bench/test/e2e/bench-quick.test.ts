@@ -104,3 +104,15 @@ it('stops the servers and PostgreSQL it started when it is sent SIGTERM', async 
   });
   expect(leftovers).toEqual([]);
 }, 240_000);
+
+it('exits with status 1 when a run fails (here: Orderly refuses its configuration)', () => {
+  const run = spawnSync(process.execPath, ['bench/src/run-bench.mjs', '--events', '--quick'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { ...process.env, EVENT_HANDLER_POOL_SIZE: 'lots' },
+  });
+  expect(run.stderr).toContain('bench failed: Error: orderly exited before it was ready');
+  expect(run.stderr).toContain('EVENT_HANDLER_POOL_SIZE');
+  expect(run.status).toBe(1);
+}, 240_000);
