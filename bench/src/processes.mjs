@@ -15,22 +15,12 @@ export function freePort() {
   });
 }
 
-/** Every server started and not yet exited, also those still starting. */
+/** The stop of every server started and not yet exited, also of those still starting. */
 const running = new Set();
 
 /** Ends every server still running (paused ones included), for a bench that is being stopped. */
 export async function stopAllServers() {
-  await Promise.all(
-    [...running].map(async (child) => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGCONT');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    }),
-  );
+  await Promise.all([...running].map((stop) => stop()));
 }
 
 /**
@@ -43,8 +33,19 @@ export async function startServer({ name, nodeArgs, env, logFile, readyUrl, read
   const child = spawn(process.execPath, nodeArgs, { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   let exit = null;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exit = { code, signal }))));
-  running.add(child);
-  void exited.then(() => running.delete(child));
+  // A paused server (SIGSTOP) is resumed first, or it could not act on the signal.
+  const stop = async (signal = 'SIGTERM') => {
+    if (!exit) {
+      process.kill(child.pid, 'SIGCONT');
+      child.kill(signal);
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const result = await exited;
+    clearTimeout(timer);
+    return result;
+  };
+  running.add(stop);
+  void exited.then(() => running.delete(stop));
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (exit) throw new Error(`${name} exited before it was ready (${JSON.stringify(exit)}); see ${logFile}:\n${tail(logFile)}`);
@@ -78,16 +79,7 @@ export async function startServer({ name, nodeArgs, env, logFile, readyUrl, read
     // A server that exited meanwhile is named with its log, not reported as kill's ESRCH.
     pause: () => process.kill(alive(), 'SIGSTOP'),
     resume: () => process.kill(alive(), 'SIGCONT'),
-    async stop(signal = 'SIGTERM') {
-      if (!exit) {
-        process.kill(child.pid, 'SIGCONT');
-        child.kill(signal);
-      }
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      const result = await exited;
-      clearTimeout(timer);
-      return result;
-    },
+    stop,
   };
 }
 

@@ -34,6 +34,7 @@ export {
   type RunningPostgres,
 } from './persistence/embedded-postgres.js';
 
+export { equalsOnFullIndex } from './persistence/equals-on-full-index.js';
 export {
   addAggregateOrderIndexes,
   addOutboxTraceparent,

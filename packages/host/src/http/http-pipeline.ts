@@ -105,24 +105,26 @@ function observeRequests(logger: Logger, metrics: OrderlyMetrics): RequestHandle
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.locals.requestId = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    const startedAt = Date.now();
     const started = process.hrtime.bigint();
+    const elapsedSeconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let logged = false;
     // A response ends with 'finish' (sent), or 'close' or 'error' before that (the client went away).
-    const logLine = (error?: Error) => {
+    const logLine = (seconds: number, error?: Error) => {
       if (logged) return;
       logged = true;
       res.removeListener('close', onClose);
-      res.removeListener('error', logLine);
-      writeRequestLine(logger, req, res, requestId, Date.now() - startedAt, error);
+      res.removeListener('error', onError);
+      writeRequestLine(logger, req, res, requestId, Math.round(seconds * 1000), error);
     };
-    const onClose = () => logLine();
+    const onClose = () => logLine(elapsedSeconds());
+    const onError = (error: Error) => logLine(elapsedSeconds(), error);
     res.once('finish', () => {
-      metrics.httpRequestDuration.observe({ method: req.method, route: routeOf(res), status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
-      logLine();
+      const seconds = elapsedSeconds();
+      metrics.httpRequestDuration.observe({ method: req.method, route: routeOf(res), status: String(res.statusCode) }, seconds);
+      logLine(seconds);
     });
     res.on('close', onClose);
-    res.on('error', logLine);
+    res.on('error', onError);
     // The request id is the correlation id of every event published while handling it.
     runWithCausation({ correlationId: requestId, causationId: null }, next);
   };

@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { equalsOnFullIndex } from '../persistence/equals-on-full-index.js';
 
 /**
  * The outbox and inbox every module keeps in its own schema. Modules call this from their first
@@ -209,13 +210,9 @@ export function deliveryTable(schema: string): string {
 
 /**
  * "`column` is pending", for a statement that finds rows by key or by aggregate (the relay's
- * per-aggregate order checks, its completion, the straggler search). Written `= 'pending'`, it
- * would let the planner use a partial index of pending rows, which looks empty once statistics were
- * taken with nothing pending; it then read that whole index once per candidate row instead of
- * probing by key (addAggregateOrderIndexes, docs/performance.md). The range means the same and is
- * an index condition on a full index's status column, but no partial index's predicate follows
- * from it. Scans of the pending rows themselves (the claim's due order) keep `= 'pending'`.
+ * per-aggregate order checks, its completion, the straggler search): never served by a partial
+ * index of pending rows (equalsOnFullIndex says why; addAggregateOrderIndexes).
  */
 export function pendingByKey(column: string): string {
-  return `${column} BETWEEN 'pending' AND 'pending'`;
+  return equalsOnFullIndex(column, "'pending'");
 }

@@ -13,7 +13,7 @@ import {
   type EventEnvelope,
   type ModuleConnection,
 } from '../../src/index.js';
-import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, TRUNCATE_ALL, type EntryAdded } from './messaging.fixture.js';
+import { auditModule, EntryAddedV1, ledgerModule, silent, startKernelTestPostgres, TRUNCATE_ALL, waitFor, type EntryAdded } from './messaging.fixture.js';
 
 let postgres: Awaited<ReturnType<typeof startKernelTestPostgres>>;
 let connections: Map<string, ModuleConnection>;
@@ -327,9 +327,7 @@ describe('outbox, relay and inbox', () => {
       for (let i = 1; i <= 5; i++) {
         await addEntry(`one at a time ${i}`, `book-idle-${i}`);
         // Until the event is settled: its lane has completed the batch and falls idle.
-        const settled = async () => (await admin.query(`SELECT count(*)::int AS n FROM ledger.outbox WHERE aggregate_id = $1 AND status = 'delivered'`, [`book-idle-${i}`])).rows[0].n;
-        const deadline = Date.now() + 30_000;
-        while ((await settled()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        await waitFor(`event ${i} settled`, async () => (await admin.query(`SELECT count(*)::int AS n FROM ledger.outbox WHERE aggregate_id = $1 AND status = 'delivered'`, [`book-idle-${i}`])).rows[0].n > 0);
         expect(auditor.calls).toBe(i);
       }
     } finally {
